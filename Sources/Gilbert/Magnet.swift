@@ -1,0 +1,85 @@
+/// Material parameters of one region.
+public struct Material: Sendable, Equatable {
+  /// Saturation magnetization Ms, A/m. Zero makes the region empty (no magnet).
+  public var saturationMagnetization: Double
+  /// Exchange stiffness A, J/m.
+  public var exchangeStiffness: Double
+  /// Gilbert damping α, dimensionless.
+  public var damping: Double
+  /// Non-adiabatic spin-transfer parameter β, dimensionless.
+  public var nonAdiabaticity: Double
+  /// Anisotropic non-adiabatic parameter δβ of the paper's Eq. (46), dimensionless.
+  public var anisotropicNonAdiabaticity: Double
+  /// Spin polarization P of the current, dimensionless.
+  public var polarization: Double
+
+  /// A material; spin-transfer parameters default to zero.
+  public init(
+    saturationMagnetization: Double, exchangeStiffness: Double, damping: Double,
+    nonAdiabaticity: Double = 0, anisotropicNonAdiabaticity: Double = 0, polarization: Double = 0
+  ) {
+    self.saturationMagnetization = saturationMagnetization
+    self.exchangeStiffness = exchangeStiffness
+    self.damping = damping
+    self.nonAdiabaticity = nonAdiabaticity
+    self.anisotropicNonAdiabaticity = anisotropicNonAdiabaticity
+    self.polarization = polarization
+  }
+}
+
+/// The magnetic body: a grid, the region of every cell and each region's
+/// material. Cells whose region has Ms = 0 are empty; that is how notches,
+/// disks and tapered strips are made.
+public struct Magnet: Sendable {
+  /// The grid.
+  public let grid: Grid
+  /// Region index of every cell, `0..<materials.count`.
+  public let regions: [Int]
+  /// Material of each region.
+  public let materials: [Material]
+  /// Ms of every cell, A/m (0 in empty cells).
+  public let saturationMagnetization: [Double]
+  /// α of every cell.
+  public let damping: [Double]
+  /// Number of magnetic (Ms > 0) cells.
+  public let magneticCellCount: Int
+
+  /// A magnet with one material everywhere.
+  public init(grid: Grid, material: Material) {
+    self.init(grid: grid, regions: [Int](repeating: 0, count: grid.cellCount), materials: [material])
+  }
+
+  /// A magnet with per-cell regions; every region index must name a material.
+  public init(grid: Grid, regions: [Int], materials: [Material]) {
+    precondition(regions.count == grid.cellCount, "one region index per cell")
+    precondition(regions.allSatisfy { $0 >= 0 && $0 < materials.count }, "region index out of range")
+    self.grid = grid
+    self.regions = regions
+    self.materials = materials
+    self.saturationMagnetization = regions.map { materials[$0].saturationMagnetization }
+    self.damping = regions.map { materials[$0].damping }
+    self.magneticCellCount = saturationMagnetization.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+  }
+
+  /// True when cell `i` holds magnetic material.
+  @inlinable public func isMagnetic(_ i: Int) -> Bool { saturationMagnetization[i] > 0 }
+
+  /// A per-cell array of a material property.
+  public func perCell(_ property: (Material) -> Double) -> [Double] {
+    let values = materials.map(property)
+    return regions.map { values[$0] }
+  }
+
+  /// Sets m to zero in empty cells and normalises it elsewhere.
+  public func clean(_ m: inout VectorField) {
+    for i in 0..<grid.cellCount where !isMagnetic(i) { m[i] = .zero }
+    m.normalize()
+  }
+
+  /// ⟨m⟩ over the magnetic cells (volume average).
+  public func average(_ m: VectorField) -> SIMD3<Double> {
+    var s = SIMD3<Double>(repeating: 0)
+    for i in 0..<grid.cellCount where isMagnetic(i) { s += m[i] }
+    return magneticCellCount > 0 ? s / Double(magneticCellCount) : s
+  }
+}

@@ -1,0 +1,53 @@
+import Dispatch
+
+/// Splits loops over cells across the machine's cores, where that pays.
+///
+/// Measured on 2 cores (see Documentation/Performance.md): below a few
+/// thousand cells per task the dispatch costs more than it saves, so small
+/// grids (most 1D wires) run on the calling thread.
+public enum Parallel {
+  /// The number of worker threads to split over.
+  public static let workers: Int = max(1, System.activeProcessorCount)
+  /// Work below this many items per task runs serially.
+  public static let minimumPerTask = 4096
+
+  /// Calls `body` over disjoint subranges covering `0..<count`, concurrently
+  /// when each task gets at least `minimumPerTask` items.
+  @inlinable
+  public static func forEachChunk(_ count: Int, minimumPerTask: Int = Parallel.minimumPerTask, _ body: (Range<Int>) -> Void) {
+    let tasks = min(workers, count / max(1, minimumPerTask))
+    if tasks <= 1 {
+      body(0..<count)
+      return
+    }
+    withoutActuallyEscaping(body) { escapable in
+      let work = UncheckedSendable(value: escapable)
+      DispatchQueue.concurrentPerform(iterations: tasks) { t in
+        let lo = count * t / tasks
+        let hi = count * (t + 1) / tasks
+        work.value(lo..<hi)
+      }
+    }
+  }
+}
+
+/// Carries a loop body to the worker threads. The callers' bodies write
+/// disjoint index ranges of buffers, which is what makes this sound.
+@usableFromInline struct UncheckedSendable<T>: @unchecked Sendable {
+  @usableFromInline let value: T
+  @usableFromInline init(value: T) { self.value = value }
+}
+
+/// Processor count without Foundation.
+enum System {
+  static var activeProcessorCount: Int {
+    #if canImport(Glibc)
+      return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #else
+      return 1
+    #endif
+  }
+}
+#if canImport(Glibc)
+  import Glibc
+#endif

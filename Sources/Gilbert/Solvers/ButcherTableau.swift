@@ -1,0 +1,52 @@
+/// The coefficients of an explicit Runge–Kutta method, as data.
+///
+///     k_s = f(y + h Σ_{j<s} a[s][j] k_j, t + c[s] h)
+///     y' = y + h Σ b[s] k_s,     error ≈ h Σ e[s] k_s  (e = b − b̂)
+public struct ButcherTableau: Sendable {
+  /// The method's name.
+  public let name: String
+  /// Stage coefficients, lower triangular: a[s] has s entries.
+  public let a: [[Double]]
+  /// Solution weights.
+  public let b: [Double]
+  /// Error weights b − b̂ of the embedded lower-order solution, if any.
+  public let e: [Double]?
+  /// Stage times.
+  public let c: [Double]
+  /// Order of the solution (of the pair's higher member).
+  public let order: Int
+  /// First stage of the next step is the last stage of this one.
+  public let firstSameAsLast: Bool
+
+  /// Number of stages.
+  public var stages: Int { b.count }
+
+  /// Heun's method (explicit trapezoid), order 2.
+  public static let heun = ButcherTableau(
+    name: "heun", a: [[], [1]], b: [0.5, 0.5], e: nil, c: [0, 1], order: 2, firstSameAsLast: false)
+
+  /// The classic fourth-order Runge–Kutta method.
+  public static let rk4 = ButcherTableau(
+    name: "rk4", a: [[], [0.5], [0, 0.5], [0, 0, 1]], b: [1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6], e: nil,
+    c: [0, 0.5, 0.5, 1], order: 4, firstSameAsLast: false)
+
+  /// Dormand–Prince 5(4) with first-same-as-last stages (Dormand & Prince 1980).
+  public static let dormandPrince: ButcherTableau = {
+    let b: [Double] = [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0]
+    let bHat: [Double] = [
+      5179.0 / 57600, 0, 7571.0 / 16695, 393.0 / 640, -92097.0 / 339200, 187.0 / 2100, 1.0 / 40,
+    ]
+    let a: [[Double]] = [
+      [],
+      [1.0 / 5],
+      [3.0 / 40, 9.0 / 40],
+      [44.0 / 45, -56.0 / 15, 32.0 / 9],
+      [19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729],
+      [9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656],
+      [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84],
+    ]
+    return ButcherTableau(
+      name: "rk45", a: a, b: b, e: zip(b, bHat).map { $0 - $1 },
+      c: [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1], order: 5, firstSameAsLast: true)
+  }()
+}

@@ -1,0 +1,135 @@
+/// A first-order system dm/dt = f(m, t) on unit vectors, for the steppers.
+public protocol DynamicEquation {
+  /// Number of cells of the state.
+  var cellCount: Int { get }
+  /// Writes dm/dt (rad/s) for the state `m` at time `time` into `dmdt`.
+  mutating func derivative(m: VectorField, time: Double, into dmdt: inout VectorField)
+}
+
+/// The Landau–Lifshitz–Gilbert equation in its explicit form (MODEL.md §2):
+///
+///     T = −γ_LL m × B_eff + Σ T_torque
+///     dm/dt = (T + α m × T) / (1 + α²)
+///
+/// B_eff (T) is the sum of the field terms, T_torque the torque terms
+/// (spin-transfer), α the per-cell damping. Empty cells have dm/dt = 0.
+/// With `precession = false` the precessional part is dropped and only the
+/// damping remains, dm/dt = −γ_LL α/(1 + α²) m × (m × B) (relaxation).
+public struct LLG: DynamicEquation {
+  /// The body: grid, regions and materials.
+  public let magnet: Magnet
+  /// Contributions to the effective field.
+  public var fieldTerms: [any FieldTerm]
+  /// Torques that are not fields.
+  public var torqueTerms: [any TorqueTerm]
+  /// Whether the precessional term is integrated.
+  public var precession = true
+  /// The effective field of the last evaluation, T (owned scratch).
+  public private(set) var effectiveField: VectorField
+  /// Number of right-hand-side evaluations so far.
+  public private(set) var evaluations = 0
+
+  /// The LLG equation for `magnet` with the given terms.
+  public init(magnet: Magnet, fieldTerms: [any FieldTerm], torqueTerms: [any TorqueTerm] = []) {
+    self.magnet = magnet
+    self.fieldTerms = fieldTerms
+    self.torqueTerms = torqueTerms
+    effectiveField = VectorField(count: magnet.grid.cellCount)
+  }
+
+  public var cellCount: Int { magnet.grid.cellCount }
+
+  /// Recomputes ``effectiveField`` for `m` at `time`.
+  public mutating func updateEffectiveField(m: VectorField, time: Double) {
+    effectiveField.zero()
+    for term in fieldTerms { term.addField(to: &effectiveField, m: m, time: time) }
+  }
+
+  public mutating func derivative(m: VectorField, time: Double, into dmdt: inout VectorField) {
+    evaluations += 1
+    updateEffectiveField(m: m, time: time)
+    let n = cellCount
+    let gamma = PhysicalConstants.gammaLL
+    let precess = precession
+    // T = −γ m × B
+    m.withPlanes { mx, my, mz in
+      effectiveField.withPlanes { bx, by, bz in
+        dmdt.withMutablePlanes { tx, ty, tz in
+          Parallel.forEachChunk(n) { range in
+            for i in range {
+              tx[i] = -gamma * (my[i] * bz[i] - mz[i] * by[i])
+              ty[i] = -gamma * (mz[i] * bx[i] - mx[i] * bz[i])
+              tz[i] = -gamma * (mx[i] * by[i] - my[i] * bx[i])
+            }
+          }
+        }
+      }
+    }
+    for term in torqueTerms { term.addTorque(to: &dmdt, m: m, time: time) }
+    // dm/dt = (T + α m × T)/(1 + α²), or −α m × (m × T)/(1 + α²)·... without precession.
+    m.withPlanes { mx, my, mz in
+      dmdt.withMutablePlanes { tx, ty, tz in
+        magnet.damping.withUnsafeBufferPointer { alpha in
+          magnet.saturationMagnetization.withUnsafeBufferPointer { ms in
+            Parallel.forEachChunk(n) { range in
+              for i in range {
+                if ms[i] == 0 {
+                  tx[i] = 0
+                  ty[i] = 0
+                  tz[i] = 0
+                  continue
+                }
+                let a = alpha[i]
+                let s = 1 / (1 + a * a)
+                let x = tx[i], y = ty[i], z = tz[i]
+                // c = m × T
+                let cx = my[i] * z - mz[i] * y
+                let cy = mz[i] * x - mx[i] * z
+                let cz = mx[i] * y - my[i] * x
+                if precess {
+                  tx[i] = s * (x + a * cx)
+                  ty[i] = s * (y + a * cy)
+                  tz[i] = s * (z + a * cz)
+                } else {
+                  // α m × T with T ⟂ m is the damping part alone.
+                  tx[i] = s * a * cx
+                  ty[i] = s * a * cy
+                  tz[i] = s * a * cz
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The total energy and each field term's energy (J) for `m` at `time`.
+  public func energies(m: VectorField, time: Double) -> [(name: String, value: Double)] {
+    fieldTerms.map { ($0.name, $0.energy(m: m, time: time)) }
+  }
+
+  /// max over cells of |m × B_eff|, T: the torque a relaxed state drives to zero.
+  public mutating func maxTorque(m: VectorField, time: Double) -> Double {
+    updateEffectiveField(m: m, time: time)
+    var worst = 0.0
+    for i in 0..<cellCount where magnet.isMagnetic(i) {
+      let c = cross(m[i], effectiveField[i])
+      worst = max(worst, (c * c).sum())
+    }
+    return worst.squareRoot()
+  }
+}
+
+/// a × b.
+@inlinable public func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
+  let x: Double = a.y * b.z - a.z * b.y
+  let y: Double = a.z * b.x - a.x * b.z
+  let z: Double = a.x * b.y - a.y * b.x
+  return SIMD3<Double>(x, y, z)
+}
+
+/// a · b.
+@inlinable public func dot(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
+  a.x * b.x + a.y * b.y + a.z * b.z
+}

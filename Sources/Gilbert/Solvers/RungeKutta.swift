@@ -1,0 +1,175 @@
+import RealModule
+
+/// Why time integration stopped early.
+public enum IntegrationError: Error, CustomStringConvertible, Equatable {
+  /// m became NaN or infinite.
+  case notFinite(time: Double)
+  /// |m| drifted from 1 by more than the limit within one step.
+  case normDrift(deviation: Double, limit: Double, time: Double)
+  /// The adaptive step fell below the smallest allowed step.
+  case stepTooSmall(step: Double, time: Double)
+
+  public var description: String {
+    switch self {
+    case .notFinite(let t):
+      return "the magnetization became NaN or infinite at t = \(t) s; reduce the step or check the parameters"
+    case .normDrift(let d, let limit, let t):
+      return "|m| drifted from 1 by \(d) in one step at t = \(t) s (limit \(limit)); reduce solver.dt or use rk45"
+    case .stepTooSmall(let h, let t):
+      return "the adaptive step fell to \(h) s at t = \(t) s; the problem is too stiff for solver.tolerance"
+    }
+  }
+}
+
+/// One generic explicit Runge–Kutta stepper over a ``DynamicEquation``.
+///
+/// The stepper knows no physics: stages follow the ``ButcherTableau``. It owns
+/// its stage buffers and updates m in place (no per-step copies of fields).
+/// After each step m is renormalised to unit length. With a tableau that has
+/// error weights and a `tolerance`, the step adapts so that the estimated
+/// max over cells of |Δm| stays below the tolerance; otherwise the step is
+/// fixed at ``timeStep``.
+public struct RungeKutta<Equation: DynamicEquation> {
+  /// The equation integrated.
+  public var equation: Equation
+  /// The method.
+  public let tableau: ButcherTableau
+  /// Error tolerance on max |Δm| per step (adaptive methods), or nil for fixed steps.
+  public var tolerance: Double?
+  /// The current (next attempted) step, s.
+  public var timeStep: Double
+  /// Bounds on the adaptive step, s.
+  public var minimumStep: Double = 1e-20, maximumStep: Double = 1e-10
+  /// Largest allowed change of |m| within one step before renormalisation.
+  public var normDriftLimit = 1e-2
+  /// Accepted and rejected steps so far.
+  public private(set) var acceptedSteps = 0, rejectedSteps = 0
+
+  var k: [VectorField]
+  var trial: VectorField
+  var errorEstimate: VectorField
+  var firstStageValid = false
+
+  /// A stepper for `equation`; adaptive when `tolerance` is set and the
+  /// tableau has an error estimate.
+  public init(equation: Equation, tableau: ButcherTableau, timeStep: Double, tolerance: Double? = nil) {
+    self.equation = equation
+    self.tableau = tableau
+    self.timeStep = timeStep
+    self.tolerance = tableau.e == nil ? nil : tolerance
+    let n = equation.cellCount
+    k = (0..<tableau.stages).map { _ in VectorField(count: n) }
+    trial = VectorField(count: n)
+    errorEstimate = VectorField(count: tableau.e == nil ? 0 : n)
+  }
+
+  /// Forget the cached first stage (call after changing m or the equation from outside).
+  public mutating func invalidate() { firstStageValid = false }
+
+  /// Advances (m, t) by one accepted step, never past `limit`: when the next
+  /// step would overshoot it, the step is clamped and t becomes exactly `limit`.
+  public mutating func step(m: inout VectorField, time t: inout Double, limit: Double) throws(IntegrationError) {
+    precondition(limit > t, "step limit must lie ahead")
+    let stages = tableau.stages
+    while true {
+      var h = timeStep
+      var clamped = false
+      if t + h >= limit || limit - (t + h) < 1e-9 * h {
+        h = limit - t
+        clamped = true
+      }
+      if !firstStageValid {
+        equation.derivative(m: m, time: t, into: &k[0])
+        firstStageValid = true
+      }
+      // Stages 2...s (for FSAL tableaux the last stage is the new solution).
+      for s in 1..<stages {
+        Self.combine(into: &trial, base: m, stages: k, weights: tableau.a[s], step: h)
+        if tableau.firstSameAsLast && s == stages - 1 {
+          let drift = trial.normalize()
+          try check(drift, time: t + h)
+        }
+        equation.derivative(m: trial, time: t + tableau.c[s] * h, into: &k[s])
+      }
+      if !tableau.firstSameAsLast {
+        Self.combine(into: &trial, base: m, stages: k, weights: tableau.b, step: h)
+        let drift = trial.normalize()
+        try check(drift, time: t + h)
+      }
+      // Error control.
+      if let tol = tolerance, let e = tableau.e {
+        let err = errorNorm(weights: e, step: h)
+        if !err.isFinite { throw .notFinite(time: t + h) }
+        let factor = err == 0 ? 5 : min(5, max(0.2, 0.9 * Double.pow(tol / err, 1.0 / Double(tableau.order))))
+        if err > tol {
+          rejectedSteps += 1
+          timeStep = h * factor
+          if timeStep < minimumStep { throw .stepTooSmall(step: timeStep, time: t) }
+          continue
+        }
+        timeStep = clamped ? max(timeStep * min(factor, 1), h * factor) : h * factor
+        timeStep = min(timeStep, maximumStep)
+      }
+      swap(&m, &trial)
+      if tableau.firstSameAsLast {
+        k.swapAt(0, stages - 1)
+      } else {
+        firstStageValid = false
+      }
+      t = clamped ? limit : t + h
+      acceptedSteps += 1
+      return
+    }
+  }
+
+  /// Integrates to `end` exactly.
+  public mutating func advance(m: inout VectorField, time t: inout Double, to end: Double) throws(IntegrationError) {
+    while t < end { try step(m: &m, time: &t, limit: end) }
+  }
+
+  func check(_ drift: Double, time: Double) throws(IntegrationError) {
+    if drift.isNaN { throw .notFinite(time: time) }
+    if drift > normDriftLimit { throw .normDrift(deviation: drift, limit: normDriftLimit, time: time) }
+  }
+
+  /// out = base + h Σ w_j k_j.
+  static func combine(
+    into out: inout VectorField, base: VectorField, stages k: [VectorField], weights: [Double], step h: Double
+  ) {
+    let total = 3 * base.count
+    let active = weights.indices.filter { weights[$0] != 0 }
+    base.storage.withUnsafeBufferPointer { y in
+      out.storage.withUnsafeMutableBufferPointer { o in
+        o.baseAddress!.update(from: y.baseAddress!, count: total)
+        for j in active {
+          let w = h * weights[j]
+          k[j].storage.withUnsafeBufferPointer { kj in
+            let kp = kj.baseAddress!, op = o.baseAddress!
+            Parallel.forEachChunk(total, minimumPerTask: 3 * Parallel.minimumPerTask) { r in
+              for i in r { op[i] += w * kp[i] }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// h · max over cells of |Σ e_j k_j|, in the owned error buffer.
+  mutating func errorNorm(weights: [Double], step h: Double) -> Double {
+    errorEstimate.zero()
+    let n = errorEstimate.count
+    var worst = 0.0
+    for j in weights.indices where weights[j] != 0 {
+      let w = weights[j]
+      k[j].storage.withUnsafeBufferPointer { kj in
+        errorEstimate.storage.withUnsafeMutableBufferPointer { e in
+          for i in 0..<(3 * n) { e[i] += w * kj[i] }
+        }
+      }
+    }
+    errorEstimate.withPlanes { ex, ey, ez in
+      for i in 0..<n { worst = max(worst, ex[i] * ex[i] + ey[i] * ey[i] + ez[i] * ez[i]) }
+    }
+    return h * worst.squareRoot()
+  }
+}

@@ -1,0 +1,55 @@
+/// A contribution to the effective field B_eff = μ0 H_eff, in tesla.
+///
+/// Terms are built from a ``Magnet`` and keep what they need (per-cell
+/// coefficients); adding the field is one pass over the grid.
+public protocol FieldTerm: Sendable {
+  /// Short name: `exchange` gives the output names `B_exchange`, `E_exchange`.
+  var name: String { get }
+  /// Adds this term's field (T) at time `time` (s) for the magnetization `m`.
+  func addField(to b: inout VectorField, m: VectorField, time: Double)
+  /// The energy (J) of the magnetization `m` at time `time`.
+  func energy(m: VectorField, time: Double) -> Double
+  /// The energy density (J/m³) of every cell.
+  func energyDensity(m: VectorField, time: Double) -> [Double]
+}
+
+/// A contribution to the torque T of the Gilbert equation that is not a field
+/// (spin-transfer torques), in rad/s. The LLG solver maps the total
+/// T = −γ m × B + Σ T_term to dm/dt = (T + α m × T)/(1 + α²).
+public protocol TorqueTerm: Sendable {
+  /// Short name, used in output.
+  var name: String { get }
+  /// Adds this term's torque (rad/s) to `torque` for the magnetization `m`.
+  func addTorque(to torque: inout VectorField, m: VectorField, time: Double)
+}
+
+/// Field terms whose energy density is −k Ms m·B (k = 1/2 for terms linear
+/// in m, such as exchange and anisotropy; k = 1 for the Zeeman energy).
+public protocol LinearFieldTerm: FieldTerm {
+  /// The prefactor k of the energy density −k Ms m·B.
+  var energyFactor: Double { get }
+  /// Ms of every cell, A/m.
+  var saturationMagnetization: [Double] { get }
+  /// The cell volume, m³.
+  var cellVolume: Double { get }
+}
+
+extension LinearFieldTerm {
+  /// Energy density −k Ms m·B of every cell, J/m³.
+  public func energyDensity(m: VectorField, time: Double) -> [Double] {
+    var b = VectorField(count: m.count)
+    addField(to: &b, m: m, time: time)
+    let k = energyFactor
+    let ms = saturationMagnetization
+    return (0..<m.count).map { i in
+      let mi = m[i]
+      let bi = b[i]
+      return -k * ms[i] * (mi.x * bi.x + mi.y * bi.y + mi.z * bi.z)
+    }
+  }
+
+  /// Energy −k ∫ Ms m·B dV, J.
+  public func energy(m: VectorField, time: Double) -> Double {
+    energyDensity(m: m, time: time).reduce(0, +) * cellVolume
+  }
+}

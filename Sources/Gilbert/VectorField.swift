@@ -1,0 +1,85 @@
+/// A vector quantity on a grid, stored as three planes (x, then y, then z)
+/// in one contiguous array so that FFTs and HDF5 writes take a plane as it is.
+///
+/// A value type with copy-on-write storage: solvers own their buffers and
+/// update them in place through ``withMutablePlanes(_:)``; never write to a
+/// field while a copy of it is alive, or the whole array is copied.
+public struct VectorField: Sendable, Equatable {
+  /// Number of cells.
+  public let count: Int
+  /// The three planes, x then y then z, each `count` long.
+  public var storage: [Double]
+
+  /// A field of `count` cells, every component `value`.
+  public init(count: Int, value: Double = 0) {
+    self.count = count
+    self.storage = [Double](repeating: value, count: 3 * count)
+  }
+
+  /// A field with every cell equal to `v`.
+  public init(count: Int, uniform v: SIMD3<Double>) {
+    self.init(count: count)
+    for i in 0..<count { self[i] = v }
+  }
+
+  /// The vector of cell `i`.
+  @inlinable public subscript(i: Int) -> SIMD3<Double> {
+    get { SIMD3(storage[i], storage[count + i], storage[2 * count + i]) }
+    set {
+      storage[i] = newValue.x
+      storage[count + i] = newValue.y
+      storage[2 * count + i] = newValue.z
+    }
+  }
+
+  /// Calls `body` with read-only pointers to the x, y and z planes.
+  @inlinable public func withPlanes<R>(
+    _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>) throws -> R
+  ) rethrows -> R {
+    let n = count
+    return try storage.withUnsafeBufferPointer { p in
+      let b = p.baseAddress!
+      return try body(b, b + n, b + 2 * n)
+    }
+  }
+
+  /// Calls `body` with mutable pointers to the x, y and z planes.
+  @inlinable public mutating func withMutablePlanes<R>(
+    _ body: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) throws -> R
+  ) rethrows -> R {
+    let n = count
+    return try storage.withUnsafeMutableBufferPointer { p in
+      let b = p.baseAddress!
+      return try body(b, b + n, b + 2 * n)
+    }
+  }
+
+  /// Sets every component to zero, in place.
+  public mutating func zero() {
+    storage.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) }
+  }
+
+  /// Scales every vector to unit length, in place; zero vectors stay zero.
+  /// Returns the largest deviation | |v| − 1 | seen before scaling, over the
+  /// nonzero vectors (NaN if any component is not finite).
+  @discardableResult
+  public mutating func normalize() -> Double {
+    let n = count
+    return withMutablePlanes { x, y, z in
+      var worst = 0.0
+      var finite = true
+      for i in 0..<n {
+        let r2 = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
+        if !r2.isFinite { finite = false; continue }
+        if r2 == 0 { continue }
+        let r = r2.squareRoot()
+        worst = max(worst, abs(r - 1))
+        let s = 1 / r
+        x[i] *= s
+        y[i] *= s
+        z[i] *= s
+      }
+      return finite ? worst : .nan
+    }
+  }
+}

@@ -1,0 +1,291 @@
+import TOMLKit
+
+/// A configuration value: the TOML document as a plain Swift tree, so it can
+/// be inspected, overridden (`--set KEY=VALUE`) and checked key by key.
+public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
+  case int(Int)
+  case double(Double)
+  case bool(Bool)
+  case string(String)
+  case array([ConfigValue])
+  case table([String: ConfigValue])
+
+  /// The value as TOML would write it, for error messages.
+  public var description: String {
+    switch self {
+    case .int(let v): return String(v)
+    case .double(let v): return "\(v)"
+    case .bool(let v): return String(v)
+    case .string(let v): return "\"\(v)\""
+    case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
+    case .table(let t): return "{" + t.keys.sorted().map { "\($0) = \(t[$0]!)" }.joined(separator: ", ") + "}"
+    }
+  }
+
+  /// The kind of value, for error messages.
+  public var kind: String {
+    switch self {
+    case .int: return "an integer"
+    case .double: return "a number"
+    case .bool: return "a boolean"
+    case .string: return "a string"
+    case .array: return "an array"
+    case .table: return "a table"
+    }
+  }
+
+  /// Parses a TOML document. Errors carry the line and column.
+  public static func parse(toml text: String) throws(ConfigError) -> [String: ConfigValue] {
+    let table: TOMLTable
+    do {
+      table = try TOMLTable(string: text)
+    } catch let error as TOMLParseError {
+      throw ConfigError(
+        key: "(file)",
+        message: "is not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+    } catch {
+      throw ConfigError(key: "(file)", message: "is not valid TOML: \(error)")
+    }
+    return convert(table)
+  }
+
+  static func convert(_ table: TOMLTable) -> [String: ConfigValue] {
+    var out: [String: ConfigValue] = [:]
+    for key in table.keys {
+      if let v = table[key], let c = convert(v) { out[key] = c }
+    }
+    return out
+  }
+
+  static func convert(_ value: TOMLValueConvertible) -> ConfigValue? {
+    switch value.type {
+    case .int: return value.int.map { .int($0) }
+    case .double: return value.double.map { .double($0) }
+    case .bool: return value.bool.map { .bool($0) }
+    case .string: return value.string.map { .string($0) }
+    case .array: return value.array.map { a in .array(a.compactMap { convert($0) }) }
+    case .table: return value.table.map { .table(convert($0)) }
+    default: return .string(value.debugDescription)
+    }
+  }
+
+  /// Parses the VALUE of a `--set KEY=VALUE` override as a TOML value.
+  public static func parse(override text: String, key: String) throws(ConfigError) -> ConfigValue {
+    let doc = try? parse(toml: "v = \(text)")
+    if let v = doc?["v"] { return v }
+    // A bare word is taken as a string: --set solver.method=rk4.
+    if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
+      return .string(text)
+    }
+    throw ConfigError(key: key, message: "override value '\(text)' is not a TOML value (a number, true/false, \"text\" or [array])")
+  }
+}
+
+/// A configuration error: the key (dotted path), what is wrong, and what is valid.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+  /// The dotted key, e.g. `material.Ms`.
+  public let key: String
+  /// What is wrong with it and what would be valid.
+  public let message: String
+
+  /// An error about `key`.
+  public init(key: String, message: String) {
+    self.key = key
+    self.message = message
+  }
+
+  public var description: String { "config key '\(key)' \(message)" }
+}
+
+/// Reads one table of the configuration, remembering which keys were used so
+/// that unknown (misspelled) keys are reported by ``finish()``.
+public final class ConfigTable {
+  /// Dotted path of this table ("" at the top).
+  public let path: String
+  let entries: [String: ConfigValue]
+  private var used: Set<String> = []
+  private var known: [String] = []
+
+  /// Wraps a table found at `path`.
+  public init(_ entries: [String: ConfigValue], path: String) {
+    self.entries = entries
+    self.path = path
+  }
+
+  func key(_ k: String) -> String { path.isEmpty ? k : "\(path).\(k)" }
+
+  /// The raw value of `k`, if present (marks it as known and used).
+  public func raw(_ k: String) -> ConfigValue? {
+    known.append(k)
+    guard let v = entries[k] else { return nil }
+    used.insert(k)
+    return v
+  }
+
+  /// Whether `k` is present.
+  public func has(_ k: String) -> Bool { entries[k] != nil }
+
+  /// A finite number (TOML integers are accepted), checked by `valid`.
+  public func double(
+    _ k: String, default def: Double? = nil, unit: String = "", valid: (Double) -> Bool = { _ in true },
+    expected: String = "a finite number"
+  ) throws(ConfigError) -> Double {
+    guard let v = raw(k) else {
+      if let def { return def }
+      throw ConfigError(key: key(k), message: "is missing: give \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+    }
+    return try number(v, key: key(k), unit: unit, valid: valid, expected: expected)
+  }
+
+  /// An optional finite number.
+  public func optionalDouble(
+    _ k: String, unit: String = "", valid: (Double) -> Bool = { _ in true }, expected: String = "a finite number"
+  ) throws(ConfigError) -> Double? {
+    guard has(k) else {
+      known.append(k)
+      return nil
+    }
+    return try double(k, unit: unit, valid: valid, expected: expected)
+  }
+
+  func number(
+    _ v: ConfigValue, key: String, unit: String, valid: (Double) -> Bool, expected: String
+  ) throws(ConfigError) -> Double {
+    let x: Double
+    switch v {
+    case .int(let i): x = Double(i)
+    case .double(let d): x = d
+    default: throw ConfigError(key: key, message: "is \(v.kind) (\(v)); expected \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+    }
+    guard x.isFinite, valid(x) else {
+      throw ConfigError(key: key, message: "is \(v); expected \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+    }
+    return x
+  }
+
+  /// A number or an array of numbers, one per region.
+  public func perRegion(
+    _ k: String, default def: Double? = nil, regions: Int, unit: String = "",
+    valid: (Double) -> Bool = { _ in true }, expected: String = "a finite number"
+  ) throws(ConfigError) -> [Double] {
+    guard let v = raw(k) else {
+      if let def { return [def] }
+      throw ConfigError(key: key(k), message: "is missing: give \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+    }
+    if case .array(let items) = v {
+      guard items.count == regions else {
+        throw ConfigError(
+          key: key(k), message: "has \(items.count) values; give one number or an array of \(regions) (one per region)")
+      }
+      var out: [Double] = []
+      for (i, item) in items.enumerated() {
+        out.append(try number(item, key: "\(key(k))[\(i)]", unit: unit, valid: valid, expected: expected))
+      }
+      return out
+    }
+    return [try number(v, key: key(k), unit: unit, valid: valid, expected: expected)]
+  }
+
+  /// An integer.
+  public func int(
+    _ k: String, default def: Int? = nil, valid: (Int) -> Bool = { _ in true }, expected: String = "an integer"
+  ) throws(ConfigError) -> Int {
+    guard let v = raw(k) else {
+      if let def { return def }
+      throw ConfigError(key: key(k), message: "is missing: give \(expected)")
+    }
+    guard case .int(let i) = v, valid(i) else {
+      throw ConfigError(key: key(k), message: "is \(v); expected \(expected)")
+    }
+    return i
+  }
+
+  /// A boolean.
+  public func bool(_ k: String, default def: Bool) throws(ConfigError) -> Bool {
+    guard let v = raw(k) else { return def }
+    guard case .bool(let b) = v else { throw ConfigError(key: key(k), message: "is \(v); expected true or false") }
+    return b
+  }
+
+  /// A string, one of `choices` when given.
+  public func string(_ k: String, default def: String? = nil, choices: [String]? = nil) throws(ConfigError) -> String {
+    guard let v = raw(k) else {
+      if let def { return def }
+      let what = choices.map { "one of " + $0.map { "\"\($0)\"" }.joined(separator: ", ") } ?? "a string"
+      throw ConfigError(key: key(k), message: "is missing: give \(what)")
+    }
+    guard case .string(let s) = v else {
+      throw ConfigError(key: key(k), message: "is \(v.kind) (\(v)); expected a string")
+    }
+    if let choices, !choices.contains(s) {
+      throw ConfigError(
+        key: key(k), message: "is \"\(s)\"; expected one of " + choices.map { "\"\($0)\"" }.joined(separator: ", "))
+    }
+    return s
+  }
+
+  /// An array of `count` finite numbers (a vector or an interval).
+  public func numbers(
+    _ k: String, count: Int, default def: [Double]? = nil, unit: String = "", valid: (Double) -> Bool = { _ in true },
+    expected: String = "finite numbers"
+  ) throws(ConfigError) -> [Double] {
+    guard let v = raw(k) else {
+      if let def { return def }
+      throw ConfigError(key: key(k), message: "is missing: give an array of \(count) \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+    }
+    guard case .array(let items) = v, items.count == count else {
+      throw ConfigError(key: key(k), message: "is \(v); expected an array of \(count) \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+    }
+    var out: [Double] = []
+    for (i, item) in items.enumerated() {
+      out.append(try number(item, key: "\(key(k))[\(i)]", unit: unit, valid: valid, expected: expected))
+    }
+    return out
+  }
+
+  /// A 3-vector.
+  public func vector(_ k: String, default def: SIMD3<Double>? = nil, unit: String = "") throws(ConfigError) -> SIMD3<Double> {
+    let v = try numbers(k, count: 3, default: def.map { [$0.x, $0.y, $0.z] }, unit: unit)
+    return SIMD3(v[0], v[1], v[2])
+  }
+
+  /// An array of strings.
+  public func strings(_ k: String, default def: [String]) throws(ConfigError) -> [String] {
+    guard let v = raw(k) else { return def }
+    guard case .array(let items) = v else { throw ConfigError(key: key(k), message: "is \(v); expected an array of strings") }
+    var out: [String] = []
+    for item in items {
+      guard case .string(let s) = item else { throw ConfigError(key: key(k), message: "is \(v); expected an array of strings") }
+      out.append(s)
+    }
+    return out
+  }
+
+  /// A sub-table (nil when absent).
+  public func table(_ k: String) throws(ConfigError) -> ConfigTable? {
+    guard let v = raw(k) else { return nil }
+    guard case .table(let t) = v else { throw ConfigError(key: key(k), message: "is \(v.kind); expected a table [\(key(k))]") }
+    return ConfigTable(t, path: key(k))
+  }
+
+  /// An array of tables (`[[k]]`), empty when absent.
+  public func tables(_ k: String) throws(ConfigError) -> [ConfigTable] {
+    guard let v = raw(k) else { return [] }
+    guard case .array(let items) = v else { throw ConfigError(key: key(k), message: "is \(v.kind); expected [[\(key(k))]] tables") }
+    var out: [ConfigTable] = []
+    for (i, item) in items.enumerated() {
+      guard case .table(let t) = item else { throw ConfigError(key: key(k), message: "must hold tables ([[\(key(k))]])") }
+      out.append(ConfigTable(t, path: "\(key(k))[\(i)]"))
+    }
+    return out
+  }
+
+  /// Throws for the first key that no reader asked for: a misspelling or a key of another section.
+  public func finish() throws(ConfigError) {
+    let valid = Array(Set(known)).sorted()
+    for k in entries.keys.sorted() where !used.contains(k) {
+      throw ConfigError(
+        key: key(k), message: "is not a known key; valid keys here are: " + valid.joined(separator: ", "))
+    }
+  }
+}

@@ -1,0 +1,376 @@
+import CHDF5
+
+/// An error from the HDF5 library, with the operation and object it concerns.
+public struct HDF5Error: Error, CustomStringConvertible {
+  /// What failed, naming the file or object.
+  public let message: String
+  public var description: String { message }
+}
+
+/// Element types stored by ``HDF5File``.
+public enum HDF5Element: Sendable {
+  case float64, int64
+
+  var nativeType: hid_t {
+    switch self {
+    case .float64: return gh5_native_double()
+    case .int64: return gh5_native_int64()
+    }
+  }
+}
+
+/// An open HDF5 file: a thin, typed, throwing layer over the HDF5 C API.
+/// The only Swift file that imports CHDF5. Objects are addressed by absolute
+/// paths such as `/fields/m/value`.
+public final class HDF5File {
+  /// The file's path on disk.
+  public let path: String
+  private var id: hid_t
+
+  /// Creates a file. Without `overwrite`, an existing file is an error.
+  public init(creating path: String, overwrite: Bool) throws {
+    gh5_silence_errors()
+    self.path = path
+    id = H5Fcreate(path, overwrite ? gh5_f_acc_trunc() : gh5_f_acc_excl(), gh5_p_default(), gh5_p_default())
+    if id < 0 {
+      throw HDF5Error(message: "cannot create HDF5 file '\(path)'" + (overwrite ? "" : " (does it exist already?)"))
+    }
+  }
+
+  /// Opens an existing file for reading.
+  public init(reading path: String) throws {
+    gh5_silence_errors()
+    self.path = path
+    id = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
+    if id < 0 { throw HDF5Error(message: "cannot open '\(path)' as an HDF5 file") }
+  }
+
+  deinit { close() }
+
+  /// Flushes everything written so far to disk: a crash after this loses nothing before it.
+  public func flush() {
+    if id >= 0 { H5Fflush(id, H5F_SCOPE_GLOBAL) }
+  }
+
+  /// Closes the file (idempotent).
+  public func close() {
+    if id >= 0 {
+      H5Fclose(id)
+      id = -1
+    }
+  }
+
+  // MARK: Groups and links
+
+  /// Whether an object exists at `objectPath` (every parent must exist too).
+  public func exists(_ objectPath: String) -> Bool {
+    var prefix = ""
+    for part in objectPath.split(separator: "/") {
+      prefix += "/" + part
+      if H5Lexists(id, prefix, gh5_p_default()) <= 0 { return false }
+    }
+    return true
+  }
+
+  /// Creates a group, and its parents as needed.
+  public func createGroup(_ groupPath: String) throws {
+    var prefix = ""
+    for part in groupPath.split(separator: "/") {
+      prefix += "/" + part
+      if H5Lexists(id, prefix, gh5_p_default()) > 0 { continue }
+      let g = H5Gcreate2(id, prefix, gh5_p_default(), gh5_p_default(), gh5_p_default())
+      if g < 0 { throw HDF5Error(message: "cannot create group \(prefix) in '\(path)'") }
+      H5Gclose(g)
+    }
+  }
+
+  /// Creates a hard link `linkPath` to the existing object `target` (no copy).
+  public func hardLink(_ target: String, as linkPath: String) throws {
+    if H5Lcreate_hard(id, target, id, linkPath, gh5_p_default(), gh5_p_default()) < 0 {
+      throw HDF5Error(message: "cannot link \(linkPath) to \(target) in '\(path)'")
+    }
+  }
+
+  /// The names of the members of a group.
+  public func members(of groupPath: String) throws -> [String] {
+    let g = H5Gopen2(id, groupPath, gh5_p_default())
+    if g < 0 { throw HDF5Error(message: "no group \(groupPath) in '\(path)'") }
+    defer { H5Gclose(g) }
+    var info = H5G_info_t()
+    H5Gget_info(g, &info)
+    var names: [String] = []
+    for i in 0..<info.nlinks {
+      let size = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, gh5_p_default())
+      guard size >= 0 else { continue }
+      var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+      H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, Int(size) + 1, gh5_p_default())
+      names.append(String(decoding: buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+    return names
+  }
+
+  // MARK: Attributes
+
+  private func withObject<R>(_ objectPath: String, _ body: (hid_t) throws -> R) throws -> R {
+    let o = H5Oopen(id, objectPath, gh5_p_default())
+    if o < 0 { throw HDF5Error(message: "no object \(objectPath) in '\(path)'") }
+    defer { H5Oclose(o) }
+    return try body(o)
+  }
+
+  private func writeAttribute(
+    _ name: String, on objectPath: String, type: hid_t, dims: [Int]?, _ write: (hid_t) -> herr_t
+  ) throws {
+    try withObject(objectPath) { o in
+      if H5Aexists(o, name) > 0 { H5Adelete(o, name) }
+      let space: hid_t
+      if let dims {
+        var d = dims.map { hsize_t($0) }
+        space = H5Screate_simple(Int32(d.count), &d, nil)
+      } else {
+        space = H5Screate(H5S_SCALAR)
+      }
+      defer { H5Sclose(space) }
+      let a = H5Acreate2(o, name, type, space, gh5_p_default(), gh5_p_default())
+      if a < 0 { throw HDF5Error(message: "cannot create attribute \(name) on \(objectPath)") }
+      defer { H5Aclose(a) }
+      if write(a) < 0 { throw HDF5Error(message: "cannot write attribute \(name) on \(objectPath)") }
+    }
+  }
+
+  private static func utf8StringType() -> hid_t {
+    let t = H5Tcopy(gh5_c_s1())
+    H5Tset_size(t, gh5_variable())
+    H5Tset_cset(t, H5T_CSET_UTF8)
+    return t
+  }
+
+  /// Writes a variable-length UTF-8 string attribute (h5py reads it as `str`).
+  public func setAttribute(_ name: String, on objectPath: String = "/", string value: String) throws {
+    let t = Self.utf8StringType()
+    defer { H5Tclose(t) }
+    try writeAttribute(name, on: objectPath, type: t, dims: nil) { a in
+      value.withCString { cs in
+        var p: UnsafePointer<CChar>? = cs
+        return H5Awrite(a, t, &p)
+      }
+    }
+  }
+
+  /// Writes a scalar float64 attribute.
+  public func setAttribute(_ name: String, on objectPath: String = "/", double value: Double) throws {
+    var v = value
+    try writeAttribute(name, on: objectPath, type: gh5_native_double(), dims: nil) { H5Awrite($0, gh5_native_double(), &v) }
+  }
+
+  /// Writes a scalar int64 attribute.
+  public func setAttribute(_ name: String, on objectPath: String = "/", int value: Int) throws {
+    var v = Int64(value)
+    try writeAttribute(name, on: objectPath, type: gh5_native_int64(), dims: nil) { H5Awrite($0, gh5_native_int64(), &v) }
+  }
+
+  /// Writes a 1-D float64 array attribute.
+  public func setAttribute(_ name: String, on objectPath: String = "/", doubles values: [Double]) throws {
+    try writeAttribute(name, on: objectPath, type: gh5_native_double(), dims: [values.count]) { a in
+      values.withUnsafeBufferPointer { H5Awrite(a, gh5_native_double(), $0.baseAddress) }
+    }
+  }
+
+  /// Writes a 1-D int64 array attribute.
+  public func setAttribute(_ name: String, on objectPath: String = "/", ints values: [Int]) throws {
+    let v = values.map { Int64($0) }
+    try writeAttribute(name, on: objectPath, type: gh5_native_int64(), dims: [v.count]) { a in
+      v.withUnsafeBufferPointer { H5Awrite(a, gh5_native_int64(), $0.baseAddress) }
+    }
+  }
+
+  /// Reads a string attribute.
+  public func stringAttribute(_ name: String, on objectPath: String = "/") throws -> String {
+    try withObject(objectPath) { o in
+      let a = H5Aopen(o, name, gh5_p_default())
+      if a < 0 { throw HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'") }
+      defer { H5Aclose(a) }
+      let t = Self.utf8StringType()
+      defer { H5Tclose(t) }
+      var p: UnsafeMutablePointer<CChar>? = nil
+      if H5Aread(a, t, &p) < 0 { throw HDF5Error(message: "attribute \(name) on \(objectPath) is not a string") }
+      guard let p else { return "" }
+      defer { H5free_memory(p) }
+      return String(cString: p)
+    }
+  }
+
+  /// Reads a numeric attribute (scalar or 1-D) as float64 values.
+  public func doubleAttribute(_ name: String, on objectPath: String = "/") throws -> [Double] {
+    try withObject(objectPath) { o in
+      let a = H5Aopen(o, name, gh5_p_default())
+      if a < 0 { throw HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'") }
+      defer { H5Aclose(a) }
+      let s = H5Aget_space(a)
+      defer { H5Sclose(s) }
+      var out = [Double](repeating: 0, count: max(1, Int(H5Sget_simple_extent_npoints(s))))
+      if H5Aread(a, gh5_native_double(), &out) < 0 {
+        throw HDF5Error(message: "attribute \(name) on \(objectPath) is not numeric")
+      }
+      return out
+    }
+  }
+
+  // MARK: Datasets
+
+  /// Writes a whole fixed-size dataset of the given shape (row-major).
+  public func writeDataset(_ datasetPath: String, doubles values: [Double], shape: [Int]) throws {
+    precondition(shape.reduce(1, *) == values.count, "shape does not match the data")
+    var d = shape.map { hsize_t($0) }
+    let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(d.count), &d, nil)
+    defer { H5Sclose(space) }
+    let ds = H5Dcreate2(id, datasetPath, gh5_native_double(), space, gh5_p_default(), gh5_p_default(), gh5_p_default())
+    if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
+    defer { H5Dclose(ds) }
+    let status = values.withUnsafeBufferPointer {
+      H5Dwrite(ds, gh5_native_double(), gh5_s_all(), gh5_s_all(), gh5_p_default(), $0.baseAddress)
+    }
+    if status < 0 { throw HDF5Error(message: "cannot write dataset \(datasetPath) in '\(path)'") }
+  }
+
+  /// Writes a 1-D dataset of variable-length UTF-8 strings.
+  public func writeDataset(_ datasetPath: String, strings values: [String]) throws {
+    var d = [hsize_t(values.count)]
+    let space = H5Screate_simple(1, &d, nil)
+    defer { H5Sclose(space) }
+    let t = Self.utf8StringType()
+    defer { H5Tclose(t) }
+    let ds = H5Dcreate2(id, datasetPath, t, space, gh5_p_default(), gh5_p_default(), gh5_p_default())
+    if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
+    defer { H5Dclose(ds) }
+    let cStrings = values.map { strdup($0) }
+    defer { cStrings.forEach { free($0) } }
+    var pointers = cStrings.map { UnsafePointer<CChar>($0) }
+    if H5Dwrite(ds, t, gh5_s_all(), gh5_s_all(), gh5_p_default(), &pointers) < 0 {
+      throw HDF5Error(message: "cannot write dataset \(datasetPath) in '\(path)'")
+    }
+  }
+
+  /// Creates a dataset that grows along its first axis: shape [0, rest...],
+  /// chunked `chunkRows` rows at a time (each chunk `chunkRowShape` of a row,
+  /// the whole row by default), optionally gzip-compressed.
+  public func createGrowingDataset(
+    _ datasetPath: String, element: HDF5Element = .float64, rowShape: [Int], chunkRows: Int,
+    chunkRowShape: [Int]? = nil, compress: Bool = false
+  ) throws {
+    var dims = [hsize_t(0)] + rowShape.map { hsize_t($0) }
+    var maxDims = [gh5_s_unlimited()] + rowShape.map { hsize_t($0) }
+    var chunk = [hsize_t(max(1, chunkRows))] + (chunkRowShape ?? rowShape).map { hsize_t($0) }
+    let space = H5Screate_simple(Int32(dims.count), &dims, &maxDims)
+    defer { H5Sclose(space) }
+    let plist = H5Pcreate(gh5_p_dataset_create())
+    defer { H5Pclose(plist) }
+    H5Pset_chunk(plist, Int32(chunk.count), &chunk)
+    if compress { H5Pset_deflate(plist, 4) }
+    let ds = H5Dcreate2(id, datasetPath, element.nativeType, space, gh5_p_default(), plist, gh5_p_default())
+    if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
+    H5Dclose(ds)
+  }
+
+  /// Appends rows to a growing dataset; `values` holds whole rows.
+  public func append(_ datasetPath: String, doubles values: [Double]) throws {
+    try appendRaw(datasetPath, element: .float64, count: values.count) { buf in
+      values.withUnsafeBufferPointer { buf($0.baseAddress!) }
+    }
+  }
+
+  /// Appends rows to a growing int64 dataset.
+  public func append(_ datasetPath: String, ints values: [Int]) throws {
+    let v = values.map { Int64($0) }
+    try appendRaw(datasetPath, element: .int64, count: v.count) { buf in
+      v.withUnsafeBufferPointer { buf($0.baseAddress!) }
+    }
+  }
+
+  private func appendRaw(
+    _ datasetPath: String, element: HDF5Element, count: Int,
+    _ withBuffer: ((UnsafeRawPointer) -> herr_t) -> herr_t
+  ) throws {
+    let ds = H5Dopen2(id, datasetPath, gh5_p_default())
+    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    defer { H5Dclose(ds) }
+    let fileSpace0 = H5Dget_space(ds)
+    let rank = Int(H5Sget_simple_extent_ndims(fileSpace0))
+    var dims = [hsize_t](repeating: 0, count: rank)
+    H5Sget_simple_extent_dims(fileSpace0, &dims, nil)
+    H5Sclose(fileSpace0)
+    let rowSize = dims.dropFirst().reduce(1) { $0 * Int($1) }
+    precondition(count % rowSize == 0, "append: partial row")
+    let rows = hsize_t(count / rowSize)
+    var newDims = dims
+    newDims[0] += rows
+    H5Dset_extent(ds, &newDims)
+    let fileSpace = H5Dget_space(ds)
+    defer { H5Sclose(fileSpace) }
+    var start = [hsize_t](repeating: 0, count: rank)
+    start[0] = dims[0]
+    var extent = dims
+    extent[0] = rows
+    H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &extent, nil)
+    let memSpace = H5Screate_simple(Int32(rank), &extent, nil)
+    defer { H5Sclose(memSpace) }
+    let status = withBuffer { p in H5Dwrite(ds, element.nativeType, memSpace, fileSpace, gh5_p_default(), p) }
+    if status < 0 { throw HDF5Error(message: "cannot append to \(datasetPath) in '\(path)'") }
+  }
+
+  /// The shape of a dataset.
+  public func shape(_ datasetPath: String) throws -> [Int] {
+    let ds = H5Dopen2(id, datasetPath, gh5_p_default())
+    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    defer { H5Dclose(ds) }
+    let s = H5Dget_space(ds)
+    defer { H5Sclose(s) }
+    var dims = [hsize_t](repeating: 0, count: Int(H5Sget_simple_extent_ndims(s)))
+    H5Sget_simple_extent_dims(s, &dims, nil)
+    return dims.map { Int($0) }
+  }
+
+  /// Reads a whole numeric dataset as float64, row-major, with its shape.
+  public func readDoubles(_ datasetPath: String) throws -> (values: [Double], shape: [Int]) {
+    let shape = try shape(datasetPath)
+    let ds = H5Dopen2(id, datasetPath, gh5_p_default())
+    defer { H5Dclose(ds) }
+    var out = [Double](repeating: 0, count: shape.reduce(1, *))
+    if !out.isEmpty {
+      let status = out.withUnsafeMutableBufferPointer {
+        H5Dread(ds, gh5_native_double(), gh5_s_all(), gh5_s_all(), gh5_p_default(), $0.baseAddress)
+      }
+      if status < 0 { throw HDF5Error(message: "cannot read \(datasetPath) in '\(path)' as numbers") }
+    }
+    return (out, shape)
+  }
+
+  /// Reads one row (index `row` along the first axis) of a numeric dataset.
+  public func readRow(_ datasetPath: String, row: Int) throws -> [Double] {
+    let shape = try shape(datasetPath)
+    guard !shape.isEmpty, row >= 0, row < shape[0] else {
+      throw HDF5Error(message: "\(datasetPath) in '\(path)' has no row \(row) (it has \(shape.first ?? 0))")
+    }
+    let ds = H5Dopen2(id, datasetPath, gh5_p_default())
+    defer { H5Dclose(ds) }
+    let fileSpace = H5Dget_space(ds)
+    defer { H5Sclose(fileSpace) }
+    var start = [hsize_t](repeating: 0, count: shape.count)
+    start[0] = hsize_t(row)
+    var extent = shape.map { hsize_t($0) }
+    extent[0] = 1
+    H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &extent, nil)
+    let memSpace = H5Screate_simple(Int32(shape.count), &extent, nil)
+    defer { H5Sclose(memSpace) }
+    var out = [Double](repeating: 0, count: shape.dropFirst().reduce(1, *))
+    let status = out.withUnsafeMutableBufferPointer {
+      H5Dread(ds, gh5_native_double(), memSpace, fileSpace, gh5_p_default(), $0.baseAddress)
+    }
+    if status < 0 { throw HDF5Error(message: "cannot read row \(row) of \(datasetPath) in '\(path)'") }
+    return out
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif

@@ -1,0 +1,162 @@
+import Foundation
+import Gilbert
+
+/// How a run ended.
+public enum RunOutcome: Sendable, Equatable {
+  /// The whole duration was simulated.
+  case completed
+  /// Stopped on request (Ctrl-C); the file holds every frame up to the stop.
+  case interrupted
+  /// Stopped because the numerics went wrong; the file holds every frame before it.
+  case failed(String)
+}
+
+/// What a run did.
+public struct RunReport: Sendable {
+  public var outcome: RunOutcome
+  public var outputPath: String
+  public var finalTime: Double
+  public var steps: Int
+  public var rejectedSteps: Int
+  public var rhsEvaluations: Int
+  public var relaxIterations: Int?
+  public var wallClockSeconds: Double
+  public var frames: Int
+  public var averageMagnetization: SIMD3<Double>
+}
+
+/// What the runner does with the configured simulation.
+public enum RunMode: Sendable {
+  /// Integrate the LLG equation for `run.duration` (after relaxing if `run.relax_first`).
+  case dynamics
+  /// Minimise the energy and write the relaxed state.
+  case relax
+}
+
+/// Runs a configured simulation and writes its trajectory: the engine behind
+/// `gilbert run` and `gilbert relax`.
+public enum Runner {
+  /// Runs `config`, writing to `outputPath`. `progress` is called after each
+  /// sample with (t, duration); `shouldStop` is polled between steps.
+  public static func run(
+    config: SimulationConfig, outputPath: String, overwrite: Bool, mode: RunMode = .dynamics,
+    progress: ((Double, Double) -> Void)? = nil, shouldStop: () -> Bool = { false }
+  ) throws -> RunReport {
+    let clock = ContinuousClock.now
+    var sim = try Simulation(config: config)
+    let fields = config.output.fields.map { name in
+      (name: name, unit: Simulation.unit(ofField: name), components: sim.field(named: name).components)
+    }
+    let writer = try TrajectoryWriter(
+      path: outputPath, overwrite: overwrite, grid: config.grid, configText: config.text,
+      uConvention: "none: no spin-transfer torque in this run",
+      parameters: parameters(config), tableColumns: sim.tableColumns, fields: fields,
+      compress: config.output.compress)
+    defer { writer.close() }
+
+    var relaxIterations: Int? = nil
+    if mode == .relax || config.run.relaxFirst {
+      let relaxer = Relaxer(torqueTolerance: config.relax.torqueTolerance, maximumIterations: config.relax.maximumIterations)
+      let result = relaxer.relax(&sim.equation, m: &sim.m, time: sim.time)
+      relaxIterations = result.iterations
+      if !result.converged && mode == .relax {
+        FileHandle.standardError.write(Data(
+          "warning: relax stopped after \(result.iterations) iterations with max |m × B| = \(result.maxTorque) T (relax.torque_tolerance = \(config.relax.torqueTolerance) T)\n".utf8))
+      }
+    }
+
+    var steps = 0, rejected = 0, evaluations = 0
+    // `sim` is passed in, not captured: a captured struct is checked for
+    // exclusive access as a whole, and m and t are updated in place together.
+    func sample(_ sim: inout Simulation, dt: Double, frame: Bool) throws {
+      try writer.appendRow(sim.tableRow(step: steps, dt: dt))
+      if frame {
+        for f in fields { try writer.appendFrame(f.name, planes: sim.field(named: f.name).data, time: sim.time, step: steps) }
+      }
+      writer.flush()
+    }
+    try sample(&sim, dt: 0, frame: true)
+
+    var outcome = RunOutcome.completed
+    let duration = mode == .relax ? 0 : config.run.duration
+    if duration > 0 {
+      let tableau: ButcherTableau
+      switch config.solver.method {
+      case "rk4": tableau = .rk4
+      case "heun": tableau = .heun
+      default: tableau = .dormandPrince
+      }
+      var stepper = RungeKutta(
+        equation: sim.equation, tableau: tableau, timeStep: config.solver.timeStep,
+        tolerance: config.solver.method == "rk45" ? config.solver.tolerance : nil)
+      stepper.maximumStep = config.solver.maximumStep
+      let interval = config.run.sampleInterval
+      let samples = Int((duration / interval * (1 - 1e-12)).rounded(.up))
+      sampling: for k in 1...samples {
+        let target = k == samples ? duration : Double(k) * interval
+        var lastDt = 0.0
+        while sim.time < target {
+          let before = sim.time
+          do {
+            try stepper.step(m: &sim.m, time: &sim.time, limit: target)
+          } catch {
+            outcome = .failed(error.description)
+            break sampling
+          }
+          lastDt = sim.time - before
+          steps = stepper.acceptedSteps
+          if shouldStop() {
+            outcome = .interrupted
+            try sample(&sim, dt: lastDt, frame: true)
+            break sampling
+          }
+        }
+        try sample(&sim, dt: lastDt, frame: k % config.run.fieldEvery == 0 || k == samples)
+        progress?(sim.time, duration)
+      }
+      steps = stepper.acceptedSteps
+      rejected = stepper.rejectedSteps
+      evaluations = stepper.equation.evaluations
+    }
+
+    let seconds = (ContinuousClock.now - clock) / .seconds(1)
+    var status = "completed"
+    if case .failed(let why) = outcome { status = "failed: " + why }
+    if outcome == .interrupted { status = "interrupted" }
+    var numbers: [String: Double] = [
+      "steps": Double(steps), "rejected_steps": Double(rejected), "rhs_evaluations": Double(evaluations),
+      "wall_clock_seconds": seconds, "t_end": sim.time,
+    ]
+    if let relaxIterations { numbers["relax_iterations"] = Double(relaxIterations) }
+    try writer.writeSummary(numbers: numbers, strings: ["status": status])
+    writer.flush()
+    return RunReport(
+      outcome: outcome, outputPath: outputPath, finalTime: sim.time, steps: steps, rejectedSteps: rejected,
+      rhsEvaluations: evaluations, relaxIterations: relaxIterations, wallClockSeconds: seconds,
+      frames: writer.frames["m"] ?? 0, averageMagnetization: sim.magnet.average(sim.m))
+  }
+
+  /// The `/parameters` of a configuration.
+  static func parameters(_ config: SimulationConfig) -> [OutputParameter] {
+    let mats = config.materials
+    var p = [
+      OutputParameter("Ms", mats.map(\.saturationMagnetization), unit: "A/m"),
+      OutputParameter("A", mats.map(\.exchangeStiffness), unit: "J/m"),
+      OutputParameter("alpha", mats.map(\.damping), unit: ""),
+      OutputParameter("dx", [config.grid.dx], unit: "m"),
+      OutputParameter("dy", [config.grid.dy], unit: "m"),
+      OutputParameter("dz", [config.grid.dz], unit: "m"),
+    ]
+    for (i, a) in config.anisotropies.enumerated() {
+      let suffix = i == 0 ? "" : "_\(i + 1)"
+      let axis = a.axis / (a.axis * a.axis).sum().squareRoot()
+      p.append(OutputParameter("K1" + suffix, a.constants, unit: "J/m^3"))
+      p.append(OutputParameter("K1_axis" + suffix, [axis.x, axis.y, axis.z], unit: ""))
+    }
+    if let z = config.zeeman {
+      p.append(OutputParameter("B_ext", [z.field.x, z.field.y, z.field.z], unit: "T"))
+      if z.frequency > 0 { p.append(OutputParameter("B_ext_frequency", [z.frequency], unit: "Hz")) }
+    }
+    return p
+  }
+}

@@ -1,0 +1,283 @@
+import Gilbert
+
+/// How the magnetization starts.
+public enum InitialState: Sendable, Equatable {
+  /// Every magnetic cell along one direction.
+  case uniform(SIMD3<Double>)
+  /// Random directions from a seeded generator.
+  case random(seed: UInt64)
+  /// A frame of the `m` field of an earlier Gilbert HDF5 file (-1: the last).
+  case file(path: String, frame: Int)
+}
+
+/// One `[[anisotropy]]` entry.
+public struct AnisotropySettings: Sendable, Equatable {
+  /// K1 per region (or one value), J/m³.
+  public var constants: [Double]
+  /// The axis (normalised by the term).
+  public var axis: SIMD3<Double>
+}
+
+/// The `[zeeman]` table.
+public struct ZeemanSettings: Sendable, Equatable {
+  /// Amplitude, T.
+  public var field: SIMD3<Double>
+  /// Frequency, Hz (0: static).
+  public var frequency: Double
+  /// Phase, rad.
+  public var phase: Double
+}
+
+/// The `[solver]` table.
+public struct SolverSettings: Sendable, Equatable {
+  /// "rk45", "rk4" or "heun".
+  public var method: String
+  /// Max |Δm| per step (rk45).
+  public var tolerance: Double
+  /// The fixed step (rk4, heun) or the first step (rk45), s.
+  public var timeStep: Double
+  /// Largest adaptive step, s.
+  public var maximumStep: Double
+}
+
+/// The `[run]` table.
+public struct RunSettings: Sendable, Equatable {
+  /// Simulated time, s.
+  public var duration: Double
+  /// Interval between table rows, s.
+  public var sampleInterval: Double
+  /// Write the field every this many samples.
+  public var fieldEvery: Int
+  /// Relax the initial state before the dynamics.
+  public var relaxFirst: Bool
+}
+
+/// The `[relax]` table.
+public struct RelaxSettings: Sendable, Equatable {
+  /// Stop when max |m × B_eff| < this, T.
+  public var torqueTolerance: Double
+  /// Iteration limit.
+  public var maximumIterations: Int
+}
+
+/// The `[output]` table.
+public struct OutputSettings: Sendable, Equatable {
+  /// Fields written each frame: "m" and any "B_<term>", "Edens_<term>".
+  public var fields: [String]
+  /// gzip the field datasets.
+  public var compress: Bool
+}
+
+/// A whole simulation, read from a TOML configuration. Every key, its unit
+/// and its default are documented in Documentation/Configuration.md.
+public struct SimulationConfig: Sendable {
+  /// The input text, verbatim (written to the output file).
+  public var text: String
+  /// The grid.
+  public var grid: Grid
+  /// Region of every cell.
+  public var regionMap: [Int]
+  /// Materials by region.
+  public var materials: [Material]
+  /// Uniaxial anisotropies.
+  public var anisotropies: [AnisotropySettings]
+  /// The applied field, if any.
+  public var zeeman: ZeemanSettings?
+  /// The initial magnetization.
+  public var initial: InitialState
+  /// Time integration.
+  public var solver: SolverSettings
+  /// Run length and sampling.
+  public var run: RunSettings
+  /// Energy minimisation.
+  public var relax: RelaxSettings
+  /// Output options.
+  public var output: OutputSettings
+
+  /// Reads a configuration from TOML text, applying `overrides` (dotted key, value text) first.
+  public init(toml text: String, overrides: [(key: String, value: String)] = []) throws(ConfigError) {
+    var root = try ConfigValue.parse(toml: text)
+    for o in overrides { try Self.apply(override: o.value, at: o.key, to: &root) }
+    try self.init(root: root, text: text)
+  }
+
+  init(root: [String: ConfigValue], text: String) throws(ConfigError) {
+    self.text = text
+    let top = ConfigTable(root, path: "")
+    let positive: (Double) -> Bool = { $0 > 0 }
+    let nonNegative: (Double) -> Bool = { $0 >= 0 }
+
+    // [mesh]
+    guard let mesh = try top.table("mesh") else {
+      throw ConfigError(key: "mesh", message: "is missing: give [mesh] with n = [Nx, Ny, 1] and cellsize = [dx, dy, dz] (m)")
+    }
+    let nValues = try mesh.numbers("n", count: 3, valid: { $0 >= 1 && $0 == $0.rounded() }, expected: "positive integers")
+    guard nValues[2] == 1 else {
+      throw ConfigError(key: "mesh.n", message: "has Nz = \(Int(nValues[2])); Gilbert grids are Nx × Ny × 1 (set the third entry to 1)")
+    }
+    let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: positive, expected: "positive numbers")
+    let periodic = try mesh.bool("periodic_x", default: false)
+    try mesh.finish()
+    let g = Grid(nx: Int(nValues[0]), ny: Int(nValues[1]), dx: cell[0], dy: cell[1], dz: cell[2], periodicX: periodic)
+    grid = g
+
+    // [[region]]
+    var map = [Int](repeating: 0, count: g.cellCount)
+    var regionCount = 1
+    let sizeX = Double(g.nx) * g.dx, sizeY = Double(g.ny) * g.dy
+    for r in try top.tables("region") {
+      let index = try r.int("index", valid: { $0 >= 1 && $0 < 256 }, expected: "an integer from 1 to 255 (region 0 is the default)")
+      let xr = try r.numbers("x", count: 2, default: [0, sizeX], unit: "m")
+      let yr = try r.numbers("y", count: 2, default: [0, sizeY], unit: "m")
+      let shape = try r.string("shape", default: "box", choices: ["box", "ellipse"])
+      try r.finish()
+      regionCount = max(regionCount, index + 1)
+      for iy in 0..<g.ny {
+        for ix in 0..<g.nx {
+          let (x, y) = g.center(ix, iy)
+          let inside: Bool
+          if shape == "box" {
+            inside = x >= xr[0] && x < xr[1] && y >= yr[0] && y < yr[1]
+          } else {
+            let cx = (xr[0] + xr[1]) / 2, cy = (yr[0] + yr[1]) / 2
+            let ax = (xr[1] - xr[0]) / 2, ay = (yr[1] - yr[0]) / 2
+            inside = ((x - cx) / ax) * ((x - cx) / ax) + ((y - cy) / ay) * ((y - cy) / ay) <= 1
+          }
+          if inside { map[g.index(ix, iy)] = index }
+        }
+      }
+    }
+    regionMap = map
+
+    // [material]
+    guard let mat = try top.table("material") else {
+      throw ConfigError(key: "material", message: "is missing: give [material] with Ms (A/m), A (J/m) and alpha")
+    }
+    func expand(_ v: [Double]) -> [Double] { v.count == 1 ? [Double](repeating: v[0], count: regionCount) : v }
+    let ms = expand(try mat.perRegion("Ms", regions: regionCount, unit: "A/m", valid: nonNegative, expected: "a number ≥ 0 (0 makes a region empty)"))
+    let a = expand(try mat.perRegion("A", regions: regionCount, unit: "J/m", valid: nonNegative, expected: "a number ≥ 0"))
+    let alpha = expand(try mat.perRegion("alpha", regions: regionCount, valid: nonNegative, expected: "a number ≥ 0"))
+    try mat.finish()
+    materials = (0..<regionCount).map { i in
+      Material(saturationMagnetization: ms[i], exchangeStiffness: a[i], damping: alpha[i])
+    }
+    guard ms.contains(where: { $0 > 0 }) else {
+      throw ConfigError(key: "material.Ms", message: "is 0 in every region; at least one region must be magnetic (Ms > 0)")
+    }
+
+    // [[anisotropy]]
+    anisotropies = []
+    for t in try top.tables("anisotropy") {
+      let k = try t.perRegion("K1", regions: regionCount, unit: "J/m³", expected: "a finite number (either sign)")
+      let axis = try t.vector("axis")
+      guard (axis * axis).sum() > 0 else { throw ConfigError(key: t.key("axis"), message: "is [0, 0, 0]; give a nonzero direction") }
+      try t.finish()
+      anisotropies.append(AnisotropySettings(constants: k, axis: axis))
+    }
+
+    // [zeeman]
+    if let z = try top.table("zeeman") {
+      let b = try z.vector("B", unit: "T")
+      let f = try z.double("frequency", default: 0, unit: "Hz", valid: nonNegative, expected: "a number ≥ 0")
+      let phase = try z.double("phase", default: 0, unit: "rad")
+      try z.finish()
+      zeeman = ZeemanSettings(field: b, frequency: f, phase: phase)
+    } else {
+      zeeman = nil
+    }
+
+    // [initial]
+    if let i = try top.table("initial") {
+      let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file"])
+      switch type {
+      case "random":
+        initial = .random(seed: UInt64(try i.int("seed", default: 1, valid: { $0 >= 0 }, expected: "an integer ≥ 0")))
+      case "file":
+        initial = .file(path: try i.string("path"), frame: try i.int("frame", default: -1))
+      default:
+        let d = try i.vector("direction", default: SIMD3(1, 0, 0))
+        guard (d * d).sum() > 0 else { throw ConfigError(key: i.key("direction"), message: "is [0, 0, 0]; give a nonzero direction") }
+        initial = .uniform(d / (d * d).sum().squareRoot())
+      }
+      try i.finish()
+    } else {
+      initial = .uniform(SIMD3(1, 0, 0))
+    }
+
+    // [solver]
+    let s = try top.table("solver") ?? ConfigTable([:], path: "solver")
+    let method = try s.string("method", default: "rk45", choices: ["rk45", "rk4", "heun"])
+    solver = SolverSettings(
+      method: method,
+      tolerance: try s.double("tolerance", default: 1e-5, valid: positive, expected: "a positive number (max |Δm| per step)"),
+      timeStep: try s.double("dt", default: method == "rk45" ? 1e-14 : 1e-14, unit: "s", valid: positive, expected: "a positive number"),
+      maximumStep: try s.double("max_dt", default: 1e-11, unit: "s", valid: positive, expected: "a positive number"))
+    try s.finish()
+
+    // [run]
+    let r = try top.table("run") ?? ConfigTable([:], path: "run")
+    let duration = try r.double("duration", default: 0, unit: "s", valid: nonNegative, expected: "a number ≥ 0")
+    run = RunSettings(
+      duration: duration,
+      sampleInterval: try r.double(
+        "sample_interval", default: duration > 0 ? duration / 100 : 1e-12, unit: "s", valid: positive,
+        expected: "a positive number"),
+      fieldEvery: try r.int("field_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1"),
+      relaxFirst: try r.bool("relax_first", default: false))
+    try r.finish()
+
+    // [relax]
+    let rx = try top.table("relax") ?? ConfigTable([:], path: "relax")
+    relax = RelaxSettings(
+      torqueTolerance: try rx.double("torque_tolerance", default: 1e-5, unit: "T", valid: positive, expected: "a positive number"),
+      maximumIterations: try rx.int("max_iterations", default: 200_000, valid: { $0 >= 1 }, expected: "an integer ≥ 1"))
+    try rx.finish()
+
+    // [output]
+    let o = try top.table("output") ?? ConfigTable([:], path: "output")
+    output = OutputSettings(fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false))
+    try o.finish()
+
+    try top.finish()
+  }
+
+  /// Sets the value at a dotted key (`material.alpha`, `anisotropy[1].K1`), creating tables as needed.
+  static func apply(override text: String, at key: String, to root: inout [String: ConfigValue]) throws(ConfigError) {
+    let value = try ConfigValue.parse(override: text, key: key)
+    let parts = key.split(separator: ".").map(String.init)
+    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else {
+      throw ConfigError(key: key, message: "is not a dotted key such as material.alpha")
+    }
+    func set(_ table: inout [String: ConfigValue], _ rest: ArraySlice<String>) throws(ConfigError) {
+      var name = rest.first!
+      var index: Int? = nil
+      if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
+        index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        name = String(name[..<open])
+        if index == nil { throw ConfigError(key: key, message: "has a bad index in '\(rest.first!)'") }
+      }
+      if rest.count == 1 && index == nil {
+        table[name] = value
+        return
+      }
+      if let index {
+        guard case .array(var items)? = table[name], index >= 0, index < items.count, case .table(var sub) = items[index] else {
+          throw ConfigError(key: key, message: "names \(name)[\(index)], which the config does not have")
+        }
+        if rest.count == 1 { throw ConfigError(key: key, message: "must name a key inside \(name)[\(index)]") }
+        try set(&sub, rest.dropFirst())
+        items[index] = .table(sub)
+        table[name] = .array(items)
+        return
+      }
+      var sub: [String: ConfigValue] = [:]
+      if let existing = table[name] {
+        guard case .table(let t) = existing else { throw ConfigError(key: key, message: "goes through \(name), which is not a table") }
+        sub = t
+      }
+      try set(&sub, rest.dropFirst())
+      table[name] = .table(sub)
+    }
+    try set(&root, parts[...])
+  }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Gilbert
+
+/// The version of the output layout (Documentation/OutputFormat.md).
+public let gilbertFormatVersion = "0.1"
+/// Name and version of this program, written as `creator`.
+public let gilbertCreator = "gilbert 0.1.0"
+
+/// A named parameter for `/parameters`: values (one, or one per region) and a unit.
+public struct OutputParameter: Sendable {
+  public var name: String
+  public var values: [Double]
+  public var unit: String
+  public init(_ name: String, _ values: [Double], unit: String) {
+    self.name = name
+    self.values = values
+    self.unit = unit
+  }
+}
+
+/// Writes one run to an HDF5 file in the layout of ../shared/FORMAT.md
+/// (Documentation/OutputFormat.md): root and mesh attributes, the verbatim
+/// config, `/parameters`, `/fields/<q>/{value,time,step}` and `/table/<column>`.
+///
+/// Every sample is flushed to disk, so a killed run leaves a readable file
+/// with every frame written before the kill.
+public final class TrajectoryWriter {
+  let file: HDF5File
+  let grid: Grid
+  let columns: [(name: String, unit: String)]
+  let fieldComponents: [String: Int]
+  /// Number of frames written per field.
+  public private(set) var frames: [String: Int] = [:]
+
+  /// Creates the file and its layout. Refuses to replace an existing file unless `overwrite`.
+  public init(
+    path: String, overwrite: Bool, grid: Grid, configText: String, uConvention: String,
+    parameters: [OutputParameter], tableColumns: [(name: String, unit: String)],
+    fields: [(name: String, unit: String, components: Int)], compress: Bool
+  ) throws {
+    if !overwrite && FileManager.default.fileExists(atPath: path) {
+      throw HDF5Error(message: "output file '\(path)' exists; pass --force to replace it or --output to choose another name")
+    }
+    file = try HDF5File(creating: path, overwrite: overwrite)
+    self.grid = grid
+    columns = tableColumns
+    var comps: [String: Int] = [:]
+    for f in fields { comps[f.name] = f.components }
+    fieldComponents = comps
+
+    try file.setAttribute("format", string: "gilbert")
+    try file.setAttribute("format_version", string: gilbertFormatVersion)
+    try file.setAttribute("creator", string: gilbertCreator)
+    try file.setAttribute("created_utc", string: ISO8601DateFormatter().string(from: Date()))
+    try file.setAttribute("config_toml", string: configText)
+    try file.setAttribute("u_convention", string: uConvention)
+
+    try file.createGroup("/mesh")
+    try file.setAttribute("n", on: "/mesh", ints: [grid.nx, grid.ny, grid.nz])
+    try file.setAttribute("cellsize", on: "/mesh", doubles: [grid.dx, grid.dy, grid.dz])
+    try file.setAttribute("origin", on: "/mesh", doubles: [0, 0, 0])
+    try file.setAttribute("pbc", on: "/mesh", ints: [grid.periodicX ? 1 : 0, 0, 0])
+    try file.setAttribute("unit", on: "/mesh", string: "m")
+    try file.setAttribute("storage_order", on: "/mesh", string: "t z y x c")
+
+    try file.createGroup("/parameters")
+    for p in parameters {
+      try file.writeDataset("/parameters/\(p.name)", doubles: p.values, shape: p.values.count == 1 ? [] : [p.values.count])
+      try file.setAttribute("unit", on: "/parameters/\(p.name)", string: p.unit)
+    }
+
+    // Fields: [T, Nz, Ny, Nx, C], chunks of one frame, or of as many rows as fit in 4 MiB.
+    for f in fields {
+      let base = "/fields/\(f.name)"
+      try file.createGroup(base)
+      let rowBytes = grid.nx * f.components * 8
+      let rowsPerChunk = max(1, min(grid.ny, (4 << 20) / max(1, rowBytes)))
+      try file.createGrowingDataset(
+        "\(base)/value", rowShape: [grid.nz, grid.ny, grid.nx, f.components], chunkRows: 1,
+        chunkRowShape: [1, rowsPerChunk, grid.nx, f.components], compress: compress)
+      try file.setAttribute("unit", on: "\(base)/value", string: f.unit)
+      try file.setAttribute("center", on: "\(base)/value", string: "cell")
+      try file.createGrowingDataset("\(base)/time", rowShape: [], chunkRows: 256)
+      try file.setAttribute("unit", on: "\(base)/time", string: "s")
+      try file.createGrowingDataset("\(base)/step", element: .int64, rowShape: [], chunkRows: 256)
+      frames[f.name] = 0
+    }
+
+    try file.createGroup("/table")
+    for c in tableColumns {
+      try file.createGrowingDataset("/table/\(c.name)", rowShape: [], chunkRows: 1024)
+      try file.setAttribute("unit", on: "/table/\(c.name)", string: c.unit)
+    }
+    file.flush()
+  }
+
+  /// Appends a frame of `name` given as planes (component-major), writing it
+  /// as [z, y, x, c] with components interleaved.
+  public func appendFrame(_ name: String, planes: [Double], time: Double, step: Int) throws {
+    guard let c = fieldComponents[name] else { throw HDF5Error(message: "no field \(name) in the output layout") }
+    let n = grid.cellCount
+    precondition(planes.count == c * n, "frame size does not match the grid")
+    var interleaved = [Double](repeating: 0, count: c * n)
+    planes.withUnsafeBufferPointer { p in
+      interleaved.withUnsafeMutableBufferPointer { o in
+        for k in 0..<c {
+          for i in 0..<n { o[i * c + k] = p[k * n + i] }
+        }
+      }
+    }
+    try file.append("/fields/\(name)/value", doubles: interleaved)
+    try file.append("/fields/\(name)/time", doubles: [time])
+    try file.append("/fields/\(name)/step", ints: [step])
+    frames[name, default: 0] += 1
+  }
+
+  /// Appends one table row (values in the order of the columns).
+  public func appendRow(_ values: [Double]) throws {
+    precondition(values.count == columns.count, "row does not match the table columns")
+    for (c, v) in zip(columns, values) { try file.append("/table/\(c.name)", doubles: [v]) }
+  }
+
+  /// Writes `/summary` attributes (numbers and strings).
+  public func writeSummary(numbers: [String: Double], strings: [String: String] = [:]) throws {
+    try file.createGroup("/summary")
+    for (k, v) in numbers.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", double: v) }
+    for (k, v) in strings.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", string: v) }
+  }
+
+  /// Flushes everything written so far to disk.
+  public func flush() { file.flush() }
+
+  /// Closes the file.
+  public func close() { file.close() }
+}
+
+/// Reads frames back from a Gilbert HDF5 file.
+public enum TrajectoryReader {
+  /// Frame `index` (negative counts from the end) of `/fields/m/value`, as a
+  /// field on `grid`; the file's mesh must match.
+  public static func frame(path: String, index: Int, grid: Grid, field: String = "m") throws -> VectorField {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ConfigError(key: "initial.path", message: "names '\(path)', which does not exist")
+    }
+    let file = try HDF5File(reading: path)
+    defer { file.close() }
+    let shape = try file.shape("/fields/\(field)/value")
+    guard shape.count == 5, shape[1] == 1, shape[2] == grid.ny, shape[3] == grid.nx, shape[4] == 3 else {
+      throw ConfigError(
+        key: "initial.path",
+        message: "holds a field of shape \(shape), which does not fit the grid [T, 1, \(grid.ny), \(grid.nx), 3]")
+    }
+    let i = index < 0 ? shape[0] + index : index
+    guard i >= 0, i < shape[0] else {
+      throw ConfigError(key: "initial.frame", message: "is \(index); the file has \(shape[0]) frames (0..<\(shape[0]), or −1 for the last)")
+    }
+    let row = try file.readRow("/fields/\(field)/value", row: i)
+    var m = VectorField(count: grid.cellCount)
+    for c in 0..<grid.cellCount { m[c] = SIMD3(row[3 * c], row[3 * c + 1], row[3 * c + 2]) }
+    return m
+  }
+}

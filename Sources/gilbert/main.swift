@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Gilbert
+import GilbertIO
+import Synchronization
+
+/// Set by SIGINT; the run loop polls it and closes the file cleanly.
+let interruptRequested = Atomic<Bool>(false)
+
+@main
+struct GilbertCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gilbert",
+    abstract: "Micromagnetic simulation of current-driven domain walls (LLG on 1D/2D grids, HDF5 output).",
+    version: "0.1.0",
+    subcommands: [RunCommand.self, RelaxCommand.self])
+}
+
+/// Options shared by the commands that read a config and write a file.
+struct RunOptions: ParsableArguments {
+  @Argument(help: "The TOML configuration file (keys: Documentation/Configuration.md).")
+  var config: String
+
+  @Option(name: .shortAndLong, help: "The HDF5 output file (default: the config's name with .h5).")
+  var output: String?
+
+  @Flag(help: "Replace the output file if it exists.")
+  var force = false
+
+  @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. --set material.alpha=0.02 (repeatable).", valueName: "KEY=VALUE"))
+  var overrides: [String] = []
+
+  var outputPath: String {
+    output ?? (config.hasSuffix(".toml") ? String(config.dropLast(5)) : config) + ".h5"
+  }
+
+  /// Reads the config; on any problem prints one clear message and exits with status 2.
+  func loadConfig() throws -> SimulationConfig {
+    guard FileManager.default.fileExists(atPath: config) else {
+      fail("config file '\(config)' does not exist")
+    }
+    guard let data = FileManager.default.contents(atPath: config), let text = String(data: data, encoding: .utf8) else {
+      fail("config file '\(config)' cannot be read as UTF-8 text")
+    }
+    var parsed: [(key: String, value: String)] = []
+    for o in overrides {
+      guard let eq = o.firstIndex(of: "="), eq != o.startIndex else {
+        fail("--set '\(o)' is not KEY=VALUE (for example --set material.alpha=0.02)")
+      }
+      parsed.append((String(o[..<eq]), String(o[o.index(after: eq)...])))
+    }
+    do {
+      return try SimulationConfig(toml: text, overrides: parsed)
+    } catch {
+      fail("\(config): \(error)")
+    }
+  }
+}
+
+/// Prints `message` to standard error and exits with status 2 (bad input).
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  exit(2)
+}
+
+/// Runs a configured simulation and reports how it ended.
+func execute(_ options: RunOptions, mode: RunMode) throws {
+  let config = try options.loadConfig()
+  let path = options.outputPath
+  if !options.force && FileManager.default.fileExists(atPath: path) {
+    fail("output file '\(path)' exists; pass --force to replace it or --output FILE to write elsewhere")
+  }
+  signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+  let terminal = isatty(STDERR_FILENO) == 1
+  let report: RunReport
+  do {
+    report = try Runner.run(
+      config: config, outputPath: path, overwrite: options.force, mode: mode,
+      progress: terminal
+        ? { t, total in
+          let line = String(format: "\r  t = %.4g ns of %.4g ns (%3.0f%%)", t * 1e9, total * 1e9, 100 * t / total)
+          FileHandle.standardError.write(Data(line.utf8))
+        } : nil,
+      shouldStop: { interruptRequested.load(ordering: .relaxed) })
+  } catch let error as ConfigError {
+    fail("\(options.config): \(error)")
+  } catch let error as HDF5Error {
+    fail(error.message)
+  }
+  if terminal && mode == .dynamics { FileHandle.standardError.write(Data("\n".utf8)) }
+  let m = report.averageMagnetization
+  var summary = String(
+    format: "wrote %@: %d frames, t = %.6g s, %d steps, %d rhs evaluations, %.2f s; <m> = (%.6f, %.6f, %.6f)",
+    report.outputPath, report.frames, report.finalTime, report.steps, report.rhsEvaluations, report.wallClockSeconds,
+    m.x, m.y, m.z)
+  if let it = report.relaxIterations { summary += ", relaxed in \(it) iterations" }
+  print(summary)
+  switch report.outcome {
+  case .completed: break
+  case .interrupted:
+    FileHandle.standardError.write(Data("interrupted: the file holds every frame up to t = \(report.finalTime) s\n".utf8))
+    throw ExitCode(130)
+  case .failed(let why):
+    FileHandle.standardError.write(Data("error: run stopped: \(why); the file holds every frame before it\n".utf8))
+    throw ExitCode(1)
+  }
+}
+
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Integrate the LLG equation and write the trajectory to HDF5.")
+  @OptionGroup var options: RunOptions
+  func run() throws { try execute(options, mode: .dynamics) }
+}
+
+struct RelaxCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "relax", abstract: "Minimise the energy from the initial state and write the relaxed state to HDF5.")
+  @OptionGroup var options: RunOptions
+  func run() throws { try execute(options, mode: .relax) }
+}
