@@ -2,14 +2,19 @@ import Dispatch
 
 /// Splits loops over cells across the machine's cores, where that pays.
 ///
-/// Measured on 2 cores (see Documentation/Performance.md): below a few
-/// thousand cells per task the dispatch costs more than it saves, so small
-/// grids (most 1D wires) run on the calling thread.
+/// Measured with `gilbert bench` on 2 cores (Documentation/Performance.md):
+/// waking the workers costs tens of microseconds per loop, so below about
+/// 16k cells per task (a 128×128 film, every 1D wire) the loops run on the
+/// calling thread; at 512×512 two threads give 1.7× on the right-hand side.
 public enum Parallel {
-  /// The number of worker threads to split over.
-  public static let workers: Int = max(1, System.activeProcessorCount)
+  /// The number of worker threads to split over: the processor count, or
+  /// the environment variable `GILBERT_THREADS` when set (1 = serial).
+  public static let workers: Int = {
+    if let s = getenv("GILBERT_THREADS"), let n = Int(String(cString: s)), n >= 1 { return n }
+    return max(1, System.activeProcessorCount)
+  }()
   /// Work below this many items per task runs serially.
-  public static let minimumPerTask = 4096
+  public static let minimumPerTask = 16384
 
   /// Calls `body` over disjoint subranges covering `0..<count`, concurrently
   /// when each task gets at least `minimumPerTask` items.

@@ -123,12 +123,10 @@ public enum Runner {
     var status = "completed"
     if case .failed(let why) = outcome { status = "failed: " + why }
     if outcome == .interrupted { status = "interrupted" }
-    var numbers: [String: Double] = [
-      "steps": Double(steps), "rejected_steps": Double(rejected), "rhs_evaluations": Double(evaluations),
-      "wall_clock_seconds": seconds, "t_end": sim.time,
-    ]
-    if let relaxIterations { numbers["relax_iterations"] = Double(relaxIterations) }
-    try writer.writeSummary(numbers: numbers, strings: ["status": status])
+    var counts = ["steps": steps, "rejected_steps": rejected, "rhs_evaluations": evaluations]
+    if let relaxIterations { counts["relax_iterations"] = relaxIterations }
+    try writer.writeSummary(
+      counts: counts, numbers: ["wall_clock_seconds": seconds, "t_end": sim.time], strings: ["status": status])
     writer.flush()
     return RunReport(
       outcome: outcome, outputPath: outputPath, finalTime: sim.time, steps: steps, rejectedSteps: rejected,

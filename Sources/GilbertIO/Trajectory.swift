@@ -120,9 +120,10 @@ public final class TrajectoryWriter {
     for (c, v) in zip(columns, values) { try file.append("/table/\(c.name)", doubles: [v]) }
   }
 
-  /// Writes `/summary` attributes (numbers and strings).
-  public func writeSummary(numbers: [String: Double], strings: [String: String] = [:]) throws {
+  /// Writes `/summary` attributes (counts, numbers and strings).
+  public func writeSummary(counts: [String: Int] = [:], numbers: [String: Double], strings: [String: String] = [:]) throws {
     try file.createGroup("/summary")
+    for (k, v) in counts.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", int: v) }
     for (k, v) in numbers.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", double: v) }
     for (k, v) in strings.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", string: v) }
   }

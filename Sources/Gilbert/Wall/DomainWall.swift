@@ -1,0 +1,110 @@
+import RealModule
+
+/// A domain wall along x, described by its easy axis e and a transverse
+/// basis (a, b): m = cos θ e + sin θ (cos φ a + sin φ b).
+///
+/// θ goes from 0 (m = +e) on the left to π (m = −e) on the right, so for
+/// e = x̂ the wall is head-to-head and for e = ẑ it is up-down.
+public struct DomainWall: Sendable, Equatable {
+  /// The easy axis e (unit).
+  public let easyAxis: SIMD3<Double>
+  /// The transverse direction at tilt φ = 0 (unit, ⟂ e).
+  public let transverseA: SIMD3<Double>
+  /// The transverse direction at tilt φ = π/2: b = e × a.
+  public let transverseB: SIMD3<Double>
+
+  /// A wall with easy axis `easyAxis` and in-wall direction `transverse` at φ = 0.
+  public init(easyAxis: SIMD3<Double>, transverse: SIMD3<Double>) {
+    let e = easyAxis / (easyAxis * easyAxis).sum().squareRoot()
+    var a = transverse - dot(transverse, e) * e
+    a /= (a * a).sum().squareRoot()
+    self.easyAxis = e
+    transverseA = a
+    transverseB = cross(e, a)
+  }
+
+  /// The Walker profile θ(x) = 2 atan(exp((x − q)/Δ)) at tilt φ, on every row of `grid`.
+  public func walkerProfile(grid: Grid, position q: Double, width: Double, tilt phi: Double) -> VectorField {
+    var m = VectorField(count: grid.cellCount)
+    let t = Double.cos(phi) * transverseA + Double.sin(phi) * transverseB
+    for iy in 0..<grid.ny {
+      for ix in 0..<grid.nx {
+        let x = grid.center(ix, iy).x
+        let theta = 2 * Double.atan(Double.exp((x - q) / width))
+        m[grid.index(ix, iy)] = Double.cos(theta) * easyAxis + Double.sin(theta) * t
+      }
+    }
+    return m
+  }
+
+  /// Where m·e crosses zero along a row, m, interpolated linearly between the
+  /// two cells whose m·e changes sign nearest the row's largest |∂x(m·e)|;
+  /// nil if the row has no sign change.
+  public func position(row m: VectorField, grid: Grid, iy: Int, mask: (Int) -> Bool = { _ in true }) -> Double? {
+    var best: (x: Double, slope: Double)? = nil
+    for ix in 0..<(grid.nx - 1) {
+      let i = grid.index(ix, iy)
+      guard mask(i), mask(i + 1) else { continue }
+      let u0 = dot(m[i], easyAxis), u1 = dot(m[i + 1], easyAxis)
+      if (u0 > 0) != (u1 > 0) || u0 == 0 {
+        let f = u0 / (u0 - u1)
+        let x = grid.center(ix, iy).x + f * grid.dx
+        let slope = abs(u1 - u0)
+        if best == nil || slope > best!.slope { best = (x, slope) }
+      }
+    }
+    return best?.x
+  }
+
+  /// Wall position q (m): the zero crossing averaged over the rows that have one.
+  public func position(_ m: VectorField, grid: Grid, mask: (Int) -> Bool = { _ in true }) -> Double? {
+    var sum = 0.0, rows = 0
+    for iy in 0..<grid.ny {
+      if let x = position(row: m, grid: grid, iy: iy, mask: mask) {
+        sum += x
+        rows += 1
+      }
+    }
+    return rows > 0 ? sum / Double(rows) : nil
+  }
+
+  /// Wall tilt φ (rad) at the centre: the azimuth of the transverse part of
+  /// m in the (a, b) basis, interpolated at the zero crossing, averaged
+  /// (as a unit vector) over rows.
+  public func tilt(_ m: VectorField, grid: Grid, mask: (Int) -> Bool = { _ in true }) -> Double? {
+    var ca = 0.0, cb = 0.0, found = false
+    for iy in 0..<grid.ny {
+      guard let x = position(row: m, grid: grid, iy: iy, mask: mask) else { continue }
+      let s = x / grid.dx - 0.5
+      let i0 = min(max(Int(s.rounded(.down)), 0), grid.nx - 2)
+      let f = min(max(s - Double(i0), 0), 1)
+      let v = (1 - f) * m[grid.index(i0, iy)] + f * m[grid.index(i0 + 1, iy)]
+      ca += dot(v, transverseA)
+      cb += dot(v, transverseB)
+      found = true
+    }
+    return found ? Double.atan2(y: cb, x: ca) : nil
+  }
+
+  /// Wall width Δ (m) from ∫ (1 − (m·e)²) dx = 2Δ (exact for the Walker
+  /// profile), averaged over rows.
+  public func width(_ m: VectorField, grid: Grid, mask: (Int) -> Bool = { _ in true }) -> Double {
+    var total = 0.0, rows = 0
+    for iy in 0..<grid.ny {
+      var s = 0.0
+      var any = false
+      for ix in 0..<grid.nx {
+        let i = grid.index(ix, iy)
+        guard mask(i) else { continue }
+        let u = dot(m[i], easyAxis)
+        s += (1 - u * u) * grid.dx
+        any = true
+      }
+      if any {
+        total += s / 2
+        rows += 1
+      }
+    }
+    return rows > 0 ? total / Double(rows) : 0
+  }
+}

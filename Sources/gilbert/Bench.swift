@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Gilbert
+
+/// `gilbert bench`: cell-updates per second of the LLG right-hand side and of
+/// whole RK45 steps, over grid sizes, so cost versus grid size is measured,
+/// not assumed. Build in release (`swift build -c release`).
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure right-hand-side and step throughput (cell-updates/s) over grid sizes.",
+    discussion: "Set GILBERT_THREADS=1 to measure the serial kernels. Report numbers from a release build.")
+
+  @Option(help: "Seconds to spend timing each grid.")
+  var seconds = 1.0
+
+  @Option(help: "Grids as NXxNY, comma separated.")
+  var grids = "256x1,4096x1,64x64,128x128,256x256,512x512,1024x1024"
+
+  func run() throws {
+    let sizes: [(Int, Int)] = try grids.split(separator: ",").map { s in
+      let p = s.split(separator: "x").compactMap { Int($0) }
+      guard p.count == 2, p[0] > 0, p[1] > 0 else {
+        throw ValidationError("--grids entry '\(s)' is not NXxNY with positive integers (e.g. 256x256)")
+      }
+      return (p[0], p[1])
+    }
+    print("threads: \(Parallel.workers)  terms: exchange + uniaxial anisotropy + Zeeman")
+    print("grid".padding(toLength: 12, withPad: " ", startingAt: 0) + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)")
+    for (nx, ny) in sizes {
+      let grid = Grid(nx: nx, ny: ny, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+      let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02))
+      var llg = LLG(
+        magnet: magnet,
+        fieldTerms: [
+          Exchange(magnet: magnet),
+          UniaxialAnisotropy(magnet: magnet, constants: [5e5], axis: SIMD3(1, 0, 0)),
+          Zeeman(magnet: magnet, amplitude: SIMD3(0, 0.01, 0)),
+        ])
+      var m = VectorField(count: grid.cellCount)
+      for i in 0..<grid.cellCount { m[i] = SIMD3(cos(Double(i) * 0.01), sin(Double(i) * 0.01), 0.1) }
+      m.normalize()
+      var dmdt = VectorField(count: grid.cellCount)
+      // Right-hand side alone.
+      var evals = 0
+      let start = ContinuousClock.now
+      while (ContinuousClock.now - start) < .seconds(seconds) || evals < 3 {
+        llg.derivative(m: m, time: 0, into: &dmdt)
+        evals += 1
+      }
+      let rhs = (ContinuousClock.now - start) / .seconds(1) / Double(evals)
+      // Whole adaptive steps (six evaluations each, FSAL).
+      var stepper = RungeKutta(equation: llg, tableau: .dormandPrince, timeStep: 1e-13, tolerance: 1e-5)
+      var t = 0.0
+      var steps = 0
+      let s2 = ContinuousClock.now
+      while (ContinuousClock.now - s2) < .seconds(seconds) || steps < 3 {
+        try stepper.step(m: &m, time: &t, limit: 1)
+        steps += 1
+      }
+      let step = (ContinuousClock.now - s2) / .seconds(1) / Double(steps)
+      print(String(
+        format: "%@ %10d %14.2f %16.3e %15.2f", "\(nx)x\(ny)".padding(toLength: 12, withPad: " ", startingAt: 0),
+        grid.cellCount, rhs * 1e6,
+        Double(grid.cellCount) / rhs, step * 1e6))
+    }
+  }
+}

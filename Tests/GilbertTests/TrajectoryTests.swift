@@ -1,0 +1,83 @@
+import Foundation
+import Gilbert
+import GilbertIO
+import Testing
+
+func temporaryPath(_ name: String) -> String {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gilbert-tests-\(getpid())")
+  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir.appendingPathComponent(name).path
+}
+
+@Suite struct TrajectoryTests {
+  @Test func runWritesAFileThatReadsBack() throws {
+    let path = temporaryPath("roundtrip.h5")
+    try? FileManager.default.removeItem(atPath: path)
+    let text = baseConfig + "\n[initial]\ndirection = [1, 1, 0]\n[output]\nfields = [\"m\", \"B_exchange\"]\n"
+    let config = try SimulationConfig(toml: text)
+    let report = try Runner.run(config: config, outputPath: path, overwrite: false)
+    #expect(report.outcome == .completed)
+
+    let f = try HDF5File(reading: path)
+    defer { f.close() }
+    #expect(try f.stringAttribute("format") == "gilbert")
+    #expect(try f.stringAttribute("config_toml") == text)
+    #expect(try f.doubleAttribute("n", on: "/mesh") == [16, 1, 1])
+    #expect(try f.doubleAttribute("cellsize", on: "/mesh") == [2e-9, 2e-9, 2e-9])
+    #expect(try f.stringAttribute("storage_order", on: "/mesh") == "t z y x c")
+    // Five frames: t = 0 and four samples 2.5 ps apart, each time hit exactly.
+    let (value, shape) = try f.readDoubles("/fields/m/value")
+    #expect(shape == [5, 1, 1, 16, 3])
+    let times = try f.readDoubles("/fields/m/time").values
+    #expect(times == [0, 2.5e-12, 5e-12, 7.5e-12, 1e-11])
+    #expect(try f.readDoubles("/table/t").values == times)
+    #expect(try f.stringAttribute("unit", on: "/table/E_total") == "J")
+    #expect(try f.stringAttribute("unit", on: "/fields/B_exchange/value") == "T")
+    #expect(try f.readDoubles("/parameters/Ms").values == [8e5])
+    #expect(try f.stringAttribute("unit", on: "/parameters/Ms") == "A/m")
+    // The first frame is the initial state, components interleaved last.
+    let s = 1 / 2.0.squareRoot()
+    #expect(abs(value[0] - s) < 1e-15 && abs(value[1] - s) < 1e-15 && value[2] == 0)
+    // Every stored m is a unit vector, and the last frame is the final state.
+    for c in 0..<(value.count / 3) {
+      let n = (value[3 * c] * value[3 * c] + value[3 * c + 1] * value[3 * c + 1] + value[3 * c + 2] * value[3 * c + 2])
+      #expect(abs(n - 1) < 1e-12)
+    }
+    let mx = try f.readDoubles("/table/mx").values
+    #expect(abs(mx.last! - report.averageMagnetization.x) < 1e-15)
+    #expect(try f.stringAttribute("status", on: "/summary") == "completed")
+    #expect(try f.members(of: "/table").contains("E_anisotropy"))
+
+    // The written state restarts a run.
+    let restart = try SimulationConfig(toml: baseConfig + "\n[initial]\ntype = \"file\"\npath = \"\(path)\"\n")
+    let sim = try Simulation(config: restart)
+    #expect(abs(sim.magnet.average(sim.m).x - report.averageMagnetization.x) < 1e-15)
+  }
+
+  @Test func existingOutputIsNotOverwrittenWithoutForce() throws {
+    let path = temporaryPath("exists.h5")
+    FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8))
+    let config = try SimulationConfig(toml: baseConfig)
+    #expect(throws: HDF5Error.self) { try Runner.run(config: config, outputPath: path, overwrite: false) }
+    #expect(FileManager.default.contents(atPath: path) == Data("keep me".utf8))
+    _ = try Runner.run(config: config, outputPath: path, overwrite: true)
+    #expect(try HDF5File(reading: path).stringAttribute("format") == "gilbert")
+  }
+
+  @Test func interruptedRunKeepsEveryFrameWritten() throws {
+    let path = temporaryPath("interrupted.h5")
+    try? FileManager.default.removeItem(atPath: path)
+    let config = try SimulationConfig(
+      toml: baseConfig + "\n[initial]\ndirection = [0, 1, 0]\n", overrides: [("run.duration", "1e-9")])
+    var polls = 0
+    let report = try Runner.run(config: config, outputPath: path, overwrite: false, shouldStop: {
+      polls += 1
+      return polls > 40
+    })
+    #expect(report.outcome == .interrupted)
+    let f = try HDF5File(reading: path)
+    #expect(try f.shape("/fields/m/value")[0] == report.frames)
+    #expect(try f.stringAttribute("status", on: "/summary") == "interrupted")
+    #expect(try f.readDoubles("/fields/m/time").values.last == report.finalTime)
+  }
+}
