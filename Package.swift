@@ -45,7 +45,7 @@ let package = Package(
     ),
     .testTarget(
       name: "GilbertTests",
-      dependencies: ["Gilbert", "GilbertIO"]
+      dependencies: ["Gilbert", "GilbertIO", "gilbert"]
     ),
   ]
 )

@@ -1,0 +1,91 @@
+import Foundation
+import GilbertIO
+import Testing
+
+/// The `gilbert` executable beside the test bundle (the test target depends
+/// on it, so it is always built with the tests).
+func gilbertExecutable() throws -> URL {
+  let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  let url = dir.appendingPathComponent("gilbert")
+  try #require(FileManager.default.isExecutableFile(atPath: url.path), "no gilbert binary at \(url.path)")
+  return url
+}
+
+struct ProcessResult {
+  var status: Int32
+  var stderr: String
+}
+
+func runGilbert(_ arguments: [String]) throws -> ProcessResult {
+  let p = Process()
+  p.executableURL = try gilbertExecutable()
+  p.arguments = arguments
+  let err = Pipe()
+  p.standardError = err
+  p.standardOutput = Pipe()
+  try p.run()
+  p.waitUntilExit()
+  let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  return ProcessResult(status: p.terminationStatus, stderr: text)
+}
+
+func writeConfig(_ name: String, _ text: String) throws -> String {
+  let path = temporaryPath(name)
+  try text.write(toFile: path, atomically: true, encoding: .utf8)
+  return path
+}
+
+@Suite struct CLITests {
+  @Test func badInputExitsWithStatus2AndNamesTheKey() throws {
+    let config = try writeConfig("cli-bad.toml", baseConfig.replacingOccurrences(of: "Ms = 800000", with: "Ms = -1"))
+    let r = try runGilbert(["run", config, "--output", temporaryPath("cli-bad.h5"), "--force"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("material.Ms") && r.stderr.contains("-1"))
+    let missing = try runGilbert(["run", temporaryPath("no-such-file.toml")])
+    #expect(missing.status == 2 && missing.stderr.contains("does not exist"))
+    let good = try writeConfig("cli-good.toml", baseConfig)
+    let badSet = try runGilbert(["run", good, "--set", "material.alpha=-3", "--output", temporaryPath("x.h5"), "--force"])
+    #expect(badSet.status == 2 && badSet.stderr.contains("material.alpha"))
+  }
+
+  @Test func existingOutputIsKeptAndTheRunRefused() throws {
+    let config = try writeConfig("cli-keep.toml", baseConfig)
+    let out = temporaryPath("cli-keep.h5")
+    FileManager.default.createFile(atPath: out, contents: Data("precious".utf8))
+    let r = try runGilbert(["run", config, "--output", out])
+    #expect(r.status == 2 && r.stderr.contains("--force"))
+    #expect(FileManager.default.contents(atPath: out) == Data("precious".utf8))
+  }
+
+  @Test func killedRunLeavesAReadableFileWithEveryFlushedFrame() throws {
+    let config = try writeConfig(
+      "cli-kill.toml",
+      baseConfig.replacingOccurrences(of: "duration = 1e-11", with: "duration = 1e-6")
+        .replacingOccurrences(of: "sample_interval = 2.5e-12", with: "sample_interval = 1e-13")
+        + "\n[initial]\ndirection = [0, 1, 1]\n")
+    let out = temporaryPath("cli-kill.h5")
+    let p = Process()
+    p.executableURL = try gilbertExecutable()
+    p.arguments = ["run", config, "--output", out, "--force"]
+    p.standardOutput = Pipe()
+    p.standardError = Pipe()
+    try p.run()
+    // Wait until some frames are on disk, then kill without warning.
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.2)
+      if let size = try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int, size > 200_000 { break }
+    }
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    #expect(p.terminationReason == .uncaughtSignal)
+    let f = try HDF5File(reading: out)
+    let frames = try f.shape("/fields/m/value")[0]
+    let times = try f.readDoubles("/fields/m/time").values
+    #expect(frames > 1)
+    // A frame's time is written after its data: at most the frame in flight is missing its time.
+    #expect(times.count == frames || times.count == frames - 1)
+    let last = try f.readRow("/fields/m/value", row: times.count - 1)
+    #expect(last.allSatisfy { $0.isFinite } && abs(last[0] * last[0] + last[1] * last[1] + last[2] * last[2] - 1) < 1e-9)
+  }
+}
