@@ -1,0 +1,62 @@
+/// Neighbour indices for first derivatives by central differences with the
+/// Neumann ghost cell (ghost = self) at free edges and next to empty cells:
+///
+///     ∂x m_i = (m_right − m_left) / (2 dx)
+///
+/// where a missing neighbour is replaced by cell i itself, which makes the
+/// derivative half a one-sided difference there (as mumax3). With periodic x
+/// the x neighbours wrap around.
+public struct NeighborStencil: Sendable {
+  /// Neighbour index along −x, +x, −y, +y (the cell itself where there is none).
+  public let left: [Int32], right: [Int32], down: [Int32], up: [Int32]
+  /// 1/(2dx) and 1/(2dy), 1/m.
+  public let halfInverseDx: Double, halfInverseDy: Double
+
+  /// The stencil of `magnet`'s grid and mask.
+  public init(magnet: Magnet) {
+    let g = magnet.grid
+    var l = [Int32](repeating: 0, count: g.cellCount)
+    var r = l, d = l, u = l
+    for iy in 0..<g.ny {
+      for ix in 0..<g.nx {
+        let i = g.index(ix, iy)
+        func pick(_ j: Int?) -> Int32 { Int32(j.map { magnet.isMagnetic($0) ? $0 : i } ?? i) }
+        l[i] = pick(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy) : nil))
+        r[i] = pick(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy) : nil))
+        d[i] = pick(iy > 0 ? i - g.nx : nil)
+        u[i] = pick(iy < g.ny - 1 ? i + g.nx : nil)
+      }
+    }
+    left = l
+    right = r
+    down = d
+    up = u
+    halfInverseDx = 0.5 / g.dx
+    halfInverseDy = 0.5 / g.dy
+  }
+
+  /// Calls `body(i, dmdx, dmdy)` for every cell in `range` with the central
+  /// differences ∂x m and ∂y m of cell i (1/m).
+  @inlinable
+  public func forEachGradient(
+    _ m: VectorField, in range: Range<Int>, _ body: (Int, SIMD3<Double>, SIMD3<Double>) -> Void
+  ) {
+    let hx = halfInverseDx, hy = halfInverseDy
+    m.withPlanes { mx, my, mz in
+      left.withUnsafeBufferPointer { l in
+        right.withUnsafeBufferPointer { r in
+          down.withUnsafeBufferPointer { d in
+            up.withUnsafeBufferPointer { u in
+              for i in range {
+                let il = Int(l[i]), ir = Int(r[i]), id = Int(d[i]), iu = Int(u[i])
+                let gx = SIMD3<Double>(mx[ir] - mx[il], my[ir] - my[il], mz[ir] - mz[il]) * hx
+                let gy = SIMD3<Double>(mx[iu] - mx[id], my[iu] - my[id], mz[iu] - mz[id]) * hy
+                body(i, gx, gy)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
