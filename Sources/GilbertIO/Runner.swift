@@ -23,6 +23,10 @@ public struct RunReport: Sendable {
   public var wallClockSeconds: Double
   public var frames: Int
   public var averageMagnetization: SIMD3<Double>
+  /// The measured wall velocity, when a wall is tracked.
+  public var wallVelocity: WallVelocity?
+  /// The (q, φ) model's prediction for the same parameters, when it applies.
+  public var modelMotion: WallModel.Motion?
 }
 
 /// What the runner does with the configured simulation.
@@ -49,7 +53,7 @@ public enum Runner {
     }
     let writer = try TrajectoryWriter(
       path: outputPath, overwrite: overwrite, grid: config.grid, configText: config.text,
-      uConvention: "none: no spin-transfer torque in this run",
+      uConvention: uConvention(config),
       parameters: parameters(config), tableColumns: sim.tableColumns, fields: fields,
       compress: config.output.compress)
     defer { writer.close() }
@@ -91,6 +95,7 @@ public enum Runner {
         tolerance: config.solver.method == "rk45" ? config.solver.tolerance : nil)
       stepper.maximumStep = config.solver.maximumStep
       let interval = config.run.sampleInterval
+      var sinceRecentre = 0
       let samples = Int((duration / interval * (1 - 1e-12)).rounded(.up))
       sampling: for k in 1...samples {
         let target = k == samples ? duration : Double(k) * interval
@@ -105,6 +110,11 @@ public enum Runner {
           }
           lastDt = sim.time - before
           steps = stepper.acceptedSteps
+          sinceRecentre += 1
+          if sinceRecentre >= 50 || sim.time == target, sim.tracker != nil {
+            sinceRecentre = 0
+            if sim.tracker!.recenter(&sim.m, magnet: sim.magnet) { stepper.invalidate() }
+          }
           if shouldStop() {
             outcome = .interrupted
             try sample(&sim, dt: lastDt, frame: true)
@@ -123,15 +133,48 @@ public enum Runner {
     var status = "completed"
     if case .failed(let why) = outcome { status = "failed: " + why }
     if outcome == .interrupted { status = "interrupted" }
+    var counts_moving_frame_shifts: Int? = nil
+    var wallVelocity: WallVelocity? = nil
+    var modelMotion: WallModel.Motion? = nil
+    var numbers: [String: Double] = ["wall_clock_seconds": seconds, "t_end": sim.time]
+    var strings = ["status": status]
+    if let w = config.wall, duration > 0 {
+      let (times, q, phi) = try writer.wallSeries()
+      wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
+      if let v = wallVelocity {
+        numbers["wall_velocity"] = v.velocity
+        strings["wall_regime"] = v.regime.rawValue
+        if let period = v.period { numbers["wall_period"] = period }
+      }
+      if let model = sim.wallModel {
+        let motion = model.motion(u: sim.modelDriftVelocity, from: w.kind.defaultTilt)
+        modelMotion = motion
+        numbers["model_velocity"] = motion.velocity
+        numbers["model_walker_velocity"] = model.walkerVelocity(sign: sim.modelDriftVelocity >= 0 ? 1 : -1, from: w.kind.defaultTilt)
+        if case .steady = motion { strings["model_regime"] = "steady" } else { strings["model_regime"] = "precessing" }
+      }
+    }
+    if let tracker = sim.tracker { counts_moving_frame_shifts = tracker.shifts }
     var counts = ["steps": steps, "rejected_steps": rejected, "rhs_evaluations": evaluations]
     if let relaxIterations { counts["relax_iterations"] = relaxIterations }
-    try writer.writeSummary(
-      counts: counts, numbers: ["wall_clock_seconds": seconds, "t_end": sim.time], strings: ["status": status])
+    if let shifts = counts_moving_frame_shifts { counts["moving_frame_shifts"] = shifts }
+    try writer.writeSummary(counts: counts, numbers: numbers, strings: strings)
     writer.flush()
     return RunReport(
       outcome: outcome, outputPath: outputPath, finalTime: sim.time, steps: steps, rejectedSteps: rejected,
       rhsEvaluations: evaluations, relaxIterations: relaxIterations, wallClockSeconds: seconds,
-      frames: writer.frames["m"] ?? 0, averageMagnetization: sim.magnet.average(sim.m))
+      frames: writer.frames["m"] ?? 0, averageMagnetization: sim.magnet.average(sim.m),
+      wallVelocity: wallVelocity, modelMotion: modelMotion)
+  }
+
+  /// How u was obtained, for the root attribute `u_convention`.
+  static func uConvention(_ config: SimulationConfig) -> String {
+    switch config.current {
+    case .velocity?: return "u given directly in m/s (current.u)"
+    case .density?:
+      return "u = -g*muB*P*j/(2*e*Ms) from current.j and material.P, g = 2, no 1/(1+beta^2) factor (OOMMF/muMAG convention)"
+    case nil: return "none: no current in this run"
+    }
   }
 
   /// The `/parameters` of a configuration.
@@ -150,6 +193,21 @@ public enum Runner {
       let axis = a.axis / (a.axis * a.axis).sum().squareRoot()
       p.append(OutputParameter("K1" + suffix, a.constants, unit: "J/m^3"))
       p.append(OutputParameter("K1_axis" + suffix, [axis.x, axis.y, axis.z], unit: ""))
+    }
+    let mats2 = config.materials
+    p.append(OutputParameter("beta", mats2.map(\.nonAdiabaticity), unit: ""))
+    p.append(OutputParameter("delta_beta", mats2.map(\.anisotropicNonAdiabaticity), unit: ""))
+    p.append(OutputParameter("P", mats2.map(\.polarization), unit: ""))
+    switch config.current {
+    case .velocity(let u)?:
+      p.append(OutputParameter("u", [u.x, u.y, u.z], unit: "m/s"))
+    case .density(let j)?:
+      p.append(OutputParameter("j", [j.x, j.y, j.z], unit: "A/m^2"))
+      // u of each region, from j, P and Ms.
+      let us = mats2.map { SpinDrift.velocity(currentDensity: j, polarization: $0.polarization, saturationMagnetization: $0.saturationMagnetization) }
+      p.append(OutputParameter("u", us.flatMap { [$0.x, $0.y, $0.z] }, unit: "m/s"))
+    case nil:
+      break
     }
     if let z = config.zeeman {
       p.append(OutputParameter("B_ext", [z.field.x, z.field.y, z.field.z], unit: "T"))

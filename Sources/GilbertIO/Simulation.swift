@@ -14,6 +14,10 @@ public struct Simulation {
   public var m: VectorField
   /// The time, s.
   public var time: Double = 0
+  /// The tracked domain wall, if any.
+  public var tracker: WallTracker?
+  /// The spin-drift velocity of every cell, m/s (nil without a current).
+  public let driftVelocity: VectorField?
 
   /// Builds everything the configuration describes; reads an initial-state file if it names one.
   public init(config: SimulationConfig) throws {
@@ -28,8 +32,24 @@ public struct Simulation {
     if let z = config.zeeman {
       fields.append(Zeeman(magnet: magnet, amplitude: z.field, frequency: z.frequency, phase: z.phase))
     }
-    equation = LLG(magnet: magnet, fieldTerms: fields)
+    var torques: [any TorqueTerm] = []
+    switch config.current {
+    case .velocity(let u)?:
+      driftVelocity = VectorField(count: magnet.grid.cellCount, uniform: u)
+    case .density(let j)?:
+      driftVelocity = SpinDrift.velocity(magnet: magnet, currentDensity: VectorField(count: magnet.grid.cellCount, uniform: j))
+    case nil:
+      driftVelocity = nil
+    }
+    if let u = driftVelocity {
+      torques.append(ZhangLiTorque(magnet: magnet, velocity: u))
+      if config.materials.contains(where: { $0.anisotropicNonAdiabaticity != 0 }) {
+        torques.append(AnisotropicBetaTorque(magnet: magnet, velocity: u))
+      }
+    }
+    equation = LLG(magnet: magnet, fieldTerms: fields, torqueTerms: torques)
     m = try Self.initialMagnetization(config.initial, magnet: magnet)
+    tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.movingFrame) }
     for name in config.output.fields where !Self.availableFields(fields).contains(name) {
       throw ConfigError(
         key: "output.fields", message: "names \"\(name)\", which this run does not compute; valid: "
@@ -60,22 +80,66 @@ public struct Simulation {
       }
     case .file(let path, let frame):
       m = try TrajectoryReader.frame(path: path, index: frame, grid: magnet.grid)
+    case .wall(let kind, let q, let width, let tilt):
+      m = kind.wall.walkerProfile(grid: magnet.grid, position: q, width: width, tilt: tilt)
     }
     magnet.clean(&m)
     return m
   }
 
   /// The table columns' current values, in the order of ``tableColumns``.
-  public func tableRow(step: Int, dt: Double) -> [Double] {
+  public mutating func tableRow(step: Int, dt: Double) -> [Double] {
     let avg = magnet.average(m)
     let energies = equation.energies(m: m, time: time).map(\.value)
-    return [time, Double(step), dt, avg.x, avg.y, avg.z, energies.reduce(0, +)] + energies
+    var row = [time, Double(step), dt, avg.x, avg.y, avg.z, energies.reduce(0, +)] + energies
+    if tracker != nil {
+      let o = tracker!.observe(m, magnet: magnet)
+      row += [o.position, o.tilt, o.width]
+    }
+    return row
   }
 
   /// Names and units of the table columns.
   public var tableColumns: [(name: String, unit: String)] {
     [("t", "s"), ("step", ""), ("dt", "s"), ("mx", ""), ("my", ""), ("mz", ""), ("E_total", "J")]
       + equation.fieldTerms.map { ("E_\($0.name)", "J") }
+      + (tracker == nil ? [] : [("wall_position", "m"), ("wall_tilt", "rad"), ("wall_width", "m")])
+  }
+
+  /// The (q, φ) model of the tracked wall, when the anisotropies map onto it:
+  /// one or more easy-axis terms along the wall's axis (K = their sum) and at
+  /// most one hard axis (K1 < 0) perpendicular to it; region 0's material.
+  public var wallModel: WallModel? {
+    guard let kind = config.wall?.kind else { return nil }
+    let w = kind.wall
+    var kEasy = 0.0, kHard = 0.0
+    var hardAxis = SIMD3<Double>(0, 0, 1)
+    for a in config.anisotropies {
+      let axis = a.axis / (a.axis * a.axis).sum().squareRoot()
+      let k = a.constants[0]
+      if abs(abs(dot(axis, w.easyAxis)) - 1) < 1e-9 && k > 0 {
+        kEasy += k
+      } else if abs(dot(axis, w.easyAxis)) < 1e-9 && k < 0 && kHard == 0 {
+        kHard = -k
+        hardAxis = axis
+      } else {
+        return nil
+      }
+    }
+    guard kEasy > 0 else { return nil }
+    // The model's wall moves along x, so u must be along x.
+    if let u = driftVelocity, (0..<u.count).contains(where: { u[$0].y != 0 || u[$0].z != 0 }) { return nil }
+    let mat = config.materials[0]
+    return WallModel(
+      exchangeStiffness: mat.exchangeStiffness, easyAnisotropy: kEasy, hardAnisotropy: kHard, hardAxis: hardAxis,
+      saturationMagnetization: mat.saturationMagnetization, damping: mat.damping, beta: mat.nonAdiabaticity,
+      deltaBeta: mat.anisotropicNonAdiabaticity, wall: w, currentDirection: SIMD3(1, 0, 0))
+  }
+
+  /// u_x of the first magnetic cell, m/s: the drift velocity the model is driven by.
+  public var modelDriftVelocity: Double {
+    guard let u = driftVelocity, let i = (0..<magnet.grid.cellCount).first(where: { magnet.isMagnetic($0) }) else { return 0 }
+    return u[i].x
   }
 
   /// A field by output name ("m", "B_eff", "B_<term>", "Edens_<term>"), as

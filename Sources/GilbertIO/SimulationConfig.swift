@@ -8,6 +8,26 @@ public enum InitialState: Sendable, Equatable {
   case random(seed: UInt64)
   /// A frame of the `m` field of an earlier Gilbert HDF5 file (-1: the last).
   case file(path: String, frame: Int)
+  /// A Walker-profile wall at position q (m), width Δ (m) and tilt φ (rad).
+  case wall(kind: WallKind, position: Double, width: Double, tilt: Double)
+}
+
+/// The `[current]` table: how the spin-drift velocity u is given.
+public enum CurrentSettings: Sendable, Equatable {
+  /// u directly, m/s.
+  case velocity(SIMD3<Double>)
+  /// A charge current density j, A/m²; u = −g μB P j/(2 e Ms) cell by cell.
+  case density(SIMD3<Double>)
+}
+
+/// The `[wall]` table: tracking one domain wall.
+public struct WallSettings: Sendable, Equatable {
+  /// The wall type (its axes).
+  public var kind: WallKind
+  /// Keep the wall centred by shifting m (MODEL.md §1).
+  public var movingFrame: Bool
+  /// The velocity is fitted to samples with t ≥ this, s.
+  public var transient: Double
 }
 
 /// One `[[anisotropy]]` entry.
@@ -83,6 +103,10 @@ public struct SimulationConfig: Sendable {
   public var anisotropies: [AnisotropySettings]
   /// The applied field, if any.
   public var zeeman: ZeemanSettings?
+  /// The spin-polarised current, if any.
+  public var current: CurrentSettings?
+  /// Wall tracking, if any.
+  public var wall: WallSettings?
   /// The initial magnetization.
   public var initial: InitialState
   /// Time integration.
@@ -117,6 +141,7 @@ public struct SimulationConfig: Sendable {
     }
     let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: positive, expected: "positive numbers")
     let periodic = try mesh.bool("periodic_x", default: false)
+    var wallSettingsPending: (WallKind, Bool, Double?)? = nil
     try mesh.finish()
     let g = Grid(nx: Int(nValues[0]), ny: Int(nValues[1]), dx: cell[0], dy: cell[1], dz: cell[2], periodicX: periodic)
     grid = g
@@ -157,9 +182,22 @@ public struct SimulationConfig: Sendable {
     let ms = expand(try mat.perRegion("Ms", regions: regionCount, unit: "A/m", valid: nonNegative, expected: "a number ≥ 0 (0 makes a region empty)"))
     let a = expand(try mat.perRegion("A", regions: regionCount, unit: "J/m", valid: nonNegative, expected: "a number ≥ 0"))
     let alpha = expand(try mat.perRegion("alpha", regions: regionCount, valid: nonNegative, expected: "a number ≥ 0"))
+    let beta = expand(try mat.perRegion("beta", default: 0, regions: regionCount, expected: "a finite number"))
+    let deltaBeta: [Double]
+    if case .string(let s)? = mat.raw("delta_beta") {
+      guard s == "paper" else {
+        throw ConfigError(key: "material.delta_beta", message: "is \"\(s)\"; expected a number, one per region, or \"paper\" (δβ = −β/5)")
+      }
+      deltaBeta = beta.map { -$0 / 5 }
+    } else {
+      deltaBeta = expand(try mat.perRegion("delta_beta", default: 0, regions: regionCount, expected: "a finite number or \"paper\""))
+    }
+    let pol = expand(try mat.perRegion("P", default: 0, regions: regionCount, valid: { abs($0) <= 1 }, expected: "a number in [−1, 1]"))
     try mat.finish()
     materials = (0..<regionCount).map { i in
-      Material(saturationMagnetization: ms[i], exchangeStiffness: a[i], damping: alpha[i])
+      Material(
+        saturationMagnetization: ms[i], exchangeStiffness: a[i], damping: alpha[i], nonAdiabaticity: beta[i],
+        anisotropicNonAdiabaticity: deltaBeta[i], polarization: pol[i])
     }
     guard ms.contains(where: { $0 > 0 }) else {
       throw ConfigError(key: "material.Ms", message: "is 0 in every region; at least one region must be magnetic (Ms > 0)")
@@ -186,10 +224,39 @@ public struct SimulationConfig: Sendable {
       zeeman = nil
     }
 
+    // [current]
+    if let c = try top.table("current") {
+      let hasU = c.has("u"), hasJ = c.has("j")
+      if hasU == hasJ {
+        throw ConfigError(key: "current", message: "needs exactly one of u (spin-drift velocity, m/s) or j (current density, A/m², with material.P)")
+      }
+      current = hasU ? .velocity(try c.vector("u", unit: "m/s")) : .density(try c.vector("j", unit: "A/m²"))
+      try c.finish()
+      if case .density = current, !pol.contains(where: { $0 != 0 }) {
+        throw ConfigError(key: "material.P", message: "is 0 everywhere, so current.j drives nothing; set P (e.g. 0.7) or give current.u")
+      }
+    } else {
+      current = nil
+    }
+
     // [initial]
+    var wallKind: WallKind? = nil
     if let i = try top.table("initial") {
-      let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file"])
+      let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file", "wall"])
       switch type {
+      case "wall":
+        let kind = WallKind(rawValue: try i.string("wall", choices: WallKind.allCases.map(\.rawValue)))!
+        wallKind = kind
+        let easy = kind.wall.easyAxis
+        // Default width √(A/K) with K the easy-axis anisotropy along the wall's axis.
+        let kEasy = anisotropies.filter { abs(abs(dot($0.axis / ($0.axis * $0.axis).sum().squareRoot(), easy)) - 1) < 1e-9 }
+          .map { $0.constants[0] }.filter { $0 > 0 }.reduce(0, +)
+        let defaultWidth = kEasy > 0 ? (a[0] / kEasy).squareRoot() : 10 * g.dx
+        initial = .wall(
+          kind: kind,
+          position: try i.double("position", default: Double(g.nx) * g.dx / 2, unit: "m"),
+          width: try i.double("width", default: defaultWidth, unit: "m", valid: positive, expected: "a positive number"),
+          tilt: try i.double("tilt", default: kind.defaultTilt, unit: "rad"))
       case "random":
         initial = .random(seed: UInt64(try i.int("seed", default: 1, valid: { $0 >= 0 }, expected: "an integer ≥ 0")))
       case "file":
@@ -202,6 +269,25 @@ public struct SimulationConfig: Sendable {
       try i.finish()
     } else {
       initial = .uniform(SIMD3(1, 0, 0))
+    }
+
+    // [wall]
+    let wt = try top.table("wall")
+    if wt != nil || wallKind != nil {
+      let w = wt ?? ConfigTable([:], path: "wall")
+      let kindName = try w.string("type", default: wallKind?.rawValue, choices: WallKind.allCases.map(\.rawValue))
+      let moving = try w.bool("moving_frame", default: !g.periodicX)
+      if moving && g.periodicX {
+        throw ConfigError(key: "wall.moving_frame", message: "is true on a grid with periodic_x; a periodic wire needs no moving frame (set it false)")
+      }
+      if moving {
+        for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
+          throw ConfigError(
+            key: "wall.moving_frame", message: "is true but the regions vary along x (row \(iy)); shifting m would move it across them: set it false")
+        }
+      }
+      wallSettingsPending = (WallKind(rawValue: kindName)!, moving, try w.optionalDouble("transient", unit: "s", valid: nonNegative, expected: "a number ≥ 0"))
+      try w.finish()
     }
 
     // [solver]
@@ -217,6 +303,7 @@ public struct SimulationConfig: Sendable {
     // [run]
     let r = try top.table("run") ?? ConfigTable([:], path: "run")
     let duration = try r.double("duration", default: 0, unit: "s", valid: nonNegative, expected: "a number ≥ 0")
+    wall = wallSettingsPending.map { WallSettings(kind: $0.0, movingFrame: $0.1, transient: $0.2 ?? duration / 2) }
     run = RunSettings(
       duration: duration,
       sampleInterval: try r.double(

@@ -128,6 +128,12 @@ public final class TrajectoryWriter {
     for (k, v) in strings.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", string: v) }
   }
 
+  /// The wall columns of the table written so far: (t, wall_position, wall_tilt).
+  public func wallSeries() throws -> ([Double], [Double], [Double]) {
+    (try file.readDoubles("/table/t").values, try file.readDoubles("/table/wall_position").values,
+     try file.readDoubles("/table/wall_tilt").values)
+  }
+
   /// Flushes everything written so far to disk.
   public func flush() { file.flush() }
 
@@ -159,5 +165,27 @@ public enum TrajectoryReader {
     var m = VectorField(count: grid.cellCount)
     for c in 0..<grid.cellCount { m[c] = SIMD3(row[3 * c], row[3 * c + 1], row[3 * c + 2]) }
     return m
+  }
+}
+
+/// Writes a (q, φ) model table to HDF5: a `/model` group with one 1-D dataset per column.
+public enum ModelTableWriter {
+  /// Writes `rows` (columns `names`) and the regime of each row.
+  public static func write(
+    path: String, overwrite: Bool, configText: String, names: [String], rows: [[Double]], regimes: [String]
+  ) throws {
+    let f = try HDF5File(creating: path, overwrite: overwrite)
+    defer { f.close() }
+    try f.setAttribute("format", string: "gilbert")
+    try f.setAttribute("format_version", string: gilbertFormatVersion)
+    try f.setAttribute("creator", string: gilbertCreator)
+    try f.setAttribute("config_toml", string: configText)
+    try f.createGroup("/model")
+    let units = ["u": "m/s", "tilt": "rad", "width": "m", "model_velocity": "m/s", "walker_velocity": "m/s", "period": "s"]
+    for (c, name) in names.enumerated() {
+      try f.writeDataset("/model/\(name)", doubles: rows.map { $0[c] }, shape: [rows.count])
+      try f.setAttribute("unit", on: "/model/\(name)", string: units[name] ?? "")
+    }
+    try f.writeDataset("/model/regime", strings: regimes)
   }
 }

@@ -13,7 +13,7 @@ struct GilbertCommand: ParsableCommand {
     commandName: "gilbert",
     abstract: "Micromagnetic simulation of current-driven domain walls (LLG on 1D/2D grids, HDF5 output).",
     version: "0.1.0",
-    subcommands: [RunCommand.self, RelaxCommand.self, BenchCommand.self])
+    subcommands: [RunCommand.self, RelaxCommand.self, ModelCommand.self, BenchCommand.self])
 }
 
 /// Options shared by the commands that read a config and write a file.
@@ -95,6 +95,14 @@ func execute(_ options: RunOptions, mode: RunMode) throws {
     m.x, m.y, m.z)
   if let it = report.relaxIterations { summary += ", relaxed in \(it) iterations" }
   print(summary)
+  if let v = report.wallVelocity {
+    var line = String(format: "wall velocity: %.6g m/s (%@)", v.velocity, v.regime.rawValue)
+    if let period = v.period { line += String(format: ", period %.6g s", period) }
+    if let model = report.modelMotion {
+      line += String(format: "; (q, φ) model: %.6g m/s", model.velocity)
+    }
+    print(line)
+  }
   switch report.outcome {
   case .completed: break
   case .interrupted:

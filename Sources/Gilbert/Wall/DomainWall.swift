@@ -108,3 +108,27 @@ public struct DomainWall: Sendable, Equatable {
     return rows > 0 ? total / Double(rows) : 0
   }
 }
+
+/// The wall types of the initial states and of the model.
+public enum WallKind: String, Sendable, CaseIterable {
+  /// In-plane head-to-head wall: easy axis +x on the left, −x on the right; φ = 0 is m ∥ +y at the centre.
+  case headToHead = "head-to-head"
+  /// In-plane tail-to-tail wall: −x on the left, +x on the right.
+  case tailToTail = "tail-to-tail"
+  /// Perpendicular film, up on the left and down on the right; Néel: φ = 0, m ∥ +x at the centre.
+  case neel
+  /// Perpendicular film; Bloch: φ = π/2, m ∥ +y at the centre (same axes as Néel).
+  case bloch
+
+  /// The wall's axes: easy axis e and φ = 0 direction a (b = e × a).
+  public var wall: DomainWall {
+    switch self {
+    case .headToHead: return DomainWall(easyAxis: SIMD3(1, 0, 0), transverse: SIMD3(0, 1, 0))
+    case .tailToTail: return DomainWall(easyAxis: SIMD3(-1, 0, 0), transverse: SIMD3(0, 1, 0))
+    case .neel, .bloch: return DomainWall(easyAxis: SIMD3(0, 0, 1), transverse: SIMD3(1, 0, 0))
+    }
+  }
+
+  /// The rest tilt: π/2 for Bloch, 0 otherwise.
+  public var defaultTilt: Double { self == .bloch ? Double.pi / 2 : 0 }
+}

@@ -194,8 +194,11 @@ public struct WallModel: Sendable {
 
   /// The drift velocity at which tilt φ is a fixed point (φ̇ = 0):
   /// u*(φ) = α F(φ) / (β_eff(φ) − α), m/s.
+  /// Where β_eff(φ) = α (to round-off) every tilt is steady: u* is infinite.
   public func fixedPointVelocity(_ phi: Double) -> Double {
-    damping * force(phi) / (effectiveBeta(phi) - damping)
+    let excess = effectiveBeta(phi) - damping
+    if abs(excess) <= 1e-12 * max(damping, abs(beta), abs(deltaBeta)) { return .infinity }
+    return damping * force(phi) / excess
   }
 
   /// The Walker breakdown: the smallest |u| (m/s) in the direction `sign`
