@@ -27,6 +27,8 @@ public struct RunReport: Sendable {
   public var wallVelocity: WallVelocity?
   /// The (q, φ) model's prediction for the same parameters, when it applies.
   public var modelMotion: WallModel.Motion?
+  /// The model's Walker velocity in the direction of u, m/s.
+  public var modelWalkerVelocity: Double?
 }
 
 /// What the runner does with the configured simulation.
@@ -136,6 +138,7 @@ public enum Runner {
     var counts_moving_frame_shifts: Int? = nil
     var wallVelocity: WallVelocity? = nil
     var modelMotion: WallModel.Motion? = nil
+    var modelWalker: Double? = nil
     var numbers: [String: Double] = ["wall_clock_seconds": seconds, "t_end": sim.time]
     var strings = ["status": status]
     if let w = config.wall, duration > 0 {
@@ -150,7 +153,9 @@ public enum Runner {
         let motion = model.motion(u: sim.modelDriftVelocity, from: w.kind.defaultTilt)
         modelMotion = motion
         numbers["model_velocity"] = motion.velocity
-        numbers["model_walker_velocity"] = model.walkerVelocity(sign: sim.modelDriftVelocity >= 0 ? 1 : -1, from: w.kind.defaultTilt)
+        let walker = model.walkerVelocity(sign: sim.modelDriftVelocity >= 0 ? 1 : -1, from: w.kind.defaultTilt)
+        modelWalker = walker
+        numbers["model_walker_velocity"] = walker
         if case .steady = motion { strings["model_regime"] = "steady" } else { strings["model_regime"] = "precessing" }
       }
     }
@@ -164,7 +169,7 @@ public enum Runner {
       outcome: outcome, outputPath: outputPath, finalTime: sim.time, steps: steps, rejectedSteps: rejected,
       rhsEvaluations: evaluations, relaxIterations: relaxIterations, wallClockSeconds: seconds,
       frames: writer.frames["m"] ?? 0, averageMagnetization: sim.magnet.average(sim.m),
-      wallVelocity: wallVelocity, modelMotion: modelMotion)
+      wallVelocity: wallVelocity, modelMotion: modelMotion, modelWalkerVelocity: modelWalker)
   }
 
   /// How u was obtained, for the root attribute `u_convention`.
