@@ -31,6 +31,8 @@ public final class TrajectoryWriter {
   let fieldComponents: [String: Int]
   /// Number of frames written per field.
   public private(set) var frames: [String: Int] = [:]
+  /// Number of table rows written.
+  public private(set) var rows = 0
 
   /// Creates the file and its layout. Refuses to replace an existing file unless `overwrite`.
   public init(
@@ -86,6 +88,7 @@ public final class TrajectoryWriter {
       frames[f.name] = 0
     }
 
+    try file.createGroup("/fields")
     try file.createGroup("/table")
     for c in tableColumns {
       try file.createGrowingDataset("/table/\(c.name)", rowShape: [], chunkRows: 1024)
@@ -118,6 +121,7 @@ public final class TrajectoryWriter {
   public func appendRow(_ values: [Double]) throws {
     precondition(values.count == columns.count, "row does not match the table columns")
     for (c, v) in zip(columns, values) { try file.append("/table/\(c.name)", doubles: [v]) }
+    rows += 1
   }
 
   /// Writes `/summary` attributes (counts, numbers and strings).
@@ -134,8 +138,16 @@ public final class TrajectoryWriter {
      try file.readDoubles("/table/wall_tilt").values)
   }
 
-  /// Flushes everything written so far to disk.
-  public func flush() { file.flush() }
+  /// Flushes everything written so far to disk, then records how many
+  /// frames and rows are complete on disk (`/fields@frames_complete`,
+  /// `/table@rows_complete`). The counts are written after the data they
+  /// count, so after a crash every frame below `frames_complete` is whole;
+  /// a frame past it may be partial.
+  public func flush() {
+    file.flush()
+    try? file.setAttribute("frames_complete", on: "/fields", int: frames["m"] ?? frames.values.max() ?? 0)
+    try? file.setAttribute("rows_complete", on: "/table", int: rows)
+  }
 
   /// Closes the file.
   public func close() { file.close() }
