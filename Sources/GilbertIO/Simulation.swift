@@ -29,6 +29,11 @@ public struct Simulation {
       let name = config.anisotropies.count == 1 ? "anisotropy" : "anisotropy\(i + 1)"
       fields.append(UniaxialAnisotropy(magnet: magnet, constants: a.constants, axis: a.axis, name: name))
     }
+    switch config.demag {
+    case .fft(let images)?: fields.append(Demag(magnet: magnet, images: images))
+    case .local(let factors)?: fields.append(ShapeAnisotropy(magnet: magnet, factors: factors))
+    case nil: break
+    }
     if let z = config.zeeman {
       fields.append(Zeeman(magnet: magnet, amplitude: z.field, frequency: z.frequency, phase: z.phase))
     }
@@ -78,8 +83,26 @@ public struct Simulation {
         let r = (1 - z * z).squareRoot()
         m[i] = SIMD3(r * cos(phi), r * sin(phi), z)
       }
+    case .file(let path, let frame) where path.hasSuffix(".ovf") || path.hasSuffix(".omf"):
+      _ = frame
+      let f = try OVF.read(path: path)
+      let g = magnet.grid
+      guard f.nx == g.nx, f.ny == g.ny, f.nz == 1 else {
+        throw ConfigError(key: "initial.path", message: "is an OVF field of \(f.nx) × \(f.ny) × \(f.nz) cells; the grid is \(g.nx) × \(g.ny) × 1")
+      }
+      m = VectorField(count: g.cellCount)
+      for i in 0..<g.cellCount { m[i] = SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2]) }
     case .file(let path, let frame):
       m = try TrajectoryReader.frame(path: path, index: frame, grid: magnet.grid)
+    case .vortex(let c, let rc, let chirality, let polarity):
+      let g = magnet.grid
+      m = VectorField(count: n)
+      for iy in 0..<g.ny {
+        for ix in 0..<g.nx {
+          let (x, y) = g.center(ix, iy)
+          m[g.index(ix, iy)] = SIMD3(-chirality * (y - c.y), chirality * (x - c.x), polarity * rc)
+        }
+      }
     case .wall(let kind, let q, let width, let tilt):
       m = kind.wall.walkerProfile(grid: magnet.grid, position: q, width: width, tilt: tilt)
     }

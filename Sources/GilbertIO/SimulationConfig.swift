@@ -10,6 +10,9 @@ public enum InitialState: Sendable, Equatable {
   case file(path: String, frame: Int)
   /// A Walker-profile wall at position q (m), width Δ (m) and tilt φ (rad).
   case wall(kind: WallKind, position: Double, width: Double, tilt: Double)
+  /// A vortex: m ∝ (−c y′, c x′, p r_c) about the centre, c the chirality
+  /// (+1 counter-clockwise), p the core polarity, r_c the core radius (m).
+  case vortex(center: SIMD2<Double>, coreRadius: Double, chirality: Double, polarity: Double)
 }
 
 /// The `[current]` table: how the spin-drift velocity u is given.
@@ -46,6 +49,14 @@ public struct ZeemanSettings: Sendable, Equatable {
   public var frequency: Double
   /// Phase, rad.
   public var phase: Double
+}
+
+/// The `[demag]` table.
+public enum DemagSettings: Sendable, Equatable {
+  /// FFT convolution with the Newell tensor; `images` periodic copies each side along x.
+  case fft(images: Int)
+  /// Local shape anisotropy with demagnetising factors (N_x, N_y, N_z).
+  case local(SIMD3<Double>)
 }
 
 /// The `[solver]` table.
@@ -103,6 +114,8 @@ public struct SimulationConfig: Sendable {
   public var anisotropies: [AnisotropySettings]
   /// The applied field, if any.
   public var zeeman: ZeemanSettings?
+  /// The stray field, if any.
+  public var demag: DemagSettings?
   /// The spin-polarised current, if any.
   public var current: CurrentSettings?
   /// Wall tracking, if any.
@@ -224,6 +237,23 @@ public struct SimulationConfig: Sendable {
       zeeman = nil
     }
 
+    // [demag]
+    if let d = try top.table("demag") {
+      let method = try d.string("method", default: "fft", choices: ["fft", "local"])
+      if method == "local" {
+        let f = try d.numbers("factors", count: 3, valid: { $0 >= 0 }, expected: "demagnetising factors ≥ 0")
+        guard abs(f.reduce(0, +) - 1) < 1e-6 else {
+          throw ConfigError(key: "demag.factors", message: "is \(f), which sums to \(f.reduce(0, +)); demagnetising factors of a body sum to 1")
+        }
+        demag = .local(SIMD3(f[0], f[1], f[2]))
+      } else {
+        demag = .fft(images: try d.int("images", default: 10, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (periodic images each side)"))
+      }
+      try d.finish()
+    } else {
+      demag = nil
+    }
+
     // [current]
     if let c = try top.table("current") {
       let hasU = c.has("u"), hasJ = c.has("j")
@@ -242,8 +272,16 @@ public struct SimulationConfig: Sendable {
     // [initial]
     var wallKind: WallKind? = nil
     if let i = try top.table("initial") {
-      let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file", "wall"])
+      let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file", "wall", "vortex"])
       switch type {
+      case "vortex":
+        let c = try i.numbers("center", count: 2, default: [Double(g.nx) * g.dx / 2, Double(g.ny) * g.dy / 2], unit: "m")
+        let pm1: (Double) -> Bool = { $0 == 1 || $0 == -1 }
+        initial = .vortex(
+          center: SIMD2(c[0], c[1]),
+          coreRadius: try i.double("core_radius", default: 10e-9, unit: "m", valid: positive, expected: "a positive number"),
+          chirality: try i.double("chirality", default: 1, valid: pm1, expected: "+1 (counter-clockwise) or −1"),
+          polarity: try i.double("polarity", default: 1, valid: pm1, expected: "+1 (core along +z) or −1"))
       case "wall":
         let kind = WallKind(rawValue: try i.string("wall", choices: WallKind.allCases.map(\.rawValue)))!
         wallKind = kind

@@ -1,0 +1,72 @@
+import CFFTW3
+
+/// Real-to-complex 2-D FFTs of one fixed size, planned once with FFTW and
+/// reused: the only Swift file that imports CFFTW3.
+///
+/// Arrays are row-major with `rows` × `columns` reals; their spectra hold
+/// `rows` × (`columns`/2 + 1) complex numbers (FFTW's r2c layout), stored as
+/// interleaved (re, im) pairs. The backward transform is unnormalised.
+public final class RealFFT2D: @unchecked Sendable {
+  /// Rows (y) and columns (x) of the real arrays.
+  public let rows: Int, columns: Int
+  /// Complex entries per spectrum: rows × (columns/2 + 1).
+  public let spectrumCount: Int
+  private let forward: fftw_plan
+  private let backward: fftw_plan
+
+  /// FFTW's one-time set-up: a thread-safe planner (tests plan in parallel)
+  /// and the threads library.
+  private static let initialized: Bool = {
+    fftw_make_planner_thread_safe()
+    return fftw_init_threads() != 0
+  }()
+
+  /// Plans both directions. `measure` lets FFTW time candidate algorithms
+  /// (seconds for large grids, faster transforms); otherwise it estimates.
+  public init(rows: Int, columns: Int, threads: Int = 1, measure: Bool = false) {
+    precondition(rows > 0 && columns > 0)
+    _ = Self.initialized
+    self.rows = rows
+    self.columns = columns
+    spectrumCount = rows * (columns / 2 + 1)
+    let real = fftw_alloc_real(rows * columns)!
+    let complex = fftw_alloc_complex(spectrumCount)!
+    defer {
+      fftw_free(real)
+      fftw_free(complex)
+    }
+    if Self.initialized { fftw_plan_with_nthreads(Int32(max(1, threads))) }
+    let flags = measure ? UInt32(FFTW_MEASURE) : UInt32(FFTW_ESTIMATE)
+    forward = fftw_plan_dft_r2c_2d(Int32(rows), Int32(columns), real, complex, flags)
+    backward = fftw_plan_dft_c2r_2d(Int32(rows), Int32(columns), complex, real, flags)
+  }
+
+  deinit {
+    fftw_destroy_plan(forward)
+    fftw_destroy_plan(backward)
+  }
+
+  /// Allocates an array aligned as FFTW wants (SIMD), `count` doubles, zeroed.
+  public static func allocate(_ count: Int) -> UnsafeMutablePointer<Double> {
+    let p = fftw_alloc_real(count)!
+    p.initialize(repeating: 0, count: count)
+    return p
+  }
+
+  /// Frees an array from ``allocate(_:)``.
+  public static func free(_ p: UnsafeMutablePointer<Double>) { fftw_free(p) }
+
+  /// Spectrum of `real` (rows × columns) into `spectrum` (2 × spectrumCount doubles).
+  public func forward(_ real: UnsafeMutablePointer<Double>, _ spectrum: UnsafeMutablePointer<Double>) {
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { c in
+      fftw_execute_dft_r2c(forward, real, c)
+    }
+  }
+
+  /// Unnormalised inverse of `spectrum` into `real`; destroys `spectrum`.
+  public func backward(_ spectrum: UnsafeMutablePointer<Double>, _ real: UnsafeMutablePointer<Double>) {
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { c in
+      fftw_execute_dft_c2r(backward, c, real)
+    }
+  }
+}

@@ -1,0 +1,192 @@
+/// The demagnetising (stray) field B = −μ0 N ∗ M, by FFT convolution of
+/// M = Ms m with the Newell tensor (``DemagKernel``), energy density
+/// −(1/2) Ms m·B.
+///
+/// Grids are Nx × Ny × 1, so only z-offset 0 occurs and N_xz = N_yz = 0: the
+/// term stores N_xx, N_yy, N_zz and N_xy. Open boundaries: M is zero-padded
+/// to 2Nx × 2Ny (Ny = 1 stays 1), so the cyclic convolution equals the open
+/// one. With periodic x there is no padding along x and each x-offset sums
+/// `images` copies of the grid on each side. The kernels are even (xx, yy,
+/// zz) or odd-odd (xy) in the offsets, so their spectra are real and only the
+/// real parts are kept. Transforms are planned once (``RealFFT2D``); the
+/// buffers are owned by the term and reused, so the term must not be
+/// evaluated from two threads at once.
+public struct Demag: LinearFieldTerm {
+  public let name = "demag"
+  public let energyFactor = 0.5
+  public let saturationMagnetization: [Double]
+  public let cellVolume: Double
+  let grid: Grid
+  let fft: RealFFT2D
+  /// Real spectra of N_xx, N_yy, N_zz, N_xy, each `fft.spectrumCount` long.
+  let kernel: [[Double]]
+  let work: Workspace
+
+  /// Buffers for one evaluation, freed with the term.
+  final class Workspace: @unchecked Sendable {
+    let padded: UnsafeMutablePointer<Double>
+    let spectra: [UnsafeMutablePointer<Double>]
+    init(realCount: Int, spectrumCount: Int) {
+      padded = RealFFT2D.allocate(realCount)
+      spectra = (0..<3).map { _ in RealFFT2D.allocate(2 * spectrumCount) }
+    }
+    deinit {
+      RealFFT2D.free(padded)
+      spectra.forEach { RealFFT2D.free($0) }
+    }
+  }
+
+  /// The demag term of `magnet`; with periodic x, `images` copies each side.
+  public init(magnet: Magnet, images: Int = 10) {
+    let g = magnet.grid
+    grid = g
+    saturationMagnetization = magnet.saturationMagnetization
+    cellVolume = g.cellVolume
+    let px = g.periodicX ? g.nx : 2 * g.nx
+    let py = g.ny == 1 ? 1 : 2 * g.ny
+    let cells = px * py
+    fft = RealFFT2D(rows: py, columns: px, threads: cells >= 65536 ? Parallel.workers : 1, measure: cells >= 16384)
+    work = Workspace(realCount: cells, spectrumCount: fft.spectrumCount)
+    kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: fft, work: work)
+  }
+
+  /// Offset (cells) of padded index `i` on a padded axis of length `p` for a
+  /// grid of `n` cells: 0...n−1 and −(n−1)...−1; nil for the unused middle.
+  static func offset(_ i: Int, padded p: Int, cells n: Int, periodic: Bool) -> Int? {
+    if periodic { return i <= p / 2 ? i : i - p }
+    if i < n { return i }
+    if i > p - n { return i - p }
+    return nil
+  }
+
+  /// The real-space kernel (N_xx, N_yy, N_zz, N_xy) for an offset of (i, j) cells,
+  /// summed over `images` periodic images along x on each side. On an even
+  /// periodic grid the offsets ±Nx/2 are the same point of the ring: there the
+  /// two truncated sums are averaged, which keeps the kernel's parity (and
+  /// makes N_xy vanish, as the infinite sum does).
+  public static func realSpaceKernel(_ i: Int, _ j: Int, grid g: Grid, images: Int) -> [Double] {
+    func sum(_ i: Int) -> [Double] {
+      var n = [0.0, 0, 0, 0]
+      for k in -images...images {
+        let t = DemagKernel.tensor(cells: i + k * g.nx, j, 0, dx: g.dx, dy: g.dy, dz: g.dz)
+        for c in 0..<4 { n[c] += t[c] }
+      }
+      return n
+    }
+    if g.periodicX && g.nx % 2 == 0 && abs(i) == g.nx / 2 {
+      return zip(sum(i), sum(-i)).map { ($0 + $1) / 2 }
+    }
+    return sum(i)
+  }
+
+  static func kernelSpectra(grid g: Grid, px: Int, py: Int, images: Int, fft: RealFFT2D, work: Workspace) -> [[Double]] {
+    // Real-space kernel on the padded grid, from the quadrant i, j ≥ 0 by parity.
+    var real = [[Double]](repeating: [Double](repeating: 0, count: px * py), count: 4)
+    var quadrant: [Int: [Double]] = [:]
+    for yi in 0..<py {
+      guard let j = offset(yi, padded: py, cells: g.ny, periodic: false) else { continue }
+      for xi in 0..<px {
+        guard let i = offset(xi, padded: px, cells: g.nx, periodic: g.periodicX) else { continue }
+        let key = abs(i) * (py + 1) + abs(j)
+        let q = quadrant[key] ?? realSpaceKernel(abs(i), abs(j), grid: g, images: images)
+        quadrant[key] = q
+        let odd: Double = (i < 0) != (j < 0) ? -1 : 1
+        let at = yi * px + xi
+        real[0][at] = q[0]
+        real[1][at] = q[1]
+        real[2][at] = q[2]
+        real[3][at] = (i == 0 || j == 0) ? 0 : odd * q[3]
+      }
+    }
+    return real.map { r in
+      r.withUnsafeBufferPointer { src in work.padded.update(from: src.baseAddress!, count: px * py) }
+      fft.forward(work.padded, work.spectra[0])
+      return (0..<fft.spectrumCount).map { work.spectra[0][2 * $0] }
+    }
+  }
+
+  public func addField(to b: inout VectorField, m: VectorField, time: Double) {
+    let nx = grid.nx, ny = grid.ny, px = fft.columns, py = fft.rows
+    let pad = work.padded, s = work.spectra
+    let ms = saturationMagnetization
+    m.withPlanes { mx, my, mz in
+      for (c, plane) in [mx, my, mz].enumerated() {
+        pad.update(repeating: 0, count: px * py)
+        for iy in 0..<ny {
+          for ix in 0..<nx {
+            let i = iy * nx + ix
+            pad[iy * px + ix] = ms[i] * plane[i]
+          }
+        }
+        fft.forward(pad, s[c])
+      }
+    }
+    // H(k) = −N(k) M(k), with the factor μ0/(px py) of the unnormalised inverse.
+    let scale = -PhysicalConstants.mu0 / Double(px * py)
+    let sx = s[0], sy = s[1], sz = s[2]
+    kernel[0].withUnsafeBufferPointer { kxx in
+      kernel[1].withUnsafeBufferPointer { kyy in
+        kernel[2].withUnsafeBufferPointer { kzz in
+          kernel[3].withUnsafeBufferPointer { kxy in
+            for k in 0..<fft.spectrumCount {
+              let xr = sx[2 * k], xi = sx[2 * k + 1], yr = sy[2 * k], yi = sy[2 * k + 1]
+              let a = kxx[k] * scale, d = kyy[k] * scale, e = kxy[k] * scale, z = kzz[k] * scale
+              sx[2 * k] = a * xr + e * yr
+              sx[2 * k + 1] = a * xi + e * yi
+              sy[2 * k] = e * xr + d * yr
+              sy[2 * k + 1] = e * xi + d * yi
+              sz[2 * k] *= z
+              sz[2 * k + 1] *= z
+            }
+          }
+        }
+      }
+    }
+    b.withMutablePlanes { bx, by, bz in
+      for (c, plane) in [bx, by, bz].enumerated() {
+        fft.backward(s[c], pad)
+        for iy in 0..<ny {
+          for ix in 0..<nx {
+            let i = iy * nx + ix
+            if ms[i] > 0 { plane[i] += pad[iy * px + ix] }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// A local shape anisotropy, the cheap stand-in for the stray field of a
+/// thin wire or strip in quick 1D runs: B = −μ0 Ms (N_x m_x, N_y m_y, N_z m_z)
+/// in every cell, energy density (μ0/2) Ms² Σ N_i m_i². An explicit option
+/// (`[demag] method = "local"`), never used unless asked for.
+public struct ShapeAnisotropy: LinearFieldTerm {
+  public let name = "demag"
+  public let energyFactor = 0.5
+  public let saturationMagnetization: [Double]
+  public let cellVolume: Double
+  /// The demagnetising factors (N_x, N_y, N_z), summing to 1 for a body.
+  public let factors: SIMD3<Double>
+
+  /// The term with the given factors.
+  public init(magnet: Magnet, factors: SIMD3<Double>) {
+    saturationMagnetization = magnet.saturationMagnetization
+    cellVolume = magnet.grid.cellVolume
+    self.factors = factors
+  }
+
+  public func addField(to b: inout VectorField, m: VectorField, time: Double) {
+    let n = m.count
+    let ms = saturationMagnetization
+    let f = -PhysicalConstants.mu0 * factors
+    m.withPlanes { mx, my, mz in
+      b.withMutablePlanes { bx, by, bz in
+        for i in 0..<n where ms[i] > 0 {
+          bx[i] += f.x * ms[i] * mx[i]
+          by[i] += f.y * ms[i] * my[i]
+          bz[i] += f.z * ms[i] * mz[i]
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Gilbert
+import Testing
+
+@Suite struct DemagTests {
+  /// B_i = −μ0 Σ_j N(r_i − r_j) Ms_j m_j, pair by pair with the same kernel.
+  func bruteForce(_ magnet: Magnet, _ m: VectorField, images: Int) -> VectorField {
+    let g = magnet.grid
+    let ms = magnet.saturationMagnetization
+    var b = VectorField(count: g.cellCount)
+    for iy in 0..<g.ny {
+      for ix in 0..<g.nx {
+        let i = g.index(ix, iy)
+        guard ms[i] > 0 else { continue }
+        var h = SIMD3<Double>(repeating: 0)
+        for jy in 0..<g.ny {
+          for jx in 0..<g.nx {
+            let j = g.index(jx, jy)
+            // With periodic x, the offset is taken into (−nx/2, nx/2] (its images are summed).
+            var ox = ix - jx
+            if g.periodicX {
+              ox = ((ox % g.nx) + g.nx) % g.nx
+              if ox > g.nx / 2 { ox -= g.nx }
+            }
+            let n = Demag.realSpaceKernel(ox, iy - jy, grid: g, images: g.periodicX ? images : 0)
+            let mj = ms[j] * m[j]
+            h.x -= n[0] * mj.x + n[3] * mj.y
+            h.y -= n[3] * mj.x + n[1] * mj.y
+            h.z -= n[2] * mj.z
+          }
+        }
+        b[i] = PhysicalConstants.mu0 * h
+      }
+    }
+    return b
+  }
+
+  func randomState(_ n: Int, seed: Double) -> VectorField {
+    var m = VectorField(count: n)
+    for i in 0..<n {
+      let a = Double(i) * 1.7 + seed, c = Double(i) * 0.61 + 2 * seed
+      m[i] = SIMD3(sin(a) * cos(c), sin(a) * sin(c), cos(a))
+    }
+    return m
+  }
+
+  @Test(arguments: [(7, 5, false), (8, 1, false), (9, 6, false), (5, 4, true), (6, 3, true)])
+  func fftConvolutionEqualsTheBruteForceSum(_ nx: Int, _ ny: Int, _ periodic: Bool) {
+    let g = Grid(nx: nx, ny: ny, dx: 3e-9, dy: 2e-9, dz: 1.5e-9, periodicX: periodic)
+    // Two regions, the second empty: holes in the film.
+    var regions = [Int](repeating: 0, count: g.cellCount)
+    regions[g.index(1, ny / 2)] = 1
+    regions[g.index(nx - 2, 0)] = 1
+    let magnet = Magnet(
+      grid: g, regions: regions,
+      materials: [
+        Material(saturationMagnetization: 8e5, exchangeStiffness: 1e-11, damping: 0.1),
+        Material(saturationMagnetization: 0, exchangeStiffness: 0, damping: 0),
+      ])
+    var m = randomState(g.cellCount, seed: Double(nx))
+    magnet.clean(&m)
+    let demag = Demag(magnet: magnet, images: 3)
+    var b = VectorField(count: g.cellCount)
+    demag.addField(to: &b, m: m, time: 0)
+    let reference = bruteForce(magnet, m, images: 3)
+    let scale = reference.storage.map { abs($0) }.max()!
+    let worst = zip(b.storage, reference.storage).map { abs($0 - $1) }.max()!
+    // The 1e-10: FFT round-off is ~1e-15 of the largest entry.
+    #expect(worst < 1e-10 * scale, "max |ΔB| = \(worst) of \(scale)")
+  }
+
+  @Test func uniformlyMagnetisedThinFilmHasBzNearMinusMu0Ms() {
+    // A 64 × 64 film of 5 × 5 × 1 nm cells magnetised along z: at the centre
+    // B_z → −μ0 Ms (N_zz → 1) up to the film's finite size, t/L ≈ 0.3 %.
+    let g = Grid(nx: 64, ny: 64, dx: 5e-9, dy: 5e-9, dz: 1e-9)
+    let magnet = Magnet(grid: g, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: 0.1))
+    var b = VectorField(count: g.cellCount)
+    Demag(magnet: magnet).addField(to: &b, m: VectorField(count: g.cellCount, uniform: SIMD3(0, 0, 1)), time: 0)
+    let centre = b[g.index(32, 32)].z / (-PhysicalConstants.mu0 * 1e6)
+    #expect(centre > 0.98 && centre < 1, "N_zz(centre) = \(centre)")
+    // In-plane magnetisation costs little: B_x at the centre is a few % of μ0 Ms.
+    var bx = VectorField(count: g.cellCount)
+    Demag(magnet: magnet).addField(to: &bx, m: VectorField(count: g.cellCount, uniform: SIMD3(1, 0, 0)), time: 0)
+    #expect(abs(bx[g.index(32, 32)].x) < 0.03 * PhysicalConstants.mu0 * 1e6)
+  }
+
+  @Test func energyIsHalfMu0MsSquaredNVForAUniformCube() {
+    // One cubic cell: E = (μ0/2) Ms² V/3.
+    let g = Grid(nx: 1, dx: 4e-9, dy: 4e-9, dz: 4e-9)
+    let magnet = Magnet(grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 0, damping: 0.1))
+    let e = Demag(magnet: magnet).energy(m: VectorField(count: 1, uniform: SIMD3(0, 1, 0)), time: 0)
+    let expected = PhysicalConstants.mu0 / 2 * 8e5 * 8e5 * g.cellVolume / 3
+    #expect(abs(e / expected - 1) < 1e-12)
+  }
+}
+
+@Suite struct ShapeAnisotropyTests {
+  @Test func localFactorsGiveMinusMu0MsNm() {
+    let g = Grid(nx: 3, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+    let magnet = Magnet(grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 0, damping: 0.1))
+    let term = ShapeAnisotropy(magnet: magnet, factors: SIMD3(0.1, 0.2, 0.7))
+    let m = VectorField(count: 3, uniform: SIMD3(0.6, 0, 0.8))
+    var b = VectorField(count: 3)
+    term.addField(to: &b, m: m, time: 0)
+    let mu0Ms = PhysicalConstants.mu0 * 8e5
+    #expect(abs(b[1].x + mu0Ms * 0.1 * 0.6) < 1e-15 && abs(b[1].z + mu0Ms * 0.7 * 0.8) < 1e-15)
+    let e = term.energy(m: m, time: 0)
+    let expected = PhysicalConstants.mu0 / 2 * 8e5 * 8e5 * (0.1 * 0.36 + 0.7 * 0.64) * 3 * g.cellVolume
+    #expect(abs(e / expected - 1) < 1e-14)
+  }
+}
