@@ -81,3 +81,18 @@ func temporaryPath(_ name: String) -> String {
     #expect(try f.readDoubles("/fields/m/time").values.last == report.finalTime)
   }
 }
+
+@Suite struct OVFTests {
+  @Test func ovfRoundTripKeepsEveryValue() throws {
+    let g = Grid(nx: 5, ny: 3, dx: 2e-9, dy: 3e-9, dz: 1e-9)
+    var m = VectorField(count: g.cellCount)
+    for i in 0..<g.cellCount { m[i] = SIMD3(sin(Double(i)), cos(Double(i)), 0.1 * Double(i)) }
+    let path = temporaryPath("roundtrip.ovf")
+    try OVF.write(path: path, grid: g, planes: m.storage, title: "test")
+    let f = try OVF.read(path: path)
+    #expect(f.nx == 5 && f.ny == 3 && f.nz == 1 && f.cellSize == SIMD3(2e-9, 3e-9, 1e-9))
+    for i in 0..<g.cellCount {
+      #expect(SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2]) == m[i])
+    }
+  }
+}

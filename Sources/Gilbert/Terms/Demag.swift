@@ -45,7 +45,7 @@ public struct Demag: LinearFieldTerm {
     let px = g.periodicX ? g.nx : 2 * g.nx
     let py = g.ny == 1 ? 1 : 2 * g.ny
     let cells = px * py
-    fft = RealFFT2D(rows: py, columns: px, threads: cells >= 65536 ? Parallel.workers : 1, measure: cells >= 16384)
+    fft = RealFFT2D(rows: py, columns: px, threads: cells >= 262_144 ? Parallel.workers : 1, measure: cells >= 16384)
     work = Workspace(realCount: cells, spectrumCount: fft.spectrumCount)
     kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: fft, work: work)
   }
