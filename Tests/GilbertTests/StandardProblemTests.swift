@@ -3,11 +3,11 @@ import Gilbert
 import GilbertIO
 import Testing
 
-/// ../shared/refdata beside the checkout (CI clones the repository with shared/ next to it).
+/// The published reference curves, copied byte for byte into
+/// Tests/Fixtures/refdata with their provenance (PROVENANCE.md there).
 func refdata(_ file: String) throws -> String {
-  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  let path = root.deletingLastPathComponent().appendingPathComponent("shared/refdata/\(file)").path
+  let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  let path = tests.appendingPathComponent("Fixtures/refdata/\(file)").path
   try #require(FileManager.default.fileExists(atPath: path), "reference data \(path) is missing")
   return path
 }
