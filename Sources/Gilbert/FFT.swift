@@ -48,8 +48,9 @@ public final class RealFFT2D: @unchecked Sendable {
 
   /// Allocates an array aligned as FFTW wants (SIMD), `count` doubles, zeroed.
   public static func allocate(_ count: Int) -> UnsafeMutablePointer<Double> {
-    let p = fftw_alloc_real(count)!
-    p.initialize(repeating: 0, count: count)
+    _ = initialized
+    let p = fftw_alloc_real(max(1, count))!
+    p.initialize(repeating: 0, count: max(1, count))
     return p
   }
 
@@ -69,4 +70,49 @@ public final class RealFFT2D: @unchecked Sendable {
       fftw_execute_dft_c2r(backward, c, real)
     }
   }
+}
+
+/// Type-II / type-III discrete cosine transforms of one fixed 2-D size
+/// (FFTW's REDFT10 and REDFT01), in place on a buffer the transform owns.
+///
+/// The DCT-II diagonalises the cell-centred Laplacian with Neumann
+/// boundaries (ghost = self): mode (kx, ky) has eigenvalue
+/// −[(2 − 2cos(π kx/Nx))/dx² + (2 − 2cos(π ky/Ny))/dy²]. Forward then
+/// backward multiplies by 4 Nx Ny (by 2 Nx when Ny = 1).
+public final class CosineTransform2D: @unchecked Sendable {
+  /// Rows (y) and columns (x).
+  public let rows: Int, columns: Int
+  /// The buffer transformed in place, rows × columns, row-major.
+  public let buffer: UnsafeMutablePointer<Double>
+  private let forwardPlan: fftw_plan
+  private let backwardPlan: fftw_plan
+
+  /// Plans both transforms for `rows` × `columns` (rows may be 1).
+  public init(rows: Int, columns: Int) {
+    self.rows = rows
+    self.columns = columns
+    buffer = RealFFT2D.allocate(rows * columns)  // also runs FFTW's one-time set-up
+    if rows == 1 {
+      forwardPlan = fftw_plan_r2r_1d(Int32(columns), buffer, buffer, FFTW_REDFT10, UInt32(FFTW_ESTIMATE))
+      backwardPlan = fftw_plan_r2r_1d(Int32(columns), buffer, buffer, FFTW_REDFT01, UInt32(FFTW_ESTIMATE))
+    } else {
+      forwardPlan = fftw_plan_r2r_2d(
+        Int32(rows), Int32(columns), buffer, buffer, FFTW_REDFT10, FFTW_REDFT10, UInt32(FFTW_ESTIMATE))
+      backwardPlan = fftw_plan_r2r_2d(
+        Int32(rows), Int32(columns), buffer, buffer, FFTW_REDFT01, FFTW_REDFT01, UInt32(FFTW_ESTIMATE))
+    }
+  }
+
+  deinit {
+    fftw_destroy_plan(forwardPlan)
+    fftw_destroy_plan(backwardPlan)
+    RealFFT2D.free(buffer)
+  }
+
+  /// DCT-II of ``buffer`` in place.
+  public func forward() { fftw_execute(forwardPlan) }
+  /// DCT-III of ``buffer`` in place (unnormalised inverse of ``forward()``).
+  public func backward() { fftw_execute(backwardPlan) }
+  /// The factor forward-then-backward multiplies by.
+  public var roundTripScale: Double { Double(rows == 1 ? 2 * columns : 4 * rows * columns) }
 }

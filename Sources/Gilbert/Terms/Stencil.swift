@@ -14,13 +14,17 @@ public struct NeighborStencil: Sendable {
 
   /// The stencil of `magnet`'s grid and mask.
   public init(magnet: Magnet) {
-    let g = magnet.grid
+    self.init(grid: magnet.grid, isActive: { magnet.isMagnetic($0) })
+  }
+
+  /// The stencil of `grid` where only cells with `isActive` count as neighbours.
+  public init(grid g: Grid, isActive: (Int) -> Bool) {
     var l = [Int32](repeating: 0, count: g.cellCount)
     var r = l, d = l, u = l
     for iy in 0..<g.ny {
       for ix in 0..<g.nx {
         let i = g.index(ix, iy)
-        func pick(_ j: Int?) -> Int32 { Int32(j.map { magnet.isMagnetic($0) ? $0 : i } ?? i) }
+        func pick(_ j: Int?) -> Int32 { Int32(j.map { isActive($0) ? $0 : i } ?? i) }
         l[i] = pick(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy) : nil))
         r[i] = pick(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy) : nil))
         d[i] = pick(iy > 0 ? i - g.nx : nil)
