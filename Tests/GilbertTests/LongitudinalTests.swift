@@ -236,7 +236,8 @@ func besselK0(_ x: Double) -> Double {
     // cells 50 and 60 (55 and 105 nm in) differ by cosh(2.9)/cosh(1.9) ≈ 2.66.
     let across = junction(perpendicular: true)
     #expect(abs(across.fields.divergenceE[39]) > 0 && abs(across.fields.divergenceE[40]) > 0)
-    #expect(across.fields.divergenceE[0..<38].allSatisfy { $0 == 0 })
+    // Inside each metal j and E are uniform up to the solver residual.
+    #expect(across.fields.divergenceE[0..<38].allSatisfy { abs($0) < 1e-9 * eScale / 5e-9 })
     let mu = across.fields.mu[0]
     let ratio = mu[50] / mu[60]
     let expected = cosh(145.0 / 50) / cosh(95.0 / 50)
