@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     let sizes: [(Int, Int)] = try grids.split(separator: ",").map { s in
       let p = s.split(separator: "x").compactMap { Int($0) }
       guard p.count == 2, p[0] > 0, p[1] > 0 else {
-        throw ValidationError("--grids entry '\(s)' is not NXxNY with positive integers (e.g. 256x256)")
+        fail("--grids entry '\(s)' is not NXxNY with positive integers (e.g. 256x256)")
       }
       return (p[0], p[1])
     }

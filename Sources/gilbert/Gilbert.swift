@@ -13,7 +13,7 @@ struct GilbertCommand: ParsableCommand {
     commandName: "gilbert",
     abstract: "Micromagnetic simulation of current-driven domain walls (LLG on 1D/2D grids, HDF5 output).",
     version: "0.1.0",
-    subcommands: [RunCommand.self, RelaxCommand.self, SweepCommand.self, ModelCommand.self, ExportCommand.self, BenchCommand.self])
+    subcommands: [RunCommand.self, RelaxCommand.self, SweepCommand.self, ModelCommand.self, CoefficientsCommand.self, ExportCommand.self, BenchCommand.self])
 }
 
 /// Options shared by the commands that read a config and write a file.
