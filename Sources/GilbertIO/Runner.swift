@@ -65,6 +65,7 @@ public enum Runner {
       let relaxer = Relaxer(torqueTolerance: config.relax.torqueTolerance, maximumIterations: config.relax.maximumIterations)
       let result = relaxer.relax(&sim.equation, m: &sim.m, time: sim.time)
       relaxIterations = result.iterations
+      sim.updateTransport()
       if !result.converged && mode == .relax {
         FileHandle.standardError.write(Data(
           "warning: relax stopped after \(result.iterations) iterations with max |m × B| = \(result.maxTorque) T (relax.torque_tolerance = \(config.relax.torqueTolerance) T)\n".utf8))
@@ -98,6 +99,8 @@ public enum Runner {
       stepper.maximumStep = config.solver.maximumStep
       let interval = config.run.sampleInterval
       var sinceRecentre = 0
+      var sinceTransport = 0
+      var lastTransportTime = sim.time
       let samples = Int((duration / interval * (1 - 1e-12)).rounded(.up))
       sampling: for k in 1...samples {
         let target = k == samples ? duration : Double(k) * interval
@@ -116,6 +119,22 @@ public enum Runner {
           if sinceRecentre >= 50 || sim.time == target, sim.tracker != nil {
             sinceRecentre = 0
             if sim.tracker!.recenter(&sim.m, magnet: sim.magnet) { stepper.invalidate() }
+          }
+          // The longitudinal state follows m: δm integrates the last ṡ∥ over
+          // the steps since the last update, then the current (AMR), u and
+          // the fields are recomputed for the new m.
+          sinceTransport += 1
+          if sim.hasTransport && (sinceTransport >= config.transportUpdateEvery || sim.time == target) {
+            sinceTransport = 0
+            if let model = sim.longitudinal, let f = sim.longitudinalFields {
+              model.advanceMagnitude(rate: f.spinRate, dt: sim.time - lastTransportTime)
+            }
+            lastTransportTime = sim.time
+            sim.updateTransport()
+            if sim.electrodes != nil {
+              stepper.equation.torqueTerms = sim.equation.torqueTerms
+              stepper.invalidate()
+            }
           }
           if shouldStop() {
             outcome = .interrupted
@@ -176,8 +195,8 @@ public enum Runner {
   static func uConvention(_ config: SimulationConfig) -> String {
     switch config.current {
     case .velocity?: return "u given directly in m/s (current.u)"
-    case .density?:
-      return "u = -g*muB*P*j/(2*e*Ms) from current.j and material.P, g = 2, no 1/(1+beta^2) factor (OOMMF/muMAG convention)"
+    case .density?, .step?, .file?, .electrodes?:
+      return "u = -g*muB*P*j/(2*e*Ms) cell by cell from the current density j and material.P, g = 2, no 1/(1+beta^2) factor (OOMMF/muMAG convention)"
     case nil: return "none: no current in this run"
     }
   }
@@ -206,13 +225,26 @@ public enum Runner {
     switch config.current {
     case .velocity(let u)?:
       p.append(OutputParameter("u", [u.x, u.y, u.z], unit: "m/s"))
-    case .density(let j)?:
+    case .density(let j)?, .step(let j, _, _)?:
       p.append(OutputParameter("j", [j.x, j.y, j.z], unit: "A/m^2"))
       // u of each region, from j, P and Ms.
       let us = mats2.map { SpinDrift.velocity(currentDensity: j, polarization: $0.polarization, saturationMagnetization: $0.saturationMagnetization) }
       p.append(OutputParameter("u", us.flatMap { [$0.x, $0.y, $0.z] }, unit: "m/s"))
-    case nil:
+    case .electrodes(let v)?:
+      p.append(OutputParameter("voltage", [v], unit: "V"))
+    case .file?, nil:
       break
+    }
+    if let t = config.transport {
+      p.append(OutputParameter("rho_perp", t.map(\.rhoPerpendicular), unit: "Ohm*m"))
+      p.append(OutputParameter("rho_par", t.map(\.rhoParallel), unit: "Ohm*m"))
+      p.append(OutputParameter("sigma_up", t.map(\.sigmaUp), unit: "S/m"))
+      p.append(OutputParameter("sigma_down", t.map(\.sigmaDown), unit: "S/m"))
+      p.append(OutputParameter("ell_s_up", t.map(\.spinLengthUp), unit: "m"))
+      p.append(OutputParameter("ell_s_down", t.map(\.spinLengthDown), unit: "m"))
+      p.append(OutputParameter("gamma_tau", t.map(\.gammaTau), unit: "S/m"))
+      p.append(OutputParameter("delta_gamma_tau", t.map(\.deltaGammaTau), unit: "S/m"))
+      p.append(OutputParameter("tau_parallel", t.map(\.tauParallel), unit: "s"))
     }
     if let z = config.zeeman {
       p.append(OutputParameter("B_ext", [z.field.x, z.field.y, z.field.z], unit: "T"))

@@ -17,7 +17,17 @@ public struct Simulation {
   /// The tracked domain wall, if any.
   public var tracker: WallTracker?
   /// The spin-drift velocity of every cell, m/s (nil without a current).
-  public let driftVelocity: VectorField?
+  public private(set) var driftVelocity: VectorField?
+  /// The charge current density of every cell, A/m² (nil when only u is given).
+  public private(set) var currentDensity: VectorField?
+  /// The longitudinal model of Eq. (47), with `[longitudinal]`.
+  public let longitudinal: LongitudinalModel?
+  /// The electrode solver, with `current.voltage`.
+  public let electrodes: ElectrodeSolver?
+  /// The longitudinal fields at the last transport update.
+  public private(set) var longitudinalFields: LongitudinalFields?
+  /// The total current between the electrodes at the last update, A.
+  public private(set) var totalCurrent: Double?
 
   /// Builds everything the configuration describes; reads an initial-state file if it names one.
   public init(config: SimulationConfig) throws {
@@ -37,34 +47,82 @@ public struct Simulation {
     if let z = config.zeeman {
       fields.append(Zeeman(magnet: magnet, amplitude: z.field, frequency: z.frequency, phase: z.phase))
     }
-    var torques: [any TorqueTerm] = []
+    let n = magnet.grid.cellCount
+    longitudinal = config.transport.map { LongitudinalModel(magnet: magnet, transport: $0) }
+    var electrodeSolver: ElectrodeSolver? = nil
     switch config.current {
     case .velocity(let u)?:
-      driftVelocity = VectorField(count: magnet.grid.cellCount, uniform: u)
+      driftVelocity = VectorField(count: n, uniform: u)
     case .density(let j)?:
-      driftVelocity = SpinDrift.velocity(magnet: magnet, currentDensity: VectorField(count: magnet.grid.cellCount, uniform: j))
+      currentDensity = VectorField(count: n, uniform: j)
+    case .step(let j, let x0, let ratio)?:
+      var field = VectorField(count: n)
+      for i in 0..<n { field[i] = magnet.grid.center(i % magnet.grid.nx, i / magnet.grid.nx).x < x0 ? j : ratio * j }
+      currentDensity = field
+    case .file(let path, let dataset)?:
+      currentDensity = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
+    case .electrodes(let voltage)?:
+      let c = longitudinal!.cells
+      electrodeSolver = ElectrodeSolver(grid: magnet.grid, conducts: c.conducts, rhoPerp: c.rhoPerp, rhoPar: c.rhoPar, voltage: voltage)
     case nil:
-      driftVelocity = nil
+      break
     }
-    if let u = driftVelocity {
-      torques.append(ZhangLiTorque(magnet: magnet, velocity: u))
-      if config.materials.contains(where: { $0.anisotropicNonAdiabaticity != 0 }) {
-        torques.append(AnisotropicBetaTorque(magnet: magnet, velocity: u))
-      }
+    electrodes = electrodeSolver
+    // Current only flows where the transport model says a region conducts.
+    if let c = longitudinal?.cells, var j = currentDensity {
+      for i in 0..<n where !c.conducts[i] { j[i] = .zero }
+      currentDensity = j
     }
-    equation = LLG(magnet: magnet, fieldTerms: fields, torqueTerms: torques)
+    equation = LLG(magnet: magnet, fieldTerms: fields)
     m = try Self.initialMagnetization(config.initial, magnet: magnet)
+    if let j = currentDensity { driftVelocity = SpinDrift.velocity(magnet: magnet, currentDensity: j) }
+    updateTransport()
     tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.movingFrame) }
-    for name in config.output.fields where !Self.availableFields(fields).contains(name) {
+    let available = availableFields(fields)
+    for name in config.output.fields where !available.contains(name) {
       throw ConfigError(
         key: "output.fields", message: "names \"\(name)\", which this run does not compute; valid: "
-          + Self.availableFields(fields).map { "\"\($0)\"" }.joined(separator: ", "))
+          + available.map { "\"\($0)\"" }.joined(separator: ", "))
     }
   }
 
   /// The field names a run with these terms can write.
-  static func availableFields(_ terms: [any FieldTerm]) -> [String] {
-    ["m", "B_eff"] + terms.map { "B_\($0.name)" } + terms.map { "Edens_\($0.name)" }
+  func availableFields(_ terms: [any FieldTerm]) -> [String] {
+    var names = ["m", "B_eff"] + terms.map { "B_\($0.name)" } + terms.map { "Edens_\($0.name)" }
+    if currentDensity != nil || electrodes != nil { names.append("j") }
+    if longitudinal != nil { names += Self.longitudinalFieldNames }
+    return names
+  }
+
+  /// The scalar and vector fields of the longitudinal model (FORMAT.md names).
+  static let longitudinalFieldNames = ["E", "div_E", "mu_up", "mu_down", "s_parallel_rate", "delta_m"]
+
+  /// Whether the current or the longitudinal fields need updating as m changes.
+  public var hasTransport: Bool { longitudinal != nil || electrodes != nil }
+
+  /// Recomputes what depends on m: the electrode current (AMR), u and the
+  /// spin-transfer torques, and the longitudinal fields.
+  public mutating func updateTransport() {
+    if let solver = electrodes {
+      let (j, total) = solver.solve(m: m)
+      currentDensity = j
+      totalCurrent = total
+      driftVelocity = SpinDrift.velocity(magnet: magnet, currentDensity: j)
+    }
+    if let model = longitudinal, let j = currentDensity {
+      longitudinalFields = model.fields(m: m, current: j, previous: longitudinalFields)
+    }
+    if electrodes != nil || equation.torqueTerms.isEmpty { equation.torqueTerms = torques() }
+  }
+
+  /// The spin-transfer torques for the current drift velocity.
+  func torques() -> [any TorqueTerm] {
+    guard let u = driftVelocity else { return [] }
+    var t: [any TorqueTerm] = [ZhangLiTorque(magnet: magnet, velocity: u)]
+    if config.materials.contains(where: { $0.anisotropicNonAdiabaticity != 0 }) {
+      t.append(AnisotropicBetaTorque(magnet: magnet, velocity: u))
+    }
+    return t
   }
 
   static func initialMagnetization(_ initial: InitialState, magnet: Magnet) throws -> VectorField {
@@ -119,6 +177,16 @@ public struct Simulation {
       let o = tracker!.observe(m, magnet: magnet)
       row += [o.position, o.tilt, o.width]
     }
+    if let f = longitudinalFields, let model = longitudinal {
+      let v = magnet.grid.cellVolume
+      row += [
+        model.deltaM.reduce(0, +) * v, f.spinRate.reduce(0, +) * v, f.divergenceE.reduce(0, +) * v,
+        f.mu[0].reduce(0, +) * v, f.mu[1].reduce(0, +) * v,
+      ]
+    } else if longitudinal != nil {
+      row += [0, 0, 0, 0, 0]
+    }
+    if electrodes != nil { row.append(totalCurrent ?? 0) }
     return row
   }
 
@@ -127,6 +195,13 @@ public struct Simulation {
     [("t", "s"), ("step", ""), ("dt", "s"), ("mx", ""), ("my", ""), ("mz", ""), ("E_total", "J")]
       + equation.fieldTerms.map { ("E_\($0.name)", "J") }
       + (tracker == nil ? [] : [("wall_position", "m"), ("wall_tilt", "rad"), ("wall_width", "m")])
+      + (longitudinal == nil
+        ? []
+        : [
+          ("int_delta_m", "m^3"), ("int_s_parallel_rate", "1/s"), ("int_div_E", "V*m"), ("int_mu_up", "A*m^2"),
+          ("int_mu_down", "A*m^2"),
+        ])
+      + (electrodes == nil ? [] : [("current", "A")])
   }
 
   /// The (q, φ) model of the tracked wall, when the anisotropies map onto it:
@@ -169,6 +244,17 @@ public struct Simulation {
   /// planes and a component count (3 for vectors, 1 for scalars).
   public mutating func field(named name: String) -> (data: [Double], components: Int) {
     if name == "m" { return (m.storage, 3) }
+    let n = m.count
+    switch name {
+    case "j": return ((currentDensity ?? VectorField(count: n)).storage, 3)
+    case "E": return ((longitudinalFields?.electricField ?? VectorField(count: n)).storage, 3)
+    case "div_E": return (longitudinalFields?.divergenceE ?? [Double](repeating: 0, count: n), 1)
+    case "mu_up": return (longitudinalFields?.mu[0] ?? [Double](repeating: 0, count: n), 1)
+    case "mu_down": return (longitudinalFields?.mu[1] ?? [Double](repeating: 0, count: n), 1)
+    case "s_parallel_rate": return (longitudinalFields?.spinRate ?? [Double](repeating: 0, count: n), 1)
+    case "delta_m": return (longitudinal?.deltaM ?? [Double](repeating: 0, count: n), 1)
+    default: break
+    }
     if name == "B_eff" {
       equation.updateEffectiveField(m: m, time: time)
       return (equation.effectiveField.storage, 3)
@@ -186,7 +272,8 @@ public struct Simulation {
 
   /// Units of an output field.
   public static func unit(ofField name: String) -> String {
-    if name == "m" { return "" }
+    let units = ["m": "", "delta_m": "", "j": "A/m^2", "E": "V/m", "div_E": "V/m^2", "mu_up": "A/m", "mu_down": "A/m", "s_parallel_rate": "1/(m^3*s)"]
+    if let u = units[name] { return u }
     if name.hasPrefix("B_") { return "T" }
     return "J/m^3"
   }

@@ -15,12 +15,24 @@ public enum InitialState: Sendable, Equatable {
   case vortex(center: SIMD2<Double>, coreRadius: Double, chirality: Double, polarity: Double)
 }
 
-/// The `[current]` table: how the spin-drift velocity u is given.
+/// The `[current]` table: how the current (and so the spin-drift velocity u) is given.
 public enum CurrentSettings: Sendable, Equatable {
   /// u directly, m/s.
   case velocity(SIMD3<Double>)
-  /// A charge current density j, A/m²; u = −g μB P j/(2 e Ms) cell by cell.
+  /// A uniform charge current density j, A/m²; u = −g μB P j/(2 e Ms) cell by cell.
   case density(SIMD3<Double>)
+  /// j for x < x0 and ratio · j beyond (A/m², m).
+  case step(SIMD3<Double>, x0: Double, ratio: Double)
+  /// j per cell from an HDF5 dataset [Ny, Nx, 3] or [1, Ny, Nx, 3] (A/m²).
+  case file(path: String, dataset: String)
+  /// Electrodes on the x edges: V at x = 0, 0 V at x = L; j solved with AMR.
+  case electrodes(voltage: Double)
+
+  /// Whether a current density j (not only u) is defined.
+  public var hasCurrentDensity: Bool {
+    if case .velocity = self { return false }
+    return true
+  }
 }
 
 /// The `[wall]` table: tracking one domain wall.
@@ -116,6 +128,10 @@ public struct SimulationConfig: Sendable {
   public var zeeman: ZeemanSettings?
   /// The stray field, if any.
   public var demag: DemagSettings?
+  /// Transport and spin-relaxation parameters per region (`[longitudinal]`), if any.
+  public var transport: [TransportMaterial]?
+  /// Recompute the current and longitudinal fields every this many steps.
+  public var transportUpdateEvery: Int = 1
   /// The spin-polarised current, if any.
   public var current: CurrentSettings?
   /// Wall tracking, if any.
@@ -254,16 +270,90 @@ public struct SimulationConfig: Sendable {
       demag = nil
     }
 
+    // [longitudinal]
+    if let l = try top.table("longitudinal") {
+      func region(_ k: String, _ def: Double, unit: String, valid: @escaping (Double) -> Bool, expected: String, infinite: Bool = false) throws(ConfigError) -> [Double] {
+        if infinite, case .string(let s)? = l.raw(k) {
+          guard s == "inf" else { throw ConfigError(key: l.key(k), message: "is \"\(s)\"; expected \(expected) in \(unit), or \"inf\"") }
+          return [Double](repeating: .infinity, count: regionCount)
+        }
+        if infinite, case .double(let d)? = l.raw(k), d == .infinity {
+          return [Double](repeating: .infinity, count: regionCount)
+        }
+        return expand(try l.perRegion(k, default: def, regions: regionCount, unit: unit, valid: valid, expected: expected))
+      }
+      let rhoPerp = try region("rho_perp", 0, unit: "Ω·m", valid: nonNegative, expected: "a number ≥ 0 (0: no conduction)")
+      let rhoPar = l.has("rho_par") ? try region("rho_par", 0, unit: "Ω·m", valid: nonNegative, expected: "a number ≥ 0") : rhoPerp
+      let sUp = try region("sigma_up", 0, unit: "S/m", valid: nonNegative, expected: "a number ≥ 0")
+      let sDown = try region("sigma_down", 0, unit: "S/m", valid: nonNegative, expected: "a number ≥ 0")
+      let lUp = try region("ell_s_up", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
+      let lDown = try region("ell_s_down", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
+      let gt = try region("gamma_tau", 0, unit: "S/m", valid: { _ in true }, expected: "a finite number")
+      let dgt = try region("delta_gamma_tau", 0, unit: "S/m", valid: { _ in true }, expected: "a finite number")
+      let tau = try region("tau_parallel", .infinity, unit: "s", valid: positive, expected: "a positive number", infinite: true)
+      transportUpdateEvery = try l.int("update_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1 (steps)")
+      try l.finish()
+      for r in 0..<regionCount {
+        for (s, sig, ell) in [("up", sUp, lUp), ("down", sDown, lDown)] where sig[r] > 0 && !ell[r].isFinite {
+          throw ConfigError(
+            key: "longitudinal.ell_s_\(s)", message: "is infinite in region \(r) where sigma_\(s) > 0; the spin potential needs a finite spin length there")
+        }
+      }
+      guard rhoPerp.contains(where: { $0 > 0 }) else {
+        throw ConfigError(key: "longitudinal.rho_perp", message: "is 0 in every region; give the resistivity (Ω·m) of the conducting regions")
+      }
+      transport = (0..<regionCount).map { r in
+        var t = TransportMaterial()
+        t.rhoPerpendicular = rhoPerp[r]
+        t.rhoParallel = rhoPar[r]
+        t.sigmaUp = sUp[r]
+        t.sigmaDown = sDown[r]
+        t.spinLengthUp = lUp[r]
+        t.spinLengthDown = lDown[r]
+        t.gammaTau = gt[r]
+        t.deltaGammaTau = dgt[r]
+        t.tauParallel = tau[r]
+        return t
+      }
+    } else {
+      transport = nil
+    }
+
     // [current]
     if let c = try top.table("current") {
-      let hasU = c.has("u"), hasJ = c.has("j")
-      if hasU == hasJ {
-        throw ConfigError(key: "current", message: "needs exactly one of u (spin-drift velocity, m/s) or j (current density, A/m², with material.P)")
+      let given = ["u", "j", "voltage"].filter { c.has($0) }
+      guard given.count == 1 else {
+        throw ConfigError(
+          key: "current", message: "needs exactly one of u (spin-drift velocity, m/s), j (current density, A/m², with material.P) or voltage (V, electrodes on the x edges); it has \(given.isEmpty ? "none" : given.joined(separator: ", "))")
       }
-      current = hasU ? .velocity(try c.vector("u", unit: "m/s")) : .density(try c.vector("j", unit: "A/m²"))
+      switch given[0] {
+      case "u":
+        current = .velocity(try c.vector("u", unit: "m/s"))
+      case "voltage":
+        let v = try c.double("voltage", unit: "V")
+        guard transport != nil else {
+          throw ConfigError(key: "current.voltage", message: "needs [longitudinal] with rho_perp (Ω·m) to solve for the current")
+        }
+        guard !g.periodicX else { throw ConfigError(key: "current.voltage", message: "needs open x edges for the electrodes; set mesh.periodic_x = false") }
+        current = .electrodes(voltage: v)
+      default:
+        let j = try c.vector("j", unit: "A/m²")
+        switch try c.string("profile", default: "uniform", choices: ["uniform", "step", "file"]) {
+        case "step":
+          current = .step(j, x0: try c.double("x0", unit: "m"), ratio: try c.double("ratio", expected: "a finite number (j beyond x0 is ratio · j)"))
+        case "file":
+          _ = j
+          current = .file(path: try c.string("path"), dataset: try c.string("dataset", default: "/j"))
+        default:
+          current = .density(j)
+        }
+      }
       try c.finish()
-      if case .density = current, !pol.contains(where: { $0 != 0 }) {
-        throw ConfigError(key: "material.P", message: "is 0 everywhere, so current.j drives nothing; set P (e.g. 0.7) or give current.u")
+      if case .velocity = current, transport != nil {
+        throw ConfigError(key: "current.u", message: "gives no current density for the longitudinal terms; give current.j (A/m²) or current.voltage (V)")
+      }
+      if current!.hasCurrentDensity, !pol.contains(where: { $0 != 0 }), transport == nil {
+        throw ConfigError(key: "material.P", message: "is 0 everywhere, so the current drives nothing; set P (e.g. 0.7) or give current.u")
       }
     } else {
       current = nil

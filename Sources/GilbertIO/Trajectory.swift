@@ -155,6 +155,25 @@ public final class TrajectoryWriter {
 
 /// Reads frames back from a Gilbert HDF5 file.
 public enum TrajectoryReader {
+  /// A per-cell vector dataset [Ny, Nx, 3] or [1, Ny, Nx, 3] (for example a current profile).
+  public static func vectorDataset(path: String, dataset: String, grid: Grid, key: String) throws -> VectorField {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ConfigError(key: key, message: "names '\(path)', which does not exist")
+    }
+    let file = try HDF5File(reading: path)
+    defer { file.close() }
+    guard file.exists(dataset) else { throw ConfigError(key: key, message: "'\(path)' has no dataset \(dataset)") }
+    let (values, shape) = try file.readDoubles(dataset)
+    let core = Array(shape.drop(while: { $0 == 1 }).suffix(3))
+    guard values.count == 3 * grid.cellCount, shape.last == 3, core.count <= 3, core.dropLast().reduce(1, *) == grid.cellCount
+    else {
+      throw ConfigError(key: key, message: "dataset \(dataset) has shape \(shape); expected [\(grid.ny), \(grid.nx), 3] (x fastest, components last)")
+    }
+    var f = VectorField(count: grid.cellCount)
+    for c in 0..<grid.cellCount { f[c] = SIMD3(values[3 * c], values[3 * c + 1], values[3 * c + 2]) }
+    return f
+  }
+
   /// Frame `index` (negative counts from the end) of `/fields/m/value`, as a
   /// field on `grid`; the file's mesh must match.
   public static func frame(path: String, index: Int, grid: Grid, field: String = "m") throws -> VectorField {

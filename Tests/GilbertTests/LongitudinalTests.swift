@@ -1,5 +1,6 @@
 import Foundation
 import Gilbert
+import GilbertIO
 import Testing
 
 /// K0, the modified Bessel function of the second kind (Abramowitz & Stegun
@@ -244,5 +245,59 @@ func besselK0(_ x: Double) -> Double {
     // Discretisation: dx = ℓ_N/10 gives O((dx/ℓ)²) ≈ 1e-3 in the decay rate over ℓ.
     #expect(abs(ratio / expected - 1) < 3e-3, "μ ratio \(ratio), expected \(expected)")
     #expect(abs(ratio / exp(1) - 1) > 1e-2, "not a bare exponential: the finite metal matters")
+  }
+}
+
+@Suite struct LongitudinalRunTests {
+  func examplePath(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Examples/\(name)").path
+  }
+
+  @Test func junctionExampleWritesTheLongitudinalFields() throws {
+    let text = try String(contentsOfFile: examplePath("fn_junction.toml"), encoding: .utf8)
+    let path = temporaryPath("fn.h5")
+    let report = try Runner.run(config: SimulationConfig(toml: text), outputPath: path, overwrite: true)
+    #expect(report.outcome == .completed)
+    let f = try HDF5File(reading: path)
+    defer { f.close() }
+    for name in ["div_E", "mu_up", "mu_down", "s_parallel_rate", "delta_m", "j"] {
+      #expect(f.exists("/fields/\(name)/value"), "\(name)")
+    }
+    #expect(try f.stringAttribute("unit", on: "/fields/mu_up/value") == "A/m")
+    #expect(try f.stringAttribute("unit", on: "/table/int_div_E") == "V*m")
+    #expect(try f.readDoubles("/parameters/sigma_up").values == [5.649e6, 3e4, 2.6e7])
+    // The electrode current equals j times the cross-section in every cell (1D: conservation).
+    let total = try f.readDoubles("/table/current").values.last!
+    let j = try f.readRow("/fields/j/value", row: 0)
+    for c in stride(from: 0, to: j.count, by: 3) { #expect(abs(j[c] * 1e-16 / total - 1) < 1e-8) }
+    // μ+ peaks at the barrier and decays into the normal metal.
+    let mu = try f.readRow("/fields/mu_up/value", row: 0)
+    let peak = mu.indices.max(by: { abs(mu[$0]) < abs(mu[$1]) })!
+    #expect((149...151).contains(peak))
+    #expect(abs(mu[200]) < abs(mu[160]) && abs(mu[300]) < abs(mu[200]))
+  }
+
+  @Test func longitudinalConfigErrorsNameTheKey() {
+    func error(_ text: String) -> ConfigError? {
+      do { _ = try SimulationConfig(toml: text); return nil } catch { return error }
+    }
+    #expect(error(baseConfig + "\n[current]\nvoltage = 0.1\n")?.key == "current.voltage")
+    #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\nsigma_up = 1e6\n")?.key == "longitudinal.ell_s_up")
+    #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\n[current]\nu = [1, 0, 0]\n")?.key == "current.u")
+    #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = -1\n")?.key == "longitudinal.rho_perp")
+    #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\ntau_parallel = \"never\"\n")?.key == "longitudinal.tau_parallel")
+    #expect(error(baseConfig + "\n[current]\nj = [1, 0, 0]\nu = [1, 0, 0]\n")?.key == "current")
+  }
+
+  @Test func defaultsMakeTheLongitudinalTermsVanish() throws {
+    // A wall under a current with only resistivities given: no spin source at all.
+    let text = WallGeometry.inPlaneHeadToHead.config(beta: 0.05, deltaBeta: 0, u: 0, dx: 5e-9, duration: 1e-11, tilt: 0, width: 2.5e-8)
+      .replacingOccurrences(of: "u = [0.0, 0, 0]", with: "j = [1e12, 0, 0]")
+      .replacingOccurrences(of: "delta_beta = 0.0", with: "delta_beta = 0.0\nP = 0.7")
+      + "\n[longitudinal]\nrho_perp = 2e-7\n"
+    let sim = try Simulation(config: SimulationConfig(toml: text))
+    let f = try #require(sim.longitudinalFields)
+    #expect(f.spinRate.allSatisfy { $0 == 0 } && f.mu.allSatisfy { $0.allSatisfy { $0 == 0 } })
   }
 }
