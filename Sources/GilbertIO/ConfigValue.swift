@@ -22,6 +22,46 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The value in TOML syntax (inline tables and arrays).
+  public var toml: String {
+    switch self {
+    case .int(let v): return String(v)
+    case .double(let v): return v.isFinite ? "\(v)" : (v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf"))
+    case .bool(let v): return String(v)
+    case .string(let v):
+      return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    case .array(let a): return "[" + a.map(\.toml).joined(separator: ", ") + "]"
+    case .table(let t): return "{ " + t.keys.sorted().map { "\($0) = \(t[$0]!.toml)" }.joined(separator: ", ") + " }"
+    }
+  }
+
+  /// A whole document in TOML: top-level keys, then one [table] or
+  /// [[array of tables]] per section, keys sorted.
+  public static func tomlDocument(_ root: [String: ConfigValue]) -> String {
+    var out = ""
+    for k in root.keys.sorted() {
+      switch root[k]! {
+      case .table, .array(_) where isArrayOfTables(root[k]!): continue
+      default: out += "\(k) = \(root[k]!.toml)\n"
+      }
+    }
+    for k in root.keys.sorted() {
+      if case .table(let t) = root[k]! {
+        out += "\n[\(k)]\n" + t.keys.sorted().map { "\($0) = \(t[$0]!.toml)\n" }.joined()
+      } else if case .array(let items) = root[k]!, isArrayOfTables(root[k]!) {
+        for case .table(let t) in items {
+          out += "\n[[\(k)]]\n" + t.keys.sorted().map { "\($0) = \(t[$0]!.toml)\n" }.joined()
+        }
+      }
+    }
+    return out
+  }
+
+  static func isArrayOfTables(_ v: ConfigValue) -> Bool {
+    guard case .array(let items) = v, !items.isEmpty else { return false }
+    return items.allSatisfy { if case .table = $0 { return true } else { return false } }
+  }
+
   /// The kind of value, for error messages.
   public var kind: String {
     switch self {

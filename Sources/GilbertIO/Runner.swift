@@ -58,6 +58,7 @@ public enum Runner {
       uConvention: uConvention(config),
       parameters: parameters(config), tableColumns: sim.tableColumns, fields: fields,
       compress: config.output.compress)
+    try writer.recordResolvedConfig(config.resolvedText, overrides: config.overrides)
     defer { writer.close() }
 
     var relaxIterations: Int? = nil

@@ -116,6 +116,10 @@ public struct OutputSettings: Sendable, Equatable {
 public struct SimulationConfig: Sendable {
   /// The input text, verbatim (written to the output file).
   public var text: String
+  /// The `--set` overrides applied, as KEY=VALUE lines.
+  public var overrides: [String] = []
+  /// The configuration after the overrides, as TOML (written as `config_resolved`).
+  public var resolvedText: String = ""
   /// The grid.
   public var grid: Grid
   /// Region of every cell.
@@ -152,6 +156,8 @@ public struct SimulationConfig: Sendable {
     var root = try ConfigValue.parse(toml: text)
     for o in overrides { try Self.apply(override: o.value, at: o.key, to: &root) }
     try self.init(root: root, text: text)
+    self.overrides = overrides.map { "\($0.key)=\($0.value)" }
+    resolvedText = ConfigValue.tomlDocument(root)
   }
 
   init(root: [String: ConfigValue], text: String) throws(ConfigError) {

@@ -97,6 +97,13 @@ public final class TrajectoryWriter {
     file.flush()
   }
 
+  /// Records the configuration after `--set` overrides (`config_resolved`)
+  /// and the overrides themselves (`overrides`, one KEY=VALUE per line).
+  public func recordResolvedConfig(_ text: String, overrides: [String]) throws {
+    try file.setAttribute("config_resolved", string: text)
+    try file.setAttribute("overrides", string: overrides.joined(separator: "\n"))
+  }
+
   /// Appends a frame of `name` given as planes (component-major), writing it
   /// as [z, y, x, c] with components interleaved.
   public func appendFrame(_ name: String, planes: [Double], time: Double, step: Int) throws {

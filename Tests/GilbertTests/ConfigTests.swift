@@ -81,6 +81,10 @@ let baseConfig = """
     #expect(c.materials[0].damping == 0.02)
     #expect(c.anisotropies[0].constants == [1e5])
     #expect(c.solver.method == "rk4")
+    // The resolved config is itself a valid config with the overrides in it.
+    let again = try SimulationConfig(toml: c.resolvedText)
+    #expect(again.materials[0].damping == 0.02 && again.anisotropies[0].constants == [1e5] && again.solver.method == "rk4")
+    #expect(c.overrides == ["material.alpha=0.02", "anisotropy[0].K1=1e5", "solver.method=rk4"])
     #expect(error(baseConfig, overrides: [("material.alpha", "-1")])?.key == "material.alpha")
     #expect(error(baseConfig, overrides: [("material.alphx", "1")])?.key == "material.alphx")
   }
