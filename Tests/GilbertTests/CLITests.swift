@@ -51,7 +51,7 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
   @Test func existingOutputIsKeptAndTheRunRefused() throws {
     let config = try writeConfig("cli-keep.toml", baseConfig)
     let out = temporaryPath("cli-keep.h5")
-    FileManager.default.createFile(atPath: out, contents: Data("precious".utf8))
+    _ = FileManager.default.createFile(atPath: out, contents: Data("precious".utf8))
     let r = try runGilbert(["run", config, "--output", out])
     #expect(r.status == 2 && r.stderr.contains("--force"))
     #expect(FileManager.default.contents(atPath: out) == Data("precious".utf8))

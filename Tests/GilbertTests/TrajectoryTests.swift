@@ -56,7 +56,7 @@ func temporaryPath(_ name: String) -> String {
 
   @Test func existingOutputIsNotOverwrittenWithoutForce() throws {
     let path = temporaryPath("exists.h5")
-    FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8))
     let config = try SimulationConfig(toml: baseConfig)
     #expect(throws: HDF5Error.self) { try Runner.run(config: config, outputPath: path, overwrite: false) }
     #expect(FileManager.default.contents(atPath: path) == Data("keep me".utf8))

@@ -87,30 +87,7 @@ public final class ElectrodeSolver: @unchecked Sendable {
     }
     let b = (0..<n).map { conducts[$0] ? gl[$0] * voltage : 0 }
     var x = (0..<n).map { conducts[$0] ? potential[$0] : 0 }
-    let ax = apply(x)
-    var r = (0..<n).map { b[$0] - ax[$0] }
-    var z = (0..<n).map { r[$0] / diag[$0] }
-    var p = z
-    var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-    let scale = max(b.reduce(0) { max($0, abs($1)) }, 1e-300)
-    iterations = 0
-    while iterations < 20 * n + 100 {
-      if r.reduce(0, { max($0, abs($1)) }) <= 1e-14 * scale { break }
-      let ap = apply(p)
-      let pap = zip(p, ap).reduce(0) { $0 + $1.0 * $1.1 }
-      if pap <= 0 { break }
-      let alpha = rz / pap
-      for i in 0..<n {
-        x[i] += alpha * p[i]
-        r[i] -= alpha * ap[i]
-        z[i] = r[i] / diag[i]
-      }
-      let rzNew = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-      let beta = rzNew / rz
-      rz = rzNew
-      for i in 0..<n { p[i] = z[i] + beta * p[i] }
-      iterations += 1
-    }
+    iterations = ConjugateGradient.solve(apply, b: b, diagonal: diag, x: &x, tolerance: 1e-14)
     potential = x
     // Face currents → cell-centred current density.
     var j = VectorField(count: n)

@@ -93,31 +93,7 @@ public final class SpinPotentialSolver: @unchecked Sendable {
     }
     var x = initialGuess ?? [Double](repeating: 0, count: n)
     let b = (0..<n).map { conducts[$0] ? f[$0] : 0 }
-    let ax = apply(x)
-    var r = (0..<n).map { b[$0] - ax[$0] }
-    var z = (0..<n).map { r[$0] / diag[$0] }
-    var p = z
-    var rz = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-    let bnorm = b.reduce(0) { max($0, abs($1)) }
-    iterations = 0
-    if bnorm == 0 { return [Double](repeating: 0, count: n) }
-    while iterations < 20 * n + 100 {
-      if r.reduce(0, { max($0, abs($1)) }) <= 1e-13 * bnorm { break }
-      let ap = apply(p)
-      let pap = zip(p, ap).reduce(0) { $0 + $1.0 * $1.1 }
-      if pap <= 0 { break }  // singular direction (no relaxation anywhere): done
-      let alpha = rz / pap
-      for i in 0..<n {
-        x[i] += alpha * p[i]
-        r[i] -= alpha * ap[i]
-        z[i] = r[i] / diag[i]
-      }
-      let rzNew = zip(r, z).reduce(0) { $0 + $1.0 * $1.1 }
-      let beta = rzNew / rz
-      rz = rzNew
-      for i in 0..<n { p[i] = z[i] + beta * p[i] }
-      iterations += 1
-    }
+    iterations = ConjugateGradient.solve(apply, b: b, diagonal: diag, x: &x, tolerance: 1e-13)
     return x
   }
 }

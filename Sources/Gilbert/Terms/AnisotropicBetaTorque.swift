@@ -16,10 +16,7 @@ public struct AnisotropicBetaTorque: TorqueTerm {
 
   /// The torque for `magnet` with per-cell spin-drift velocity `velocity`.
   public init(magnet: Magnet, velocity: VectorField) {
-    precondition(velocity.count == magnet.grid.cellCount, "one u per cell")
-    var u = velocity
-    for i in 0..<u.count where !magnet.isMagnetic(i) { u[i] = .zero }
-    self.velocity = u
+    self.velocity = SpinDrift.masked(velocity, magnet: magnet)
     deltaBeta = magnet.perCell { $0.anisotropicNonAdiabaticity }
     stencil = NeighborStencil(magnet: magnet)
   }

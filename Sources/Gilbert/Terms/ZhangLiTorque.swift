@@ -17,10 +17,7 @@ public struct ZhangLiTorque: TorqueTerm {
 
   /// The torque for `magnet` with per-cell spin-drift velocity `velocity`.
   public init(magnet: Magnet, velocity: VectorField) {
-    precondition(velocity.count == magnet.grid.cellCount, "one u per cell")
-    var u = velocity
-    for i in 0..<u.count where !magnet.isMagnetic(i) { u[i] = .zero }
-    self.velocity = u
+    self.velocity = SpinDrift.masked(velocity, magnet: magnet)
     beta = magnet.perCell { $0.nonAdiabaticity }
     stencil = NeighborStencil(magnet: magnet)
   }
@@ -60,6 +57,14 @@ public enum SpinDrift {
     guard ms > 0 else { return .zero }
     let c = PhysicalConstants.gFactor * PhysicalConstants.bohrMagneton * p / (2 * PhysicalConstants.elementaryCharge * ms)
     return -c * j
+  }
+
+  /// `velocity` with zero in the empty cells of `magnet` (one u per cell).
+  public static func masked(_ velocity: VectorField, magnet: Magnet) -> VectorField {
+    precondition(velocity.count == magnet.grid.cellCount, "one u per cell")
+    var u = velocity
+    for i in 0..<u.count where !magnet.isMagnetic(i) { u[i] = .zero }
+    return u
   }
 
   /// u of every cell of `magnet` for per-cell current densities `j` (A/m²) and each region's P.
