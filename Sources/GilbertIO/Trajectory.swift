@@ -29,6 +29,9 @@ public final class TrajectoryWriter {
   let grid: Grid
   let columns: [(name: String, unit: String)]
   let fieldComponents: [String: Int]
+  let fieldOrder: [(name: String, components: Int)]
+  let path: String
+  var frameTimes: [Double] = []
   /// Number of frames written per field.
   public private(set) var frames: [String: Int] = [:]
   /// Number of table rows written.
@@ -43,12 +46,19 @@ public final class TrajectoryWriter {
     if !overwrite && FileManager.default.fileExists(atPath: path) {
       throw HDF5Error(message: "output file '\(path)' exists; pass --force to replace it or --output to choose another name")
     }
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw HDF5Error(message: "cannot write '\(path)': the directory '\(directory)' does not exist")
+    }
     file = try HDF5File(creating: path, overwrite: overwrite)
     self.grid = grid
     columns = tableColumns
     var comps: [String: Int] = [:]
     for f in fields { comps[f.name] = f.components }
     fieldComponents = comps
+    fieldOrder = fields.map { ($0.name, $0.components) }
+    self.path = path
 
     try file.setAttribute("format", string: "gilbert")
     try file.setAttribute("format_version", string: gilbertFormatVersion)
@@ -122,6 +132,13 @@ public final class TrajectoryWriter {
     try file.append("/fields/\(name)/time", doubles: [time])
     try file.append("/fields/\(name)/step", ints: [step])
     frames[name, default: 0] += 1
+    if name == fieldOrder.first?.name { frameTimes.append(time) }
+  }
+
+  /// Writes `<run>.xdmf` for the frames so far (Documentation/OutputFormat.md).
+  public func writeXDMF() {
+    guard !fieldOrder.isEmpty else { return }
+    try? XDMF.write(h5Path: path, grid: grid, fields: fieldOrder, times: frameTimes)
   }
 
   /// Appends one table row (values in the order of the columns).
@@ -152,12 +169,19 @@ public final class TrajectoryWriter {
   /// a frame past it may be partial.
   public func flush() {
     file.flush()
+    // The XDMF index is rewritten now and then while the run goes on (its
+    // size grows with the frames), and always at the end.
+    let n = frameTimes.count
+    if n > 0 && (n & (n - 1) == 0 || n % 256 == 0) { writeXDMF() }
     try? file.setAttribute("frames_complete", on: "/fields", int: frames["m"] ?? frames.values.max() ?? 0)
     try? file.setAttribute("rows_complete", on: "/table", int: rows)
   }
 
-  /// Closes the file.
-  public func close() { file.close() }
+  /// Closes the file and writes the final XDMF index.
+  public func close() {
+    writeXDMF()
+    file.close()
+  }
 }
 
 /// Reads frames back from a Gilbert HDF5 file.

@@ -48,6 +48,12 @@ func temporaryPath(_ name: String) -> String {
     #expect(try f.stringAttribute("status", on: "/summary") == "completed")
     #expect(try f.members(of: "/table").contains("E_anisotropy"))
 
+    // The XDMF index beside the file: one grid per frame, hyperslabs of the fields.
+    let xdmf = try String(contentsOfFile: XDMF.path(for: path), encoding: .utf8)
+    #expect(xdmf.components(separatedBy: "<Grid Name=\"frame").count - 1 == 5)
+    #expect(xdmf.contains("roundtrip.h5:/fields/m/value") && xdmf.contains("roundtrip.h5:/fields/B_exchange/value"))
+    #expect(xdmf.contains("<Time Value=\"1e-11\"/>"))
+
     // The written state restarts a run.
     let restart = try SimulationConfig(toml: baseConfig + "\n[initial]\ntype = \"file\"\npath = \"\(path)\"\n")
     let sim = try Simulation(config: restart)
