@@ -157,6 +157,20 @@ public final class HDF5File {
     }
   }
 
+  /// Writes a fixed-length ASCII string attribute (for readers such as VTK's
+  /// that expect one).
+  public func setAttribute(_ name: String, on objectPath: String = "/", fixedString value: String) throws {
+    let t = H5Tcopy(gh5_c_s1())
+    defer { H5Tclose(t) }
+    H5Tset_size(t, max(1, value.utf8.count))
+    H5Tset_strpad(t, H5T_STR_NULLPAD)
+    try writeAttribute(name, on: objectPath, type: t, dims: nil) { a in
+      var bytes = Array(value.utf8)
+      if bytes.isEmpty { bytes = [0] }
+      return H5Awrite(a, t, &bytes)
+    }
+  }
+
   /// Writes a scalar float64 attribute.
   public func setAttribute(_ name: String, on objectPath: String = "/", double value: Double) throws {
     var v = value

@@ -99,6 +99,7 @@ public final class TrajectoryWriter {
     }
 
     try file.createGroup("/fields")
+    try Self.createVTKHDF(file, grid: grid, fields: fields.map(\.name))
     try file.createGroup("/table")
     for c in tableColumns {
       try file.createGrowingDataset("/table/\(c.name)", rowShape: [], chunkRows: 1024)
@@ -133,6 +134,31 @@ public final class TrajectoryWriter {
     try file.append("/fields/\(name)/step", ints: [step])
     frames[name, default: 0] += 1
     if name == fieldOrder.first?.name { frameTimes.append(time) }
+    try file.append("/VTKHDF/Steps/CellDataOffsets/\(name)", ints: [frames[name]! - 1])
+  }
+
+  /// The VTK HDF "ImageData" time series (VTKHDF 2.x): `/VTKHDF` with the
+  /// image's extent, origin and spacing; `CellData/<q>` hard links to
+  /// `/fields/<q>/value` ([T, z, y, x, c], the layout VTKHDF wants for
+  /// temporal images), `Steps/Values` a hard link to `/fields/<first>/time`,
+  /// `Steps/CellDataOffsets/<q>` the frame of each step and `Steps@NSteps`
+  /// updated at every flush. No data is copied.
+  static func createVTKHDF(_ file: HDF5File, grid: Grid, fields: [String]) throws {
+    guard let first = fields.first else { return }
+    try file.createGroup("/VTKHDF/CellData")
+    try file.setAttribute("Version", on: "/VTKHDF", ints: [2, 2])
+    try file.setAttribute("Type", on: "/VTKHDF", fixedString: "ImageData")
+    try file.setAttribute("WholeExtent", on: "/VTKHDF", ints: [0, grid.nx, 0, grid.ny, 0, grid.nz])
+    try file.setAttribute("Origin", on: "/VTKHDF", doubles: [0, 0, 0])
+    try file.setAttribute("Spacing", on: "/VTKHDF", doubles: [grid.dx, grid.dy, grid.dz])
+    try file.setAttribute("Direction", on: "/VTKHDF", doubles: [1, 0, 0, 0, 1, 0, 0, 0, 1])
+    try file.createGroup("/VTKHDF/Steps/CellDataOffsets")
+    try file.setAttribute("NSteps", on: "/VTKHDF/Steps", int: 0)
+    try file.hardLink("/fields/\(first)/time", as: "/VTKHDF/Steps/Values")
+    for f in fields {
+      try file.hardLink("/fields/\(f)/value", as: "/VTKHDF/CellData/\(f)")
+      try file.createGrowingDataset("/VTKHDF/Steps/CellDataOffsets/\(f)", element: .int64, rowShape: [], chunkRows: 256)
+    }
   }
 
   /// Writes `<run>.xdmf` for the frames so far (Documentation/OutputFormat.md).
@@ -174,6 +200,7 @@ public final class TrajectoryWriter {
     let n = frameTimes.count
     if n > 0 && (n & (n - 1) == 0 || n % 256 == 0) { writeXDMF() }
     try? file.setAttribute("frames_complete", on: "/fields", int: frames["m"] ?? frames.values.max() ?? 0)
+    if file.exists("/VTKHDF/Steps") { try? file.setAttribute("NSteps", on: "/VTKHDF/Steps", int: frameTimes.count) }
     try? file.setAttribute("rows_complete", on: "/table", int: rows)
   }
 
