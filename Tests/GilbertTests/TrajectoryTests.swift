@@ -48,6 +48,13 @@ func temporaryPath(_ name: String) -> String {
     #expect(try f.stringAttribute("status", on: "/summary") == "completed")
     #expect(try f.members(of: "/table").contains("E_anisotropy"))
 
+    // The VTKHDF view (checked by hand with VTK 9.7's vtkHDFReader): links, not copies.
+    #expect(try f.readDoubles("/VTKHDF/CellData/m").values == value)
+    #expect(try f.readDoubles("/VTKHDF/Steps/Values").values == times)
+    #expect(try f.doubleAttribute("NSteps", on: "/VTKHDF/Steps") == [5])
+    #expect(try f.doubleAttribute("WholeExtent", on: "/VTKHDF") == [0, 16, 0, 1, 0, 1])
+    #expect(try f.readDoubles("/VTKHDF/Steps/CellDataOffsets/B_exchange").values == [0, 1, 2, 3, 4])
+
     // The XDMF index beside the file: one grid per frame, hyperslabs of the fields.
     let xdmf = try String(contentsOfFile: XDMF.path(for: path), encoding: .utf8)
     #expect(xdmf.components(separatedBy: "<Grid Name=\"frame").count - 1 == 5)
