@@ -19,7 +19,9 @@ public enum Parallel {
   /// Calls `body` over disjoint subranges covering `0..<count`, concurrently
   /// when each task gets at least `minimumPerTask` items.
   @inlinable
-  public static func forEachChunk(_ count: Int, minimumPerTask: Int = Parallel.minimumPerTask, _ body: (Range<Int>) -> Void) {
+  public static func forEachChunk(
+    _ count: Int, minimumPerTask: Int = Parallel.minimumPerTask, _ body: (Range<Int>) -> Void
+  ) {
     let tasks = min(workers, count / max(1, minimumPerTask))
     if tasks <= 1 {
       body(0..<count)

@@ -70,7 +70,10 @@ public struct VectorField: Sendable, Equatable {
       var finite = true
       for i in 0..<n {
         let r2 = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
-        if !r2.isFinite { finite = false; continue }
+        if !r2.isFinite {
+          finite = false
+          continue
+        }
         if r2 == 0 { continue }
         let r = r2.squareRoot()
         worst = max(worst, abs(r - 1))

@@ -41,7 +41,9 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     var out = ""
     for k in root.keys.sorted() {
       switch root[k]! {
-      case .table, .array(_) where isArrayOfTables(root[k]!): continue
+      case .table,
+        .array(_) where isArrayOfTables(root[k]!):
+        continue
       default: out += "\(k) = \(root[k]!.toml)\n"
       }
     }
@@ -82,7 +84,9 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     } catch let error as TOMLParseError {
       throw ConfigError(
         key: "(file)",
-        message: "is not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        message:
+          "is not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
+      )
     } catch {
       throw ConfigError(key: "(file)", message: "is not valid TOML: \(error)")
     }
@@ -117,7 +121,8 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
       return .string(text)
     }
-    throw ConfigError(key: key, message: "override value '\(text)' is not a TOML value (a number, true/false, \"text\" or [array])")
+    throw ConfigError(
+      key: key, message: "override value '\(text)' is not a TOML value (a number, true/false, \"text\" or [array])")
   }
 }
 
@@ -195,7 +200,9 @@ public final class ConfigTable {
     switch v {
     case .int(let i): x = Double(i)
     case .double(let d): x = d
-    default: throw ConfigError(key: key, message: "is \(v.kind) (\(v)); expected \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+    default:
+      throw ConfigError(
+        key: key, message: "is \(v.kind) (\(v)); expected \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
     }
     guard x.isFinite, valid(x) else {
       throw ConfigError(key: key, message: "is \(v); expected \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
@@ -271,10 +278,12 @@ public final class ConfigTable {
   ) throws(ConfigError) -> [Double] {
     guard let v = raw(k) else {
       if let def { return def }
-      throw ConfigError(key: key(k), message: "is missing: give an array of \(count) \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+      throw ConfigError(
+        key: key(k), message: "is missing: give an array of \(count) \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
     }
     guard case .array(let items) = v, items.count == count else {
-      throw ConfigError(key: key(k), message: "is \(v); expected an array of \(count) \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
+      throw ConfigError(
+        key: key(k), message: "is \(v); expected an array of \(count) \(expected)\(unit.isEmpty ? "" : " in \(unit)")")
     }
     var out: [Double] = []
     for (i, item) in items.enumerated() {
@@ -284,7 +293,9 @@ public final class ConfigTable {
   }
 
   /// A 3-vector.
-  public func vector(_ k: String, default def: SIMD3<Double>? = nil, unit: String = "") throws(ConfigError) -> SIMD3<Double> {
+  public func vector(_ k: String, default def: SIMD3<Double>? = nil, unit: String = "") throws(ConfigError) -> SIMD3<
+    Double
+  > {
     let v = try numbers(k, count: 3, default: def.map { [$0.x, $0.y, $0.z] }, unit: unit)
     return SIMD3(v[0], v[1], v[2])
   }
@@ -292,10 +303,14 @@ public final class ConfigTable {
   /// An array of strings.
   public func strings(_ k: String, default def: [String]) throws(ConfigError) -> [String] {
     guard let v = raw(k) else { return def }
-    guard case .array(let items) = v else { throw ConfigError(key: key(k), message: "is \(v); expected an array of strings") }
+    guard case .array(let items) = v else {
+      throw ConfigError(key: key(k), message: "is \(v); expected an array of strings")
+    }
     var out: [String] = []
     for item in items {
-      guard case .string(let s) = item else { throw ConfigError(key: key(k), message: "is \(v); expected an array of strings") }
+      guard case .string(let s) = item else {
+        throw ConfigError(key: key(k), message: "is \(v); expected an array of strings")
+      }
       out.append(s)
     }
     return out
@@ -304,17 +319,23 @@ public final class ConfigTable {
   /// A sub-table (nil when absent).
   public func table(_ k: String) throws(ConfigError) -> ConfigTable? {
     guard let v = raw(k) else { return nil }
-    guard case .table(let t) = v else { throw ConfigError(key: key(k), message: "is \(v.kind); expected a table [\(key(k))]") }
+    guard case .table(let t) = v else {
+      throw ConfigError(key: key(k), message: "is \(v.kind); expected a table [\(key(k))]")
+    }
     return ConfigTable(t, path: key(k))
   }
 
   /// An array of tables (`[[k]]`), empty when absent.
   public func tables(_ k: String) throws(ConfigError) -> [ConfigTable] {
     guard let v = raw(k) else { return [] }
-    guard case .array(let items) = v else { throw ConfigError(key: key(k), message: "is \(v.kind); expected [[\(key(k))]] tables") }
+    guard case .array(let items) = v else {
+      throw ConfigError(key: key(k), message: "is \(v.kind); expected [[\(key(k))]] tables")
+    }
     var out: [ConfigTable] = []
     for (i, item) in items.enumerated() {
-      guard case .table(let t) = item else { throw ConfigError(key: key(k), message: "must hold tables ([[\(key(k))]])") }
+      guard case .table(let t) = item else {
+        throw ConfigError(key: key(k), message: "must hold tables ([[\(key(k))]])")
+      }
       out.append(ConfigTable(t, path: "\(key(k))[\(i)]"))
     }
     return out

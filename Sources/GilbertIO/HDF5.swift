@@ -174,13 +174,17 @@ public final class HDF5File {
   /// Writes a scalar float64 attribute.
   public func setAttribute(_ name: String, on objectPath: String = "/", double value: Double) throws {
     var v = value
-    try writeAttribute(name, on: objectPath, type: gh5_native_double(), dims: nil) { H5Awrite($0, gh5_native_double(), &v) }
+    try writeAttribute(name, on: objectPath, type: gh5_native_double(), dims: nil) {
+      H5Awrite($0, gh5_native_double(), &v)
+    }
   }
 
   /// Writes a scalar int64 attribute.
   public func setAttribute(_ name: String, on objectPath: String = "/", int value: Int) throws {
     var v = Int64(value)
-    try writeAttribute(name, on: objectPath, type: gh5_native_int64(), dims: nil) { H5Awrite($0, gh5_native_int64(), &v) }
+    try writeAttribute(name, on: objectPath, type: gh5_native_int64(), dims: nil) {
+      H5Awrite($0, gh5_native_int64(), &v)
+    }
   }
 
   /// Writes a 1-D float64 array attribute.
@@ -258,7 +262,7 @@ public final class HDF5File {
     if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
     defer { H5Dclose(ds) }
     let cStrings = values.map { strdup($0) }
-    defer { cStrings.forEach { free($0) } }
+    defer { for c in cStrings { free(c) } }
     var pointers = cStrings.map { UnsafePointer<CChar>($0) }
     if H5Dwrite(ds, t, gh5_s_all(), gh5_s_all(), gh5_p_default(), &pointers) < 0 {
       throw HDF5Error(message: "cannot write dataset \(datasetPath) in '\(path)'")

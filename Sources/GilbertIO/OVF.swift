@@ -35,7 +35,9 @@ public enum OVF {
       return v
     }
     func double(_ k: String) throws -> Double {
-      guard let v = keys[k].flatMap({ Double($0) }) else { throw HDF5Error(message: "'\(path)': OVF header lacks \(k)") }
+      guard let v = keys[k].flatMap({ Double($0) }) else {
+        throw HDF5Error(message: "'\(path)': OVF header lacks \(k)")
+      }
       return v
     }
     let nx = try int("xnodes"), ny = try int("ynodes"), nz = try int("znodes")

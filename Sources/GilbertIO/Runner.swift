@@ -63,13 +63,16 @@ public enum Runner {
 
     var relaxIterations: Int? = nil
     if mode == .relax || config.run.relaxFirst {
-      let relaxer = Relaxer(torqueTolerance: config.relax.torqueTolerance, maximumIterations: config.relax.maximumIterations)
+      let relaxer = Relaxer(
+        torqueTolerance: config.relax.torqueTolerance, maximumIterations: config.relax.maximumIterations)
       let result = relaxer.relax(&sim.equation, m: &sim.m, time: sim.time)
       relaxIterations = result.iterations
       sim.updateTransport()
       if !result.converged && mode == .relax {
-        FileHandle.standardError.write(Data(
-          "warning: relax stopped after \(result.iterations) iterations with max |m × B| = \(result.maxTorque) T (relax.torque_tolerance = \(config.relax.torqueTolerance) T)\n".utf8))
+        FileHandle.standardError.write(
+          Data(
+            "warning: relax stopped after \(result.iterations) iterations with max |m × B| = \(result.maxTorque) T (relax.torque_tolerance = \(config.relax.torqueTolerance) T)\n"
+              .utf8))
       }
     }
 
@@ -79,7 +82,9 @@ public enum Runner {
     func sample(_ sim: inout Simulation, dt: Double, frame: Bool) throws {
       try writer.appendRow(sim.tableRow(step: steps, dt: dt))
       if frame {
-        for f in fields { try writer.appendFrame(f.name, planes: sim.field(named: f.name).data, time: sim.time, step: steps) }
+        for f in fields {
+          try writer.appendFrame(f.name, planes: sim.field(named: f.name).data, time: sim.time, step: steps)
+        }
       }
       writer.flush()
     }
@@ -155,7 +160,7 @@ public enum Runner {
     var status = "completed"
     if case .failed(let why) = outcome { status = "failed: " + why }
     if outcome == .interrupted { status = "interrupted" }
-    var counts_moving_frame_shifts: Int? = nil
+    var movingFrameShifts: Int? = nil
     var wallVelocity: WallVelocity? = nil
     var modelMotion: WallModel.Motion? = nil
     var modelWalker: Double? = nil
@@ -179,10 +184,10 @@ public enum Runner {
         if case .steady = motion { strings["model_regime"] = "steady" } else { strings["model_regime"] = "precessing" }
       }
     }
-    if let tracker = sim.tracker { counts_moving_frame_shifts = tracker.shifts }
+    if let tracker = sim.tracker { movingFrameShifts = tracker.shifts }
     var counts = ["steps": steps, "rejected_steps": rejected, "rhs_evaluations": evaluations]
     if let relaxIterations { counts["relax_iterations"] = relaxIterations }
-    if let shifts = counts_moving_frame_shifts { counts["moving_frame_shifts"] = shifts }
+    if let shifts = movingFrameShifts { counts["moving_frame_shifts"] = shifts }
     try writer.writeSummary(counts: counts, numbers: numbers, strings: strings)
     writer.flush()
     return RunReport(
@@ -197,7 +202,8 @@ public enum Runner {
     switch config.current {
     case .velocity?: return "u given directly in m/s (current.u)"
     case .density?, .step?, .file?, .electrodes?:
-      return "u = -g*muB*P*j/(2*e*Ms) cell by cell from the current density j and material.P, g = 2, no 1/(1+beta^2) factor (OOMMF/muMAG convention)"
+      return
+        "u = -g*muB*P*j/(2*e*Ms) cell by cell from the current density j and material.P, g = 2, no 1/(1+beta^2) factor (OOMMF/muMAG convention)"
     case nil: return "none: no current in this run"
     }
   }
@@ -229,7 +235,10 @@ public enum Runner {
     case .density(let j)?, .step(let j, _, _)?:
       p.append(OutputParameter("j", [j.x, j.y, j.z], unit: "A/m^2"))
       // u of each region, from j, P and Ms.
-      let us = mats2.map { SpinDrift.velocity(currentDensity: j, polarization: $0.polarization, saturationMagnetization: $0.saturationMagnetization) }
+      let us = mats2.map {
+        SpinDrift.velocity(
+          currentDensity: j, polarization: $0.polarization, saturationMagnetization: $0.saturationMagnetization)
+      }
       p.append(OutputParameter("u", us.flatMap { [$0.x, $0.y, $0.z] }, unit: "m/s"))
     case .electrodes(let v)?:
       p.append(OutputParameter("voltage", [v], unit: "V"))

@@ -60,10 +60,12 @@ public struct Simulation {
       for i in 0..<n { field[i] = magnet.grid.center(i % magnet.grid.nx, i / magnet.grid.nx).x < x0 ? j : ratio * j }
       currentDensity = field
     case .file(let path, let dataset)?:
-      currentDensity = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
+      currentDensity = try TrajectoryReader.vectorDataset(
+        path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
     case .electrodes(let voltage)?:
       let c = longitudinal!.cells
-      electrodeSolver = ElectrodeSolver(grid: magnet.grid, conducts: c.conducts, rhoPerp: c.rhoPerp, rhoPar: c.rhoPar, voltage: voltage)
+      electrodeSolver = ElectrodeSolver(
+        grid: magnet.grid, conducts: c.conducts, rhoPerp: c.rhoPerp, rhoPar: c.rhoPar, voltage: voltage)
     case nil:
       break
     }
@@ -81,7 +83,8 @@ public struct Simulation {
     let available = availableFields(fields)
     for name in config.output.fields where !available.contains(name) {
       throw ConfigError(
-        key: "output.fields", message: "names \"\(name)\", which this run does not compute; valid: "
+        key: "output.fields",
+        message: "names \"\(name)\", which this run does not compute; valid: "
           + available.map { "\"\($0)\"" }.joined(separator: ", "))
     }
   }
@@ -146,7 +149,9 @@ public struct Simulation {
       let f = try OVF.read(path: path)
       let g = magnet.grid
       guard f.nx == g.nx, f.ny == g.ny, f.nz == 1 else {
-        throw ConfigError(key: "initial.path", message: "is an OVF field of \(f.nx) × \(f.ny) × \(f.nz) cells; the grid is \(g.nx) × \(g.ny) × 1")
+        throw ConfigError(
+          key: "initial.path",
+          message: "is an OVF field of \(f.nx) × \(f.ny) × \(f.nz) cells; the grid is \(g.nx) × \(g.ny) × 1")
       }
       m = VectorField(count: g.cellCount)
       for i in 0..<g.cellCount { m[i] = SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2]) }
@@ -236,7 +241,9 @@ public struct Simulation {
 
   /// u_x of the first magnetic cell, m/s: the drift velocity the model is driven by.
   public var modelDriftVelocity: Double {
-    guard let u = driftVelocity, let i = (0..<magnet.grid.cellCount).first(where: { magnet.isMagnetic($0) }) else { return 0 }
+    guard let u = driftVelocity, let i = (0..<magnet.grid.cellCount).first(where: { magnet.isMagnetic($0) }) else {
+      return 0
+    }
     return u[i].x
   }
 
@@ -272,7 +279,10 @@ public struct Simulation {
 
   /// Units of an output field.
   public static func unit(ofField name: String) -> String {
-    let units = ["m": "", "delta_m": "", "j": "A/m^2", "E": "V/m", "div_E": "V/m^2", "mu_up": "A/m", "mu_down": "A/m", "s_parallel_rate": "1/(m^3*s)"]
+    let units = [
+      "m": "", "delta_m": "", "j": "A/m^2", "E": "V/m", "div_E": "V/m^2", "mu_up": "A/m", "mu_down": "A/m",
+      "s_parallel_rate": "1/(m^3*s)",
+    ]
     if let u = units[name] { return u }
     if name.hasPrefix("B_") { return "T" }
     return "J/m^3"

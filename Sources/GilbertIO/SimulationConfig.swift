@@ -168,11 +168,14 @@ public struct SimulationConfig: Sendable {
 
     // [mesh]
     guard let mesh = try top.table("mesh") else {
-      throw ConfigError(key: "mesh", message: "is missing: give [mesh] with n = [Nx, Ny, 1] and cellsize = [dx, dy, dz] (m)")
+      throw ConfigError(
+        key: "mesh", message: "is missing: give [mesh] with n = [Nx, Ny, 1] and cellsize = [dx, dy, dz] (m)")
     }
-    let nValues = try mesh.numbers("n", count: 3, valid: { $0 >= 1 && $0 == $0.rounded() }, expected: "positive integers")
+    let nValues = try mesh.numbers(
+      "n", count: 3, valid: { $0 >= 1 && $0 == $0.rounded() }, expected: "positive integers")
     guard nValues[2] == 1 else {
-      throw ConfigError(key: "mesh.n", message: "has Nz = \(Int(nValues[2])); Gilbert grids are Nx × Ny × 1 (set the third entry to 1)")
+      throw ConfigError(
+        key: "mesh.n", message: "has Nz = \(Int(nValues[2])); Gilbert grids are Nx × Ny × 1 (set the third entry to 1)")
     }
     let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: positive, expected: "positive numbers")
     let periodic = try mesh.bool("periodic_x", default: false)
@@ -186,7 +189,8 @@ public struct SimulationConfig: Sendable {
     var regionCount = 1
     let sizeX = Double(g.nx) * g.dx, sizeY = Double(g.ny) * g.dy
     for r in try top.tables("region") {
-      let index = try r.int("index", valid: { $0 >= 1 && $0 < 256 }, expected: "an integer from 1 to 255 (region 0 is the default)")
+      let index = try r.int(
+        "index", valid: { $0 >= 1 && $0 < 256 }, expected: "an integer from 1 to 255 (region 0 is the default)")
       let xr = try r.numbers("x", count: 2, default: [0, sizeX], unit: "m")
       let yr = try r.numbers("y", count: 2, default: [0, sizeY], unit: "m")
       let shape = try r.string("shape", default: "box", choices: ["box", "ellipse"])
@@ -214,20 +218,28 @@ public struct SimulationConfig: Sendable {
       throw ConfigError(key: "material", message: "is missing: give [material] with Ms (A/m), A (J/m) and alpha")
     }
     func expand(_ v: [Double]) -> [Double] { v.count == 1 ? [Double](repeating: v[0], count: regionCount) : v }
-    let ms = expand(try mat.perRegion("Ms", regions: regionCount, unit: "A/m", valid: nonNegative, expected: "a number ≥ 0 (0 makes a region empty)"))
-    let a = expand(try mat.perRegion("A", regions: regionCount, unit: "J/m", valid: nonNegative, expected: "a number ≥ 0"))
+    let ms = expand(
+      try mat.perRegion(
+        "Ms", regions: regionCount, unit: "A/m", valid: nonNegative, expected: "a number ≥ 0 (0 makes a region empty)"))
+    let a = expand(
+      try mat.perRegion("A", regions: regionCount, unit: "J/m", valid: nonNegative, expected: "a number ≥ 0"))
     let alpha = expand(try mat.perRegion("alpha", regions: regionCount, valid: nonNegative, expected: "a number ≥ 0"))
     let beta = expand(try mat.perRegion("beta", default: 0, regions: regionCount, expected: "a finite number"))
     let deltaBeta: [Double]
     if case .string(let s)? = mat.raw("delta_beta") {
       guard s == "paper" else {
-        throw ConfigError(key: "material.delta_beta", message: "is \"\(s)\"; expected a number, one per region, or \"paper\" (δβ = −β/5)")
+        throw ConfigError(
+          key: "material.delta_beta",
+          message: "is \"\(s)\"; expected a number, one per region, or \"paper\" (δβ = −β/5)")
       }
       deltaBeta = beta.map { -$0 / 5 }
     } else {
-      deltaBeta = expand(try mat.perRegion("delta_beta", default: 0, regions: regionCount, expected: "a finite number or \"paper\""))
+      deltaBeta = expand(
+        try mat.perRegion("delta_beta", default: 0, regions: regionCount, expected: "a finite number or \"paper\""))
     }
-    let pol = expand(try mat.perRegion("P", default: 0, regions: regionCount, valid: { abs($0) <= 1 }, expected: "a number in [−1, 1]"))
+    let pol = expand(
+      try mat.perRegion("P", default: 0, regions: regionCount, valid: { abs($0) <= 1 }, expected: "a number in [−1, 1]")
+    )
     try mat.finish()
     materials = (0..<regionCount).map { i in
       Material(
@@ -235,7 +247,8 @@ public struct SimulationConfig: Sendable {
         anisotropicNonAdiabaticity: deltaBeta[i], polarization: pol[i])
     }
     guard ms.contains(where: { $0 > 0 }) else {
-      throw ConfigError(key: "material.Ms", message: "is 0 in every region; at least one region must be magnetic (Ms > 0)")
+      throw ConfigError(
+        key: "material.Ms", message: "is 0 in every region; at least one region must be magnetic (Ms > 0)")
     }
 
     // [[anisotropy]]
@@ -243,7 +256,9 @@ public struct SimulationConfig: Sendable {
     for t in try top.tables("anisotropy") {
       let k = try t.perRegion("K1", regions: regionCount, unit: "J/m³", expected: "a finite number (either sign)")
       let axis = try t.vector("axis")
-      guard (axis * axis).sum() > 0 else { throw ConfigError(key: t.key("axis"), message: "is [0, 0, 0]; give a nonzero direction") }
+      guard (axis * axis).sum() > 0 else {
+        throw ConfigError(key: t.key("axis"), message: "is [0, 0, 0]; give a nonzero direction")
+      }
       try t.finish()
       anisotropies.append(AnisotropySettings(constants: k, axis: axis))
     }
@@ -265,11 +280,15 @@ public struct SimulationConfig: Sendable {
       if method == "local" {
         let f = try d.numbers("factors", count: 3, valid: { $0 >= 0 }, expected: "demagnetising factors ≥ 0")
         guard abs(f.reduce(0, +) - 1) < 1e-6 else {
-          throw ConfigError(key: "demag.factors", message: "is \(f), which sums to \(f.reduce(0, +)); demagnetising factors of a body sum to 1")
+          throw ConfigError(
+            key: "demag.factors",
+            message: "is \(f), which sums to \(f.reduce(0, +)); demagnetising factors of a body sum to 1")
         }
         demag = .local(SIMD3(f[0], f[1], f[2]))
       } else {
-        demag = .fft(images: try d.int("images", default: 10, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (periodic images each side)"))
+        demag = .fft(
+          images: try d.int(
+            "images", default: 10, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (periodic images each side)"))
       }
       try d.finish()
     } else {
@@ -278,35 +297,51 @@ public struct SimulationConfig: Sendable {
 
     // [longitudinal]
     if let l = try top.table("longitudinal") {
-      func region(_ k: String, _ def: Double, unit: String, valid: @escaping (Double) -> Bool, expected: String, infinite: Bool = false) throws(ConfigError) -> [Double] {
+      func region(
+        _ k: String, _ def: Double, unit: String, valid: @escaping (Double) -> Bool, expected: String,
+        infinite: Bool = false
+      ) throws(ConfigError) -> [Double] {
         if infinite, case .string(let s)? = l.raw(k) {
-          guard s == "inf" else { throw ConfigError(key: l.key(k), message: "is \"\(s)\"; expected \(expected) in \(unit), or \"inf\"") }
+          guard s == "inf" else {
+            throw ConfigError(key: l.key(k), message: "is \"\(s)\"; expected \(expected) in \(unit), or \"inf\"")
+          }
           return [Double](repeating: .infinity, count: regionCount)
         }
         if infinite, case .double(let d)? = l.raw(k), d == .infinity {
           return [Double](repeating: .infinity, count: regionCount)
         }
-        return expand(try l.perRegion(k, default: def, regions: regionCount, unit: unit, valid: valid, expected: expected))
+        return expand(
+          try l.perRegion(k, default: def, regions: regionCount, unit: unit, valid: valid, expected: expected))
       }
-      let rhoPerp = try region("rho_perp", 0, unit: "Ω·m", valid: nonNegative, expected: "a number ≥ 0 (0: no conduction)")
-      let rhoPar = l.has("rho_par") ? try region("rho_par", 0, unit: "Ω·m", valid: nonNegative, expected: "a number ≥ 0") : rhoPerp
+      let rhoPerp = try region(
+        "rho_perp", 0, unit: "Ω·m", valid: nonNegative, expected: "a number ≥ 0 (0: no conduction)")
+      let rhoPar =
+        l.has("rho_par") ? try region("rho_par", 0, unit: "Ω·m", valid: nonNegative, expected: "a number ≥ 0") : rhoPerp
       let sUp = try region("sigma_up", 0, unit: "S/m", valid: nonNegative, expected: "a number ≥ 0")
       let sDown = try region("sigma_down", 0, unit: "S/m", valid: nonNegative, expected: "a number ≥ 0")
-      let lUp = try region("ell_s_up", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
-      let lDown = try region("ell_s_down", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
+      let lUp = try region(
+        "ell_s_up", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
+      let lDown = try region(
+        "ell_s_down", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
       let gt = try region("gamma_tau", 0, unit: "S/m", valid: { _ in true }, expected: "a finite number")
       let dgt = try region("delta_gamma_tau", 0, unit: "S/m", valid: { _ in true }, expected: "a finite number")
-      let tau = try region("tau_parallel", .infinity, unit: "s", valid: positive, expected: "a positive number", infinite: true)
-      transportUpdateEvery = try l.int("update_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1 (steps)")
+      let tau = try region(
+        "tau_parallel", .infinity, unit: "s", valid: positive, expected: "a positive number", infinite: true)
+      transportUpdateEvery = try l.int(
+        "update_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1 (steps)")
       try l.finish()
       for r in 0..<regionCount {
         for (s, sig, ell) in [("up", sUp, lUp), ("down", sDown, lDown)] where sig[r] > 0 && !ell[r].isFinite {
           throw ConfigError(
-            key: "longitudinal.ell_s_\(s)", message: "is infinite in region \(r) where sigma_\(s) > 0; the spin potential needs a finite spin length there")
+            key: "longitudinal.ell_s_\(s)",
+            message:
+              "is infinite in region \(r) where sigma_\(s) > 0; the spin potential needs a finite spin length there")
         }
       }
       guard rhoPerp.contains(where: { $0 > 0 }) else {
-        throw ConfigError(key: "longitudinal.rho_perp", message: "is 0 in every region; give the resistivity (Ω·m) of the conducting regions")
+        throw ConfigError(
+          key: "longitudinal.rho_perp",
+          message: "is 0 in every region; give the resistivity (Ω·m) of the conducting regions")
       }
       transport = (0..<regionCount).map { r in
         var t = TransportMaterial()
@@ -330,7 +365,10 @@ public struct SimulationConfig: Sendable {
       let given = ["u", "j", "voltage"].filter { c.has($0) }
       guard given.count == 1 else {
         throw ConfigError(
-          key: "current", message: "needs exactly one of u (spin-drift velocity, m/s), j (current density, A/m², with material.P) or voltage (V, electrodes on the x edges); it has \(given.isEmpty ? "none" : given.joined(separator: ", "))")
+          key: "current",
+          message:
+            "needs exactly one of u (spin-drift velocity, m/s), j (current density, A/m², with material.P) or voltage (V, electrodes on the x edges); it has \(given.isEmpty ? "none" : given.joined(separator: ", "))"
+        )
       }
       switch given[0] {
       case "u":
@@ -338,15 +376,21 @@ public struct SimulationConfig: Sendable {
       case "voltage":
         let v = try c.double("voltage", unit: "V")
         guard transport != nil else {
-          throw ConfigError(key: "current.voltage", message: "needs [longitudinal] with rho_perp (Ω·m) to solve for the current")
+          throw ConfigError(
+            key: "current.voltage", message: "needs [longitudinal] with rho_perp (Ω·m) to solve for the current")
         }
-        guard !g.periodicX else { throw ConfigError(key: "current.voltage", message: "needs open x edges for the electrodes; set mesh.periodic_x = false") }
+        guard !g.periodicX else {
+          throw ConfigError(
+            key: "current.voltage", message: "needs open x edges for the electrodes; set mesh.periodic_x = false")
+        }
         current = .electrodes(voltage: v)
       default:
         let j = try c.vector("j", unit: "A/m²")
         switch try c.string("profile", default: "uniform", choices: ["uniform", "step", "file"]) {
         case "step":
-          current = .step(j, x0: try c.double("x0", unit: "m"), ratio: try c.double("ratio", expected: "a finite number (j beyond x0 is ratio · j)"))
+          current = .step(
+            j, x0: try c.double("x0", unit: "m"),
+            ratio: try c.double("ratio", expected: "a finite number (j beyond x0 is ratio · j)"))
         case "file":
           _ = j
           current = .file(path: try c.string("path"), dataset: try c.string("dataset", default: "/j"))
@@ -356,10 +400,14 @@ public struct SimulationConfig: Sendable {
       }
       try c.finish()
       if case .velocity = current, transport != nil {
-        throw ConfigError(key: "current.u", message: "gives no current density for the longitudinal terms; give current.j (A/m²) or current.voltage (V)")
+        throw ConfigError(
+          key: "current.u",
+          message: "gives no current density for the longitudinal terms; give current.j (A/m²) or current.voltage (V)")
       }
       if current!.hasCurrentDensity, !pol.contains(where: { $0 != 0 }), transport == nil {
-        throw ConfigError(key: "material.P", message: "is 0 everywhere, so the current drives nothing; set P (e.g. 0.7) or give current.u")
+        throw ConfigError(
+          key: "material.P",
+          message: "is 0 everywhere, so the current drives nothing; set P (e.g. 0.7) or give current.u")
       }
     } else {
       current = nil
@@ -371,11 +419,13 @@ public struct SimulationConfig: Sendable {
       let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file", "wall", "vortex"])
       switch type {
       case "vortex":
-        let c = try i.numbers("center", count: 2, default: [Double(g.nx) * g.dx / 2, Double(g.ny) * g.dy / 2], unit: "m")
+        let c = try i.numbers(
+          "center", count: 2, default: [Double(g.nx) * g.dx / 2, Double(g.ny) * g.dy / 2], unit: "m")
         let pm1: (Double) -> Bool = { $0 == 1 || $0 == -1 }
         initial = .vortex(
           center: SIMD2(c[0], c[1]),
-          coreRadius: try i.double("core_radius", default: 10e-9, unit: "m", valid: positive, expected: "a positive number"),
+          coreRadius: try i.double(
+            "core_radius", default: 10e-9, unit: "m", valid: positive, expected: "a positive number"),
           chirality: try i.double("chirality", default: 1, valid: pm1, expected: "+1 (counter-clockwise) or −1"),
           polarity: try i.double("polarity", default: 1, valid: pm1, expected: "+1 (core along +z) or −1"))
       case "wall":
@@ -383,13 +433,16 @@ public struct SimulationConfig: Sendable {
         wallKind = kind
         let easy = kind.wall.easyAxis
         // Default width √(A/K) with K the easy-axis anisotropy along the wall's axis.
-        let kEasy = anisotropies.filter { abs(abs(dot($0.axis / ($0.axis * $0.axis).sum().squareRoot(), easy)) - 1) < 1e-9 }
-          .map { $0.constants[0] }.filter { $0 > 0 }.reduce(0, +)
+        let kEasy = anisotropies.filter {
+          abs(abs(dot($0.axis / ($0.axis * $0.axis).sum().squareRoot(), easy)) - 1) < 1e-9
+        }
+        .map { $0.constants[0] }.filter { $0 > 0 }.reduce(0, +)
         let defaultWidth = kEasy > 0 ? (a[0] / kEasy).squareRoot() : 10 * g.dx
         initial = .wall(
           kind: kind,
           position: try i.double("position", default: Double(g.nx) * g.dx / 2, unit: "m"),
-          width: try i.double("width", default: defaultWidth, unit: "m", valid: positive, expected: "a positive number"),
+          width: try i.double(
+            "width", default: defaultWidth, unit: "m", valid: positive, expected: "a positive number"),
           tilt: try i.double("tilt", default: kind.defaultTilt, unit: "rad"))
       case "random":
         initial = .random(seed: UInt64(try i.int("seed", default: 1, valid: { $0 >= 0 }, expected: "an integer ≥ 0")))
@@ -397,7 +450,9 @@ public struct SimulationConfig: Sendable {
         initial = .file(path: try i.string("path"), frame: try i.int("frame", default: -1))
       default:
         let d = try i.vector("direction", default: SIMD3(1, 0, 0))
-        guard (d * d).sum() > 0 else { throw ConfigError(key: i.key("direction"), message: "is [0, 0, 0]; give a nonzero direction") }
+        guard (d * d).sum() > 0 else {
+          throw ConfigError(key: i.key("direction"), message: "is [0, 0, 0]; give a nonzero direction")
+        }
         initial = .uniform(d / (d * d).sum().squareRoot())
       }
       try i.finish()
@@ -412,15 +467,22 @@ public struct SimulationConfig: Sendable {
       let kindName = try w.string("type", default: wallKind?.rawValue, choices: WallKind.allCases.map(\.rawValue))
       let moving = try w.bool("moving_frame", default: !g.periodicX)
       if moving && g.periodicX {
-        throw ConfigError(key: "wall.moving_frame", message: "is true on a grid with periodic_x; a periodic wire needs no moving frame (set it false)")
+        throw ConfigError(
+          key: "wall.moving_frame",
+          message: "is true on a grid with periodic_x; a periodic wire needs no moving frame (set it false)")
       }
       if moving {
         for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
           throw ConfigError(
-            key: "wall.moving_frame", message: "is true but the regions vary along x (row \(iy)); shifting m would move it across them: set it false")
+            key: "wall.moving_frame",
+            message:
+              "is true but the regions vary along x (row \(iy)); shifting m would move it across them: set it false")
         }
       }
-      wallSettingsPending = (WallKind(rawValue: kindName)!, moving, try w.optionalDouble("transient", unit: "s", valid: nonNegative, expected: "a number ≥ 0"))
+      wallSettingsPending = (
+        WallKind(rawValue: kindName)!, moving,
+        try w.optionalDouble("transient", unit: "s", valid: nonNegative, expected: "a number ≥ 0")
+      )
       try w.finish()
     }
 
@@ -429,8 +491,10 @@ public struct SimulationConfig: Sendable {
     let method = try s.string("method", default: "rk45", choices: ["rk45", "rk4", "heun"])
     solver = SolverSettings(
       method: method,
-      tolerance: try s.double("tolerance", default: 1e-5, valid: positive, expected: "a positive number (max |Δm| per step)"),
-      timeStep: try s.double("dt", default: method == "rk45" ? 1e-14 : 1e-14, unit: "s", valid: positive, expected: "a positive number"),
+      tolerance: try s.double(
+        "tolerance", default: 1e-5, valid: positive, expected: "a positive number (max |Δm| per step)"),
+      timeStep: try s.double(
+        "dt", default: method == "rk45" ? 1e-14 : 1e-14, unit: "s", valid: positive, expected: "a positive number"),
       maximumStep: try s.double("max_dt", default: 1e-11, unit: "s", valid: positive, expected: "a positive number"))
     try s.finish()
 
@@ -450,13 +514,15 @@ public struct SimulationConfig: Sendable {
     // [relax]
     let rx = try top.table("relax") ?? ConfigTable([:], path: "relax")
     relax = RelaxSettings(
-      torqueTolerance: try rx.double("torque_tolerance", default: 1e-5, unit: "T", valid: positive, expected: "a positive number"),
+      torqueTolerance: try rx.double(
+        "torque_tolerance", default: 1e-5, unit: "T", valid: positive, expected: "a positive number"),
       maximumIterations: try rx.int("max_iterations", default: 200_000, valid: { $0 >= 1 }, expected: "an integer ≥ 1"))
     try rx.finish()
 
     // [output]
     let o = try top.table("output") ?? ConfigTable([:], path: "output")
-    output = OutputSettings(fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false))
+    output = OutputSettings(
+      fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false))
     try o.finish()
 
     try top.finish()
@@ -482,7 +548,9 @@ public struct SimulationConfig: Sendable {
         return
       }
       if let index {
-        guard case .array(var items)? = table[name], index >= 0, index < items.count, case .table(var sub) = items[index] else {
+        guard case .array(var items)? = table[name], index >= 0, index < items.count,
+          case .table(var sub) = items[index]
+        else {
           throw ConfigError(key: key, message: "names \(name)[\(index)], which the config does not have")
         }
         if rest.count == 1 { throw ConfigError(key: key, message: "must name a key inside \(name)[\(index)]") }
@@ -493,7 +561,9 @@ public struct SimulationConfig: Sendable {
       }
       var sub: [String: ConfigValue] = [:]
       if let existing = table[name] {
-        guard case .table(let t) = existing else { throw ConfigError(key: key, message: "goes through \(name), which is not a table") }
+        guard case .table(let t) = existing else {
+          throw ConfigError(key: key, message: "goes through \(name), which is not a table")
+        }
         sub = t
       }
       try set(&sub, rest.dropFirst())

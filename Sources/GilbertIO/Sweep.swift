@@ -88,7 +88,10 @@ public enum Sweep {
       let extra = zip(axes, combo).map { $0.override($1) }
       let config = try SimulationConfig(toml: text, overrides: overrides + extra)
       guard config.wall != nil, config.run.duration > 0 else {
-        throw ConfigError(key: "wall", message: "is missing: a sweep measures a wall velocity, so the config needs a tracked wall and run.duration > 0")
+        throw ConfigError(
+          key: "wall",
+          message:
+            "is missing: a sweep measures a wall velocity, so the config needs a tracked wall and run.duration > 0")
       }
       configs.append(config)
     }
@@ -99,7 +102,8 @@ public enum Sweep {
     for (k, (combo, config)) in zip(combos, configs).enumerated() {
       if shouldStop() { break }
       let path = (dir as NSString).appendingPathComponent(String(format: "point_%04d.h5", k))
-      var point = SweepPoint(values: combo, wallVelocity: .nan, regime: "", modelVelocity: .nan, walkerVelocity: .nan, status: "")
+      var point = SweepPoint(
+        values: combo, wallVelocity: .nan, regime: "", modelVelocity: .nan, walkerVelocity: .nan, status: "")
       do {
         let r = try Runner.run(config: config, outputPath: path, overwrite: true, shouldStop: shouldStop)
         point.wallVelocity = r.wallVelocity?.velocity ?? .nan

@@ -44,7 +44,8 @@ public final class TrajectoryWriter {
     fields: [(name: String, unit: String, components: Int)], compress: Bool
   ) throws {
     if !overwrite && FileManager.default.fileExists(atPath: path) {
-      throw HDF5Error(message: "output file '\(path)' exists; pass --force to replace it or --output to choose another name")
+      throw HDF5Error(
+        message: "output file '\(path)' exists; pass --force to replace it or --output to choose another name")
     }
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     var isDirectory: ObjCBool = false
@@ -77,7 +78,8 @@ public final class TrajectoryWriter {
 
     try file.createGroup("/parameters")
     for p in parameters {
-      try file.writeDataset("/parameters/\(p.name)", doubles: p.values, shape: p.values.count == 1 ? [] : [p.values.count])
+      try file.writeDataset(
+        "/parameters/\(p.name)", doubles: p.values, shape: p.values.count == 1 ? [] : [p.values.count])
       try file.setAttribute("unit", on: "/parameters/\(p.name)", string: p.unit)
     }
 
@@ -175,7 +177,9 @@ public final class TrajectoryWriter {
   }
 
   /// Writes `/summary` attributes (counts, numbers and strings).
-  public func writeSummary(counts: [String: Int] = [:], numbers: [String: Double], strings: [String: String] = [:]) throws {
+  public func writeSummary(counts: [String: Int] = [:], numbers: [String: Double], strings: [String: String] = [:])
+    throws
+  {
     try file.createGroup("/summary")
     for (k, v) in counts.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", int: v) }
     for (k, v) in numbers.sorted(by: { $0.key < $1.key }) { try file.setAttribute(k, on: "/summary", double: v) }
@@ -184,8 +188,10 @@ public final class TrajectoryWriter {
 
   /// The wall columns of the table written so far: (t, wall_position, wall_tilt).
   public func wallSeries() throws -> ([Double], [Double], [Double]) {
-    (try file.readDoubles("/table/t").values, try file.readDoubles("/table/wall_position").values,
-     try file.readDoubles("/table/wall_tilt").values)
+    (
+      try file.readDoubles("/table/t").values, try file.readDoubles("/table/wall_position").values,
+      try file.readDoubles("/table/wall_tilt").values
+    )
   }
 
   /// Flushes everything written so far to disk, then records how many
@@ -223,9 +229,13 @@ public enum TrajectoryReader {
     guard file.exists(dataset) else { throw ConfigError(key: key, message: "'\(path)' has no dataset \(dataset)") }
     let (values, shape) = try file.readDoubles(dataset)
     let core = Array(shape.drop(while: { $0 == 1 }).suffix(3))
-    guard values.count == 3 * grid.cellCount, shape.last == 3, core.count <= 3, core.dropLast().reduce(1, *) == grid.cellCount
+    guard values.count == 3 * grid.cellCount, shape.last == 3, core.count <= 3,
+      core.dropLast().reduce(1, *) == grid.cellCount
     else {
-      throw ConfigError(key: key, message: "dataset \(dataset) has shape \(shape); expected [\(grid.ny), \(grid.nx), 3] (x fastest, components last)")
+      throw ConfigError(
+        key: key,
+        message:
+          "dataset \(dataset) has shape \(shape); expected [\(grid.ny), \(grid.nx), 3] (x fastest, components last)")
     }
     var f = VectorField(count: grid.cellCount)
     for c in 0..<grid.cellCount { f[c] = SIMD3(values[3 * c], values[3 * c + 1], values[3 * c + 2]) }
@@ -248,7 +258,9 @@ public enum TrajectoryReader {
     }
     let i = index < 0 ? shape[0] + index : index
     guard i >= 0, i < shape[0] else {
-      throw ConfigError(key: "initial.frame", message: "is \(index); the file has \(shape[0]) frames (0..<\(shape[0]), or −1 for the last)")
+      throw ConfigError(
+        key: "initial.frame",
+        message: "is \(index); the file has \(shape[0]) frames (0..<\(shape[0]), or −1 for the last)")
     }
     let row = try file.readRow("/fields/\(field)/value", row: i)
     var m = VectorField(count: grid.cellCount)
@@ -270,7 +282,9 @@ public enum ModelTableWriter {
     try f.setAttribute("creator", string: gilbertCreator)
     try f.setAttribute("config_toml", string: configText)
     try f.createGroup("/model")
-    let units = ["u": "m/s", "tilt": "rad", "width": "m", "model_velocity": "m/s", "walker_velocity": "m/s", "period": "s"]
+    let units = [
+      "u": "m/s", "tilt": "rad", "width": "m", "model_velocity": "m/s", "walker_velocity": "m/s", "period": "s",
+    ]
     for (c, name) in names.enumerated() {
       try f.writeDataset("/model/\(name)", doubles: rows.map { $0[c] }, shape: [rows.count])
       try f.setAttribute("unit", on: "/model/\(name)", string: units[name] ?? "")

@@ -13,7 +13,9 @@ public enum XDMF {
   }
 
   /// The XDMF text for `frames` frames at `times` of the fields (name, components).
-  public static func document(h5Name: String, grid: Grid, fields: [(name: String, components: Int)], times: [Double]) -> String {
+  public static func document(h5Name: String, grid: Grid, fields: [(name: String, components: Int)], times: [Double])
+    -> String
+  {
     let (nx, ny, nz) = (grid.nx, grid.ny, grid.nz)
     let total = times.count
     var s = """
@@ -53,7 +55,9 @@ public enum XDMF {
   }
 
   /// Writes the document beside `h5Path` (replacing an older one for the same run).
-  public static func write(h5Path: String, grid: Grid, fields: [(name: String, components: Int)], times: [Double]) throws {
+  public static func write(h5Path: String, grid: Grid, fields: [(name: String, components: Int)], times: [Double])
+    throws
+  {
     let text = document(
       h5Name: URL(fileURLWithPath: h5Path).lastPathComponent, grid: grid, fields: fields, times: times)
     try text.write(toFile: path(for: h5Path), atomically: true, encoding: .utf8)

@@ -28,11 +28,17 @@ struct BenchCommand: ParsableCommand {
       }
       return (p[0], p[1])
     }
-    print("threads: \(Parallel.workers)  terms: exchange + uniaxial anisotropy + Zeeman" + (demag ? " + demag (FFT)" : ""))
-    print("grid".padding(toLength: 12, withPad: " ", startingAt: 0) + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)")
+    print(
+      "threads: \(Parallel.workers)  terms: exchange + uniaxial anisotropy + Zeeman" + (demag ? " + demag (FFT)" : ""))
+    print(
+      "grid".padding(toLength: 12, withPad: " ", startingAt: 0)
+        + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)")
     for (nx, ny) in sizes {
-      let grid = demag ? Grid(nx: nx, ny: ny, dx: 2.5e-9, dy: 2.5e-9, dz: 3e-9) : Grid(nx: nx, ny: ny, dx: 2e-9, dy: 2e-9, dz: 2e-9)
-      let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02))
+      let grid =
+        demag
+        ? Grid(nx: nx, ny: ny, dx: 2.5e-9, dy: 2.5e-9, dz: 3e-9) : Grid(nx: nx, ny: ny, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+      let magnet = Magnet(
+        grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02))
       var terms: [any FieldTerm] = [
         Exchange(magnet: magnet),
         UniaxialAnisotropy(magnet: magnet, constants: [5e5], axis: SIMD3(1, 0, 0)),
@@ -62,10 +68,11 @@ struct BenchCommand: ParsableCommand {
         steps += 1
       }
       let step = (ContinuousClock.now - s2) / .seconds(1) / Double(steps)
-      print(String(
-        format: "%@ %10d %14.2f %16.3e %15.2f", "\(nx)x\(ny)".padding(toLength: 12, withPad: " ", startingAt: 0),
-        grid.cellCount, rhs * 1e6,
-        Double(grid.cellCount) / rhs, step * 1e6))
+      print(
+        String(
+          format: "%@ %10d %14.2f %16.3e %15.2f", "\(nx)x\(ny)".padding(toLength: 12, withPad: " ", startingAt: 0),
+          grid.cellCount, rhs * 1e6,
+          Double(grid.cellCount) / rhs, step * 1e6))
     }
   }
 }

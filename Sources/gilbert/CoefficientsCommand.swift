@@ -25,18 +25,24 @@ struct CoefficientsCommand: ParsableCommand {
   @Option(name: .customLong("spin-orbit"), help: "Spin-orbit impurity scattering n_so λ_so², J²·m⁷.")
   var spinOrbit: Double
 
-  @Option(name: .customLong("write-config"), help: "Also write the [material] β, δβ and [longitudinal] values as a TOML fragment to this file.")
+  @Option(
+    name: .customLong("write-config"),
+    help: "Also write the [material] β, δβ and [longitudinal] values as a TOML fragment to this file.")
   var writeConfig: String?
 
   @Flag(help: "Replace the --write-config file if it exists.")
   var force = false
 
   func validate() throws {
-    for (flag, v) in [("--kf-up", kFUp), ("--kf-down", kFDown), ("--mass", mass), ("--impurity", impurity), ("--spin-orbit", spinOrbit)]
+    for (flag, v) in [
+      ("--kf-up", kFUp), ("--kf-down", kFDown), ("--mass", mass), ("--impurity", impurity), ("--spin-orbit", spinOrbit),
+    ]
     where !(v.isFinite && v > 0) {
       fail("\(flag) is \(v); expected a positive finite number")
     }
-    if kFDown >= kFUp { fail("--kf-down is \(kFDown), not below --kf-up \(kFUp); the majority band (+) has the larger k_F") }
+    if kFDown >= kFUp {
+      fail("--kf-down is \(kFDown), not below --kf-up \(kFUp); the majority band (+) has the larger k_F")
+    }
   }
 
   func run() throws {
@@ -53,10 +59,14 @@ struct CoefficientsCommand: ParsableCommand {
       ("delta_gamma/gamma", m.deltaGamma / m.gamma, ""), ("delta_beta/beta", m.deltaBeta / m.beta, ""),
     ]
     for (name, value, unit) in rows {
-      print(name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.9e", value) + (unit.isEmpty ? "" : "  " + unit))
+      print(
+        name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.9e", value)
+          + (unit.isEmpty ? "" : "  " + unit))
     }
     guard let path = writeConfig else { return }
-    if !force && FileManager.default.fileExists(atPath: path) { fail("--write-config file '\(path)' exists; pass --force to replace it") }
+    if !force && FileManager.default.fileExists(atPath: path) {
+      fail("--write-config file '\(path)' exists; pass --force to replace it")
+    }
     let text = """
       # From gilbert coefficients --kf-up \(kFUp) --kf-down \(kFDown) --mass \(mass) --impurity \(impurity) --spin-orbit \(spinOrbit)
       # Merge into a run's config: β and δβ into [material], the rest as [longitudinal].

@@ -13,7 +13,10 @@ struct GilbertCommand: ParsableCommand {
     commandName: "gilbert",
     abstract: "Micromagnetic simulation of current-driven domain walls (LLG on 1D/2D grids, HDF5 output).",
     version: "0.1.0",
-    subcommands: [RunCommand.self, RelaxCommand.self, SweepCommand.self, ModelCommand.self, CoefficientsCommand.self, ExportCommand.self, BenchCommand.self])
+    subcommands: [
+      RunCommand.self, RelaxCommand.self, SweepCommand.self, ModelCommand.self, CoefficientsCommand.self,
+      ExportCommand.self, BenchCommand.self,
+    ])
 }
 
 /// Options shared by the commands that read a config and write a file.
@@ -27,7 +30,9 @@ struct RunOptions: ParsableArguments {
   @Flag(help: "Replace the output file if it exists.")
   var force = false
 
-  @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. --set material.alpha=0.02 (repeatable).", valueName: "KEY=VALUE"))
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("Override a config key, e.g. --set material.alpha=0.02 (repeatable).", valueName: "KEY=VALUE"))
   var overrides: [String] = []
 
   var outputPath: String {
@@ -106,7 +111,8 @@ func execute(_ options: RunOptions, mode: RunMode) throws {
   switch report.outcome {
   case .completed: break
   case .interrupted:
-    FileHandle.standardError.write(Data("interrupted: the file holds every frame up to t = \(report.finalTime) s\n".utf8))
+    FileHandle.standardError.write(
+      Data("interrupted: the file holds every frame up to t = \(report.finalTime) s\n".utf8))
     throw ExitCode(130)
   case .failed(let why):
     FileHandle.standardError.write(Data("error: run stopped: \(why); the file holds every frame before it\n".utf8))

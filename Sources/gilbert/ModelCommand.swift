@@ -92,7 +92,8 @@ struct ModelCommand: ParsableCommand {
       try text.write(toFile: out, atomically: true, encoding: .utf8)
     } else {
       do {
-        try ModelTableWriter.write(path: out, overwrite: options.force, configText: config.text, names: names, rows: rows, regimes: regimes)
+        try ModelTableWriter.write(
+          path: out, overwrite: options.force, configText: config.text, names: names, rows: rows, regimes: regimes)
       } catch let error as HDF5Error { fail(error.message) }
     }
     print("wrote \(out)")

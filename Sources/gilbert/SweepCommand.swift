@@ -42,7 +42,10 @@ struct SweepCommand: ParsableCommand {
         text: text, overrides: overrides, axes: axes, outputPath: path, overwrite: options.force, keepDirectory: keep,
         report: { k, n, p in
           let values = zip(axes, p.values).map { "\($0.name)=\($1)" }.joined(separator: " ")
-          print(String(format: "[%d/%d] %@: v = %.6g m/s (%@), model %.6g m/s %@", k, n, values, p.wallVelocity, p.regime, p.modelVelocity, p.status == "ok" ? "" : p.status))
+          print(
+            String(
+              format: "[%d/%d] %@: v = %.6g m/s (%@), model %.6g m/s %@", k, n, values, p.wallVelocity, p.regime,
+              p.modelVelocity, p.status == "ok" ? "" : p.status))
         },
         shouldStop: { interruptRequested.load(ordering: .relaxed) })
       print("wrote \(path): \(points.count) points")

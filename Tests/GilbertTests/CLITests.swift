@@ -44,7 +44,9 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
     let missing = try runGilbert(["run", temporaryPath("no-such-file.toml")])
     #expect(missing.status == 2 && missing.stderr.contains("does not exist"))
     let good = try writeConfig("cli-good.toml", baseConfig)
-    let badSet = try runGilbert(["run", good, "--set", "material.alpha=-3", "--output", temporaryPath("x.h5"), "--force"])
+    let badSet = try runGilbert([
+      "run", good, "--set", "material.alpha=-3", "--output", temporaryPath("x.h5"), "--force",
+    ])
     #expect(badSet.status == 2 && badSet.stderr.contains("material.alpha"))
   }
 

@@ -18,8 +18,10 @@ import Testing
     let reference: [(String, Double, Double)] = [
       ("tau_up", model.lifetime[0], 8.918940272388e-15), ("tau_down", model.lifetime[1], 1.090261949465e-14),
       ("D_up", model.diffusion[0], 4.821161741608e-03), ("D_down", model.diffusion[1], 3.945199322257e-03),
-      ("sigma_up", model.conductivity[0], 5.649006925094e+06), ("sigma_down", model.conductivity[1], 3.782153751256e+06),
-      ("tau_s_up", model.spinLifetime[0], 5.561129986525e-13), ("tau_s_down", model.spinLifetime[1], 4.550721886071e-13),
+      ("sigma_up", model.conductivity[0], 5.649006925094e+06),
+      ("sigma_down", model.conductivity[1], 3.782153751256e+06),
+      ("tau_s_up", model.spinLifetime[0], 5.561129986525e-13),
+      ("tau_s_down", model.spinLifetime[1], 4.550721886071e-13),
       ("ell_s_up", model.spinLength[0], 5.177944295871e-08), ("ell_s_down", model.spinLength[1], 4.237157644071e-08),
       ("gamma", model.gamma, -3.275727925864e+01), ("delta_gamma", model.deltaGamma, -1.091909308621e+01),
       ("delta_sigma_s", model.deltaSigmaS, 2.033807565353e+02), ("gamma_tau", model.gammaTau, -2.361380357939e+02),

@@ -83,14 +83,16 @@ let baseConfig = """
     #expect(c.solver.method == "rk4")
     // The resolved config is itself a valid config with the overrides in it.
     let again = try SimulationConfig(toml: c.resolvedText)
-    #expect(again.materials[0].damping == 0.02 && again.anisotropies[0].constants == [1e5] && again.solver.method == "rk4")
+    #expect(
+      again.materials[0].damping == 0.02 && again.anisotropies[0].constants == [1e5] && again.solver.method == "rk4")
     #expect(c.overrides == ["material.alpha=0.02", "anisotropy[0].K1=1e5", "solver.method=rk4"])
     #expect(error(baseConfig, overrides: [("material.alpha", "-1")])?.key == "material.alpha")
     #expect(error(baseConfig, overrides: [("material.alphx", "1")])?.key == "material.alphx")
   }
 
   @Test func regionsTakeTheirOwnParametersAndMsZeroMakesHoles() throws {
-    let text = baseConfig.replacingOccurrences(of: "Ms = 800000", with: "Ms = [8e5, 0]")
+    let text =
+      baseConfig.replacingOccurrences(of: "Ms = 800000", with: "Ms = [8e5, 0]")
       + "\n[[region]]\nindex = 1\nx = [1e-8, 1.6e-8]\n"
     let c = try SimulationConfig(toml: text)
     #expect(c.materials.count == 2)

@@ -30,7 +30,8 @@ import Testing
         for angle in [0.0, 0.4, 0.785, 1.2, 1.5707963] {
           let x = rho * dmax * cos(angle), y = rho * dmax * sin(angle)
           let exact = DemagKernel.newell(x: x, y: y, z: 0, dx: dx, dy: dy, dz: dz)
-          let far = DemagKernel.dipoleAverage(x: x, y: y, z: 0, dx: dx, dy: dy, dz: dz, points: DemagKernel.quadraturePoints(rho))
+          let far = DemagKernel.dipoleAverage(
+            x: x, y: y, z: 0, dx: dx, dy: dy, dz: dz, points: DemagKernel.quadraturePoints(rho))
           let scale = exact.map { abs($0) }.max()!
           for c in 0..<6 {
             #expect(abs(exact[c] - far[c]) < 1e-10 * scale, "ρ = \(rho) (\(x), \(y)) [\(c)]: \(exact[c]) vs \(far[c])")

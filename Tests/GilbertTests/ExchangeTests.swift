@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import Gilbert
+import Testing
 
 @Suite struct ExchangeTests {
   let a = 1.3e-11, ms = 8e5
@@ -92,7 +91,8 @@ import Gilbert
 @Suite struct AnisotropyAndZeemanTests {
   @Test func uniaxialEnergyIsMinusK1CosSquared() {
     let grid = Grid(nx: 4, dx: 1e-9, dy: 1e-9, dz: 1e-9)
-    let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: 0.1))
+    let magnet = Magnet(
+      grid: grid, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: 0.1))
     for k1 in [5e5, -2e5] {
       let term = UniaxialAnisotropy(magnet: magnet, constants: [k1], axis: SIMD3(0, 0, 2))
       let theta = 0.7
@@ -105,7 +105,8 @@ import Gilbert
 
   @Test func zeemanEnergyIsMinusMsMDotB() {
     let grid = Grid(nx: 2, dx: 1e-9, dy: 2e-9, dz: 3e-9)
-    let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: 0.1))
+    let magnet = Magnet(
+      grid: grid, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: 0.1))
     let z = Zeeman(magnet: magnet, amplitude: SIMD3(0.1, 0.2, 0))
     let m = VectorField(count: 2, uniform: SIMD3(1, 0, 0))
     #expect(abs(z.energy(m: m, time: 0) / (-1e6 * 0.1 * 2 * grid.cellVolume) - 1) < 1e-14)

@@ -8,14 +8,16 @@ import Testing
 func besselK0(_ x: Double) -> Double {
   if x <= 2 {
     let t = x / 3.75, t2 = t * t
-    let i0 = 1 + t2 * (3.5156229 + t2 * (3.0899424 + t2 * (1.2067492 + t2 * (0.2659732 + t2 * (0.0360768 + t2 * 0.0045813)))))
+    let i0 =
+      1 + t2 * (3.5156229 + t2 * (3.0899424 + t2 * (1.2067492 + t2 * (0.2659732 + t2 * (0.0360768 + t2 * 0.0045813)))))
     let y = x * x / 4
     return -log(x / 2) * i0 - 0.57721566
       + y * (0.42278420 + y * (0.23069756 + y * (0.03488590 + y * (0.00262698 + y * (0.00010750 + y * 0.00000740)))))
   }
   let y = 2 / x
   return exp(-x) / x.squareRoot()
-    * (1.25331414 + y * (-0.07832358 + y * (0.02189568 + y * (-0.01062446 + y * (0.00587872 + y * (-0.00251540 + y * 0.00053208))))))
+    * (1.25331414 + y
+      * (-0.07832358 + y * (0.02189568 + y * (-0.01062446 + y * (0.00587872 + y * (-0.00251540 + y * 0.00053208))))))
 }
 
 @Suite struct SpinPotentialTests {
@@ -90,7 +92,9 @@ func besselK0(_ x: Double) -> Double {
       material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.1, polarization: 0.7))
   }
 
-  func transport(gammaTau: Double = 0, deltaGammaTau: Double = 0, sigma: Double = 0, ell: Double = .infinity, tau: Double = .infinity)
+  func transport(
+    gammaTau: Double = 0, deltaGammaTau: Double = 0, sigma: Double = 0, ell: Double = .infinity, tau: Double = .infinity
+  )
     -> TransportMaterial
   {
     var t = TransportMaterial()
@@ -146,7 +150,9 @@ func besselK0(_ x: Double) -> Double {
       let peak = f.divergenceE.map { abs($0) }.max()! * g.dx
       #expect(peak > 1e-4 * (rhoPar - rhoPerp) * j, "∇·E is non-zero inside the wall")
       // The tails of the profile are e^-20 from the far values: 1e-6 relative to (ρ∥ − ρ⊥) j.
-      #expect(abs(integral - expectedIntegral) < 1e-6 * (rhoPar - rhoPerp) * j, "∫∇·E = \(integral), expected \(expectedIntegral)")
+      #expect(
+        abs(integral - expectedIntegral) < 1e-6 * (rhoPar - rhoPerp) * j,
+        "∫∇·E = \(integral), expected \(expectedIntegral)")
     }
   }
 
@@ -154,8 +160,10 @@ func besselK0(_ x: Double) -> Double {
     let n = 100
     let magnet = wire(n)
     let tau = 1e-12
-    let model = LongitudinalModel(magnet: magnet, transport: [transport(gammaTau: 5e5, deltaGammaTau: 2e5, sigma: 1e6, ell: 8e-9, tau: tau)])
-    let m = DomainWall(easyAxis: SIMD3(1, 0, 0), transverse: SIMD3(0, 1, 0)).walkerProfile(grid: magnet.grid, position: 100e-9, width: 8e-9, tilt: 0.3)
+    let model = LongitudinalModel(
+      magnet: magnet, transport: [transport(gammaTau: 5e5, deltaGammaTau: 2e5, sigma: 1e6, ell: 8e-9, tau: tau)])
+    let m = DomainWall(easyAxis: SIMD3(1, 0, 0), transverse: SIMD3(0, 1, 0)).walkerProfile(
+      grid: magnet.grid, position: 100e-9, width: 8e-9, tilt: 0.3)
     let f = model.fields(m: m, current: VectorField(count: n, uniform: SIMD3(2e11, 0, 0)))
     #expect(f.spinRate.contains { $0 != 0 })
     // 200 steps of τ/4: 50 τ, e^−50 of the start left.
@@ -178,7 +186,8 @@ func besselK0(_ x: Double) -> Double {
         Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.1),
         Material(saturationMagnetization: 0, exchangeStiffness: 0, damping: 0),
       ])
-    var m = DomainWall(easyAxis: SIMD3(1, 0, 0), transverse: SIMD3(0, 1, 0)).walkerProfile(grid: g, position: 90e-9, width: 10e-9, tilt: 0.5)
+    var m = DomainWall(easyAxis: SIMD3(1, 0, 0), transverse: SIMD3(0, 1, 0)).walkerProfile(
+      grid: g, position: 90e-9, width: 10e-9, tilt: 0.5)
     magnet.clean(&m)
     let conducts = regions.map { $0 == 0 }
     let solver = ElectrodeSolver(
@@ -280,19 +289,27 @@ func besselK0(_ x: Double) -> Double {
 
   @Test func longitudinalConfigErrorsNameTheKey() {
     func error(_ text: String) -> ConfigError? {
-      do { _ = try SimulationConfig(toml: text); return nil } catch { return error }
+      do {
+        _ = try SimulationConfig(toml: text)
+        return nil
+      } catch { return error }
     }
     #expect(error(baseConfig + "\n[current]\nvoltage = 0.1\n")?.key == "current.voltage")
     #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\nsigma_up = 1e6\n")?.key == "longitudinal.ell_s_up")
     #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\n[current]\nu = [1, 0, 0]\n")?.key == "current.u")
     #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = -1\n")?.key == "longitudinal.rho_perp")
-    #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\ntau_parallel = \"never\"\n")?.key == "longitudinal.tau_parallel")
+    #expect(
+      error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\ntau_parallel = \"never\"\n")?.key
+        == "longitudinal.tau_parallel")
     #expect(error(baseConfig + "\n[current]\nj = [1, 0, 0]\nu = [1, 0, 0]\n")?.key == "current")
   }
 
   @Test func defaultsMakeTheLongitudinalTermsVanish() throws {
     // A wall under a current with only resistivities given: no spin source at all.
-    let text = WallGeometry.inPlaneHeadToHead.config(beta: 0.05, deltaBeta: 0, u: 0, dx: 5e-9, duration: 1e-11, tilt: 0, width: 2.5e-8)
+    let text =
+      WallGeometry.inPlaneHeadToHead.config(
+        beta: 0.05, deltaBeta: 0, u: 0, dx: 5e-9, duration: 1e-11, tilt: 0, width: 2.5e-8
+      )
       .replacingOccurrences(of: "u = [0.0, 0, 0]", with: "j = [1e12, 0, 0]")
       .replacingOccurrences(of: "delta_beta = 0.0", with: "delta_beta = 0.0\nP = 0.7")
       + "\n[longitudinal]\nrho_perp = 2e-7\n"

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import Gilbert
+import Testing
 
 /// A single cell in a static field B ẑ: the closed-form solution of the LLG
 /// equation is φ(t) = γB t/(1 + α²) and tan(θ/2) = tan(θ0/2) exp(−αγB t/(1 + α²)).
@@ -12,7 +11,8 @@ struct Macrospin {
 
   func equation() -> LLG {
     let grid = Grid(nx: 1, dx: 1e-9, dy: 1e-9, dz: 1e-9)
-    let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: alpha))
+    let magnet = Magnet(
+      grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: alpha))
     return LLG(magnet: magnet, fieldTerms: [Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, field))])
   }
 
@@ -56,7 +56,8 @@ struct Macrospin {
     // phase after many periods.
     let grid = Grid(nx: 1, dx: 1e-9, dy: 1e-9, dz: 1e-9)
     for alpha in [0.0, 0.3] {
-      let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: alpha))
+      let magnet = Magnet(
+        grid: grid, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: alpha))
       let llg = LLG(magnet: magnet, fieldTerms: [Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, 0.5))])
       var stepper = RungeKutta(equation: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-11)
       var m = VectorField(count: 1, uniform: SIMD3(1, 0, 0))
@@ -116,8 +117,10 @@ struct Macrospin {
     // The stepper swaps m with its trial buffer: after any number of steps m
     // lives in one of two allocations, so a step copies no whole field.
     let grid = Grid(nx: 64, dx: 2e-9, dy: 2e-9, dz: 2e-9)
-    let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.1))
-    let llg = LLG(magnet: magnet, fieldTerms: [Exchange(magnet: magnet), Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, 0.1))])
+    let magnet = Magnet(
+      grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.1))
+    let llg = LLG(
+      magnet: magnet, fieldTerms: [Exchange(magnet: magnet), Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, 0.1))])
     var stepper = RungeKutta(equation: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-6)
     var m = VectorField(count: 64, uniform: SIMD3(1, 0, 0))
     var t = 0.0

@@ -38,7 +38,10 @@ import Testing
     let u = VectorField(count: grid.cellCount, uniform: SIMD3(120, 0, 0))
     let uReversed = VectorField(count: grid.cellCount, uniform: SIMD3(-120, 0, 0))
     for (a, b) in [
-      (torque(AnisotropicBetaTorque(magnet: mag, velocity: u), m), torque(AnisotropicBetaTorque(magnet: mag, velocity: uReversed), m)),
+      (
+        torque(AnisotropicBetaTorque(magnet: mag, velocity: u), m),
+        torque(AnisotropicBetaTorque(magnet: mag, velocity: uReversed), m)
+      ),
       (torque(ZhangLiTorque(magnet: mag, velocity: u), m), torque(ZhangLiTorque(magnet: mag, velocity: uReversed), m)),
     ] {
       #expect(a.storage.contains { $0 != 0 })
@@ -68,7 +71,8 @@ import Testing
     // are second order: the error falls 4× when dx halves (interior cells).
     func maxError(nx: Int) -> Double {
       let g = Grid(nx: nx, dx: 160e-9 / Double(nx), dy: 2e-9, dz: 2e-9)
-      let mag = Magnet(grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1e-11, damping: 0.1))
+      let mag = Magnet(
+        grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1e-11, damping: 0.1))
       let wall = DomainWall(easyAxis: SIMD3(0, 0, 1), transverse: SIMD3(1, 0, 0))
       let q = 80e-9, delta = 10e-9
       let m = wall.walkerProfile(grid: g, position: q, width: delta, tilt: 0)

@@ -30,7 +30,9 @@ import Testing
     #expect(throws: ConfigError.self) { try SweepAxis(parsing: "beta=0,x") }
     let text = baseConfig
     #expect(throws: ConfigError.self) {
-      try Sweep.run(text: text, overrides: [], axes: [SweepAxis(parsing: "beta=0,1")], outputPath: temporaryPath("no-wall.h5"), overwrite: true)
+      try Sweep.run(
+        text: text, overrides: [], axes: [SweepAxis(parsing: "beta=0,1")], outputPath: temporaryPath("no-wall.h5"),
+        overwrite: true)
     }
   }
 }

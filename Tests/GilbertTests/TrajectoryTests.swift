@@ -83,10 +83,12 @@ func temporaryPath(_ name: String) -> String {
     let config = try SimulationConfig(
       toml: baseConfig + "\n[initial]\ndirection = [0, 1, 0]\n", overrides: [("run.duration", "1e-9")])
     var polls = 0
-    let report = try Runner.run(config: config, outputPath: path, overwrite: false, shouldStop: {
-      polls += 1
-      return polls > 40
-    })
+    let report = try Runner.run(
+      config: config, outputPath: path, overwrite: false,
+      shouldStop: {
+        polls += 1
+        return polls > 40
+      })
     #expect(report.outcome == .interrupted)
     let f = try HDF5File(reading: path)
     #expect(try f.shape("/fields/m/value")[0] == report.frames)

@@ -36,7 +36,8 @@ import Testing
       #expect(abs(model.walkerVelocity() / uW - 1) < 1e-9, "β = \(beta)")
       for factor in [1.2, 2.0, 5.0] {
         let u = factor * uW
-        let expected = beta / alpha * u - (beta - alpha) / (alpha * (1 + alpha * alpha)) * (u * u - uW * uW).squareRoot()
+        let expected =
+          beta / alpha * u - (beta - alpha) / (alpha * (1 + alpha * alpha)) * (u * u - uW * uW).squareRoot()
         let motion = model.motion(u: u)
         guard case .precessing = motion else {
           Issue.record("expected precession at u = \(u)")
@@ -68,7 +69,9 @@ import Testing
       var best = 0.0
       for i in 0...200_000 {
         let phi = Double.pi / 2 * Double(i) / 200_000
-        best = max(best, PhysicalConstants.gammaLL * kPerp * (a / (k + kPerp * sin(phi) * sin(phi))).squareRoot() * sin(2 * phi) / ms)
+        best = max(
+          best,
+          PhysicalConstants.gammaLL * kPerp * (a / (k + kPerp * sin(phi) * sin(phi))).squareRoot() * sin(2 * phi) / ms)
       }
       let betaEff = beta + dB / 3
       let expected = best / abs(1 - betaEff / alpha)

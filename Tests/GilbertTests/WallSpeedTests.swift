@@ -66,7 +66,8 @@ func runWall(
   // The model at these parameters (its config is the same apart from the start).
   let probe = try Simulation(
     config: SimulationConfig(
-      toml: geometry.config(beta: beta, deltaBeta: deltaBeta, u: u, dx: dx, duration: duration, tilt: 0, width: 2.5e-8)))
+      toml: geometry.config(beta: beta, deltaBeta: deltaBeta, u: u, dx: dx, duration: duration, tilt: 0, width: 2.5e-8))
+  )
   let model = try #require(probe.wallModel)
   let start = geometry == .inPlaneHeadToHead ? 0.0 : WallKind.neel.defaultTilt
   let motion = model.motion(u: u, from: start)
@@ -75,7 +76,8 @@ func runWall(
     tilt = phi
     width = model.width(phi)
   }
-  let text = edit(geometry.config(beta: beta, deltaBeta: deltaBeta, u: u, dx: dx, duration: duration, tilt: tilt, width: width))
+  let text = edit(
+    geometry.config(beta: beta, deltaBeta: deltaBeta, u: u, dx: dx, duration: duration, tilt: tilt, width: width))
   let path = temporaryPath("wall-\(geometry.rawValue)-\(beta)-\(deltaBeta)-\(u)-\(dx)-\(text.hashValue).h5")
   let report = try Runner.run(config: SimulationConfig(toml: text), outputPath: path, overwrite: true)
   try? FileManager.default.removeItem(atPath: path)

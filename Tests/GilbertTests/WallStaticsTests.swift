@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import Gilbert
+import Testing
 
 /// A relaxed 1D Bloch-point-free wall (easy axis x, hard axis z) against
 /// Δ = √(A/K) and σ = 4√(AK).

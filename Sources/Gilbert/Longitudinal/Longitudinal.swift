@@ -46,7 +46,9 @@ public final class LongitudinalModel: @unchecked Sendable {
     let c = TransportCells(magnet: magnet, materials: transport)
     cells = c
     stencil = NeighborStencil(grid: magnet.grid, isActive: { c.conducts[$0] })
-    solvers = (0..<2).map { SpinPotentialSolver(grid: magnet.grid, conducts: c.conducts, inverseLengthSquared: c.inverseLengthSquared[$0]) }
+    solvers = (0..<2).map {
+      SpinPotentialSolver(grid: magnet.grid, conducts: c.conducts, inverseLengthSquared: c.inverseLengthSquared[$0])
+    }
     polarization = magnet.perCell { $0.polarization }
     deltaM = [Double](repeating: 0, count: magnet.grid.cellCount)
   }
@@ -83,7 +85,8 @@ public final class LongitudinalModel: @unchecked Sendable {
   }
 
   /// Every longitudinal field for magnetization `m` and current density `j` (A/m²).
-  public func fields(m: VectorField, current j: VectorField, previous: LongitudinalFields? = nil) -> LongitudinalFields {
+  public func fields(m: VectorField, current j: VectorField, previous: LongitudinalFields? = nil) -> LongitudinalFields
+  {
     let n = m.count
     let e = electricField(m: m, current: j)
     let divE = divergence(e)
@@ -92,13 +95,16 @@ public final class LongitudinalModel: @unchecked Sendable {
     var mu: [[Double]] = []
     for s in 0..<2 {
       let source = (0..<n).map { -cells.sigma[s][$0] * divE[$0] }
-      mu.append(source.allSatisfy { $0 == 0 } ? [Double](repeating: 0, count: n) : solvers[s].solve(source, initialGuess: previous?.mu[s]))
+      mu.append(
+        source.allSatisfy { $0 == 0 }
+          ? [Double](repeating: 0, count: n) : solvers[s].solve(source, initialGuess: previous?.mu[s]))
     }
     let e0 = PhysicalConstants.elementaryCharge
     var rate = [Double](repeating: 0, count: n)
     for i in 0..<n where cells.conducts[i] && magnet.isMagnetic(i) {
       let relax = mu[0][i] * cells.inverseLengthSquared[0][i] - mu[1][i] * cells.inverseLengthSquared[1][i]
-      rate[i] = -polarization[i] / (2 * e0) * divJ[i]
+      rate[i] =
+        -polarization[i] / (2 * e0) * divJ[i]
         + (cells.gammaTau[i] * divE[i] + cells.deltaGammaTau[i] * dpar[i] + relax) / e0
     }
     return LongitudinalFields(

@@ -31,7 +31,9 @@ public struct MicroscopicModel: Sendable {
   public static let electronMass = 9.1093837015e-31
 
   /// The model for the given inputs (k_F+ first).
-  public init(kFUp: Double, kFDown: Double, mass: Double = MicroscopicModel.electronMass, impurity: Double, spinOrbit: Double) {
+  public init(
+    kFUp: Double, kFDown: Double, mass: Double = MicroscopicModel.electronMass, impurity: Double, spinOrbit: Double
+  ) {
     kF = [kFUp, kFDown]
     self.mass = mass
     self.impurity = impurity
@@ -47,7 +49,10 @@ public struct MicroscopicModel: Sendable {
   public var kappaZ: [Double] { kF.map { spinOrbit / impurity * Double.pow($0, 4) / 3 } }
   public var kappaPerp: Double { 2 * spinOrbit / impurity * kF[0] * kF[0] * kF[1] * kF[1] / 3 }
   /// γ_σ = ν_−σ/ν_σ.
-  public var dosRatio: [Double] { let n = densityOfStates; return [n[1] / n[0], n[0] / n[1]] }
+  public var dosRatio: [Double] {
+    let n = densityOfStates
+    return [n[1] / n[0], n[0] / n[1]]
+  }
   /// τ_σ, s (Eq. 21).
   public var lifetime: [Double] {
     let n = densityOfStates, kz = kappaZ, g = dosRatio
@@ -64,9 +69,15 @@ public struct MicroscopicModel: Sendable {
     return (0..<2).map { Self.e * Self.e * d[$0] * n[$0] }
   }
   /// τ_s,σ, s.
-  public var spinLifetime: [Double] { let t = lifetime, g = dosRatio; return (0..<2).map { t[$0] / (kappaPerp * g[$0]) } }
+  public var spinLifetime: [Double] {
+    let t = lifetime, g = dosRatio
+    return (0..<2).map { t[$0] / (kappaPerp * g[$0]) }
+  }
   /// ℓ_s,σ, m (Eq. 32).
-  public var spinLength: [Double] { let d = diffusion, ts = spinLifetime; return (0..<2).map { (d[$0] * ts[$0]).squareRoot() } }
+  public var spinLength: [Double] {
+    let d = diffusion, ts = spinLifetime
+    return (0..<2).map { (d[$0] * ts[$0]).squareRoot() }
+  }
   /// γ, S/m (Eq. 23).
   public var gamma: Double {
     let n = densityOfStates, t = lifetime
@@ -88,7 +99,10 @@ public struct MicroscopicModel: Sendable {
     return Self.e * Self.e * (d[0] * n[0] - d[1] * n[1]) + deltaSigmaS
   }
   /// Δρ_s/ρ_s⊥ (Eq. 40).
-  public var spinAMR: Double { let x = deltaSigmaS / spinConductivity; return x / (1 - x) }
+  public var spinAMR: Double {
+    let x = deltaSigmaS / spinConductivity
+    return x / (1 - x)
+  }
   /// γ_τ = γ − δσ_s, S/m.
   public var gammaTau: Double { gamma - deltaSigmaS }
   /// δγ_τ = δγ + δσ_s, S/m.

@@ -30,7 +30,8 @@ public final class SpinPotentialSolver: @unchecked Sendable {
     self.conducts = conducts
     self.inverseLengthSquared = inverseLengthSquared
     stencil = NeighborStencil(grid: grid, isActive: { conducts[$0] })
-    let uniform = !iterative && conducts.allSatisfy { $0 } && !grid.periodicX
+    let uniform =
+      !iterative && conducts.allSatisfy { $0 } && !grid.periodicX
       && inverseLengthSquared.allSatisfy { $0 == inverseLengthSquared[0] } && inverseLengthSquared[0] > 0
     if uniform {
       transform = CosineTransform2D(rows: grid.ny, columns: grid.nx)
@@ -38,7 +39,8 @@ public final class SpinPotentialSolver: @unchecked Sendable {
       for ky in 0..<grid.ny {
         for kx in 0..<grid.nx {
           let lx = (2 - 2 * Double.cos(Double.pi * Double(kx) / Double(grid.nx))) / (grid.dx * grid.dx)
-          let ly = grid.ny == 1 ? 0 : (2 - 2 * Double.cos(Double.pi * Double(ky) / Double(grid.ny))) / (grid.dy * grid.dy)
+          let ly =
+            grid.ny == 1 ? 0 : (2 - 2 * Double.cos(Double.pi * Double(ky) / Double(grid.ny))) / (grid.dy * grid.dy)
           ev[ky * grid.nx + kx] = lx + ly + inverseLengthSquared[0]
         }
       }

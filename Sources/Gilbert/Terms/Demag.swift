@@ -32,7 +32,7 @@ public struct Demag: LinearFieldTerm {
     }
     deinit {
       RealFFT2D.free(padded)
-      spectra.forEach { RealFFT2D.free($0) }
+      for s in spectra { RealFFT2D.free(s) }
     }
   }
 
@@ -79,7 +79,8 @@ public struct Demag: LinearFieldTerm {
     return sum(i)
   }
 
-  static func kernelSpectra(grid g: Grid, px: Int, py: Int, images: Int, fft: RealFFT2D, work: Workspace) -> [[Double]] {
+  static func kernelSpectra(grid g: Grid, px: Int, py: Int, images: Int, fft: RealFFT2D, work: Workspace) -> [[Double]]
+  {
     // Real-space kernel on the padded grid, from the quadrant i, j ≥ 0 by parity.
     var real = [[Double]](repeating: [Double](repeating: 0, count: px * py), count: 4)
     var quadrant: [Int: [Double]] = [:]

@@ -107,7 +107,10 @@ public enum DemagKernel {
           p0 = p1
           p1 = pk
         }
-        if n == 1 { p1 = x; p0 = 1 }
+        if n == 1 {
+          p1 = x
+          p0 = 1
+        }
         dp = Double(n) * (x * p1 - p0) / (x * x - 1)
         let dx = p1 / dp
         x -= dx

@@ -37,8 +37,16 @@ public struct Exchange: LinearFieldTerm {
     for iy in 0..<g.ny {
       for ix in 0..<g.nx {
         let i = g.index(ix, iy)
-        if ix > 0 { l[i] = coupling(i, i - 1, g.dx) } else if g.periodicX { l[i] = coupling(i, g.index(g.nx - 1, iy), g.dx) }
-        if ix < g.nx - 1 { r[i] = coupling(i, i + 1, g.dx) } else if g.periodicX { r[i] = coupling(i, g.index(0, iy), g.dx) }
+        if ix > 0 {
+          l[i] = coupling(i, i - 1, g.dx)
+        } else if g.periodicX {
+          l[i] = coupling(i, g.index(g.nx - 1, iy), g.dx)
+        }
+        if ix < g.nx - 1 {
+          r[i] = coupling(i, i + 1, g.dx)
+        } else if g.periodicX {
+          r[i] = coupling(i, g.index(0, iy), g.dx)
+        }
         if iy > 0 { dn[i] = coupling(i, i - g.nx, g.dy) }
         if iy < g.ny - 1 { u[i] = coupling(i, i + g.nx, g.dy) }
       }

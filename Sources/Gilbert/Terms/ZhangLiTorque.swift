@@ -51,11 +51,14 @@ public struct ZhangLiTorque: TorqueTerm {
 /// μMAG convention; mumax3 divides by 1 + ξ²).
 public enum SpinDrift {
   /// u for one cell, m/s.
-  public static func velocity(currentDensity j: SIMD3<Double>, polarization p: Double, saturationMagnetization ms: Double)
+  public static func velocity(
+    currentDensity j: SIMD3<Double>, polarization p: Double, saturationMagnetization ms: Double
+  )
     -> SIMD3<Double>
   {
     guard ms > 0 else { return .zero }
-    let c = PhysicalConstants.gFactor * PhysicalConstants.bohrMagneton * p / (2 * PhysicalConstants.elementaryCharge * ms)
+    let c =
+      PhysicalConstants.gFactor * PhysicalConstants.bohrMagneton * p / (2 * PhysicalConstants.elementaryCharge * ms)
     return -c * j
   }
 
@@ -72,7 +75,8 @@ public enum SpinDrift {
     var u = VectorField(count: j.count)
     let p = magnet.perCell { $0.polarization }
     for i in 0..<j.count {
-      u[i] = velocity(currentDensity: j[i], polarization: p[i], saturationMagnetization: magnet.saturationMagnetization[i])
+      u[i] = velocity(
+        currentDensity: j[i], polarization: p[i], saturationMagnetization: magnet.saturationMagnetization[i])
     }
     return u
   }

@@ -104,7 +104,9 @@ public struct WallVelocity: Sendable, Equatable {
   /// the wall precesses and v = Δq/Δt between the first and last crossing of
   /// φ through φ_a + kπ (whole half-turns, the period of every term of the
   /// model); otherwise v is the slope of a straight-line fit of q(t).
-  public static func estimate(times: [Double], positions: [Double], tilts: [Double], from start: Double) -> WallVelocity? {
+  public static func estimate(times: [Double], positions: [Double], tilts: [Double], from start: Double)
+    -> WallVelocity?
+  {
     let idx = times.indices.filter { times[$0] >= start && positions[$0].isFinite && tilts[$0].isFinite }
     guard idx.count >= 3 else { return nil }
     let t = idx.map { times[$0] }, q = idx.map { positions[$0] }, p = idx.map { tilts[$0] }
@@ -124,7 +126,8 @@ public struct WallVelocity: Sendable, Equatable {
       }
       if let a = crossings.first, let b = crossings.last, b.k > a.k {
         let halfTurns = Double(b.k - a.k)
-        return WallVelocity(velocity: (b.q - a.q) / (b.t - a.t), regime: .precessing, period: 2 * (b.t - a.t) / halfTurns)
+        return WallVelocity(
+          velocity: (b.q - a.q) / (b.t - a.t), regime: .precessing, period: 2 * (b.t - a.t) / halfTurns)
       }
     }
     // Least squares q = v t + c.

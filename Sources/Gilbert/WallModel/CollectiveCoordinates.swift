@@ -62,7 +62,9 @@ public struct WallModel: Sendable {
     self.rigidWidth = rigidWidth
   }
 
-  func inWall(_ phi: Double) -> SIMD3<Double> { Double.cos(phi) * wall.transverseA + Double.sin(phi) * wall.transverseB }
+  func inWall(_ phi: Double) -> SIMD3<Double> {
+    Double.cos(phi) * wall.transverseA + Double.sin(phi) * wall.transverseB
+  }
 
   /// c(φ) = (h·t(φ))², the hard-axis energy factor.
   public func hardFactor(_ phi: Double) -> Double {
