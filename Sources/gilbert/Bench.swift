@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
   var demag = false
 
   func run() throws {
-    let sizes: [(Int, Int)] = try grids.split(separator: ",").map { s in
+    let sizes: [(Int, Int)] = grids.split(separator: ",").map { s in
       let p = s.split(separator: "x").compactMap { Int($0) }
       guard p.count == 2, p[0] > 0, p[1] > 0 else {
         fail("--grids entry '\(s)' is not NXxNY with positive integers (e.g. 256x256)")
