@@ -24,8 +24,8 @@ def main():
         with h5py.File(path, "r", locking=False) as f:
             s = f["sweep"]
             x = s[args.x][:]
-            ax.plot(x, s["model_velocity"][:], "-", label=f"model {path}")
-            ax.plot(x, s["wall_velocity"][:], "o", label=f"micromagnetics {path}")
+            (line,) = ax.plot(x, s["model_velocity"][:], "-", label=f"(q, φ) model, {path}")
+            ax.plot(x, s["wall_velocity"][:], "o", color=line.get_color(), label=f"micromagnetics, {path}")
     ax.set_xlabel(args.x)
     ax.set_ylabel("wall velocity (m/s)")
     ax.legend(fontsize=7)
