@@ -99,3 +99,34 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
     #expect(zip(times.prefix(complete), times.prefix(complete).dropFirst()).allSatisfy { $0 < $1 })
   }
 }
+
+@Suite struct CLICommandTests {
+  @Test func modelCommandWritesItsTableAsCSV() throws {
+    let text = WallGeometry.inPlaneHeadToHead.config(
+      beta: 0.05, deltaBeta: -0.01, u: 100, dx: 5e-9, duration: 1e-9, tilt: 0, width: 2.5e-8)
+    let config = try writeConfig("cli-model.toml", text)
+    let csv = temporaryPath("cli-model.csv")
+    let r = try runGilbert([
+      "model", config, "--vary", "u", "--from", "0", "--to", "600", "--points", "7", "--output", csv, "--force",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 8)
+    #expect(lines[0] == "u,beta,delta_beta,regime,tilt,width,model_velocity,walker_velocity,period")
+    // u = 100 m/s is below Walker: v = β_eff u/α = (0.05 − 0.01/3)·100/0.1.
+    let row = lines[2].split(separator: ",")
+    #expect(row[3] == "steady" && abs(Double(row[6])! - (0.05 - 0.01 / 3) * 1000) < 1e-6)
+    #expect(lines.last!.contains("precessing"))
+  }
+
+  @Test func coefficientsCommandRejectsBadFlagsWithStatus2() throws {
+    let r = try runGilbert([
+      "coefficients", "--kf-up", "1e10", "--kf-down=-1", "--impurity", "4e-68", "--spin-orbit", "1e-109",
+    ])
+    #expect(r.status == 2 && r.stderr.contains("--kf-down"))
+    let ok = try runGilbert([
+      "coefficients", "--kf-up", "1.1e10", "--kf-down", "0.9e10", "--impurity", "4e-68", "--spin-orbit", "1.2e-109",
+    ])
+    #expect(ok.status == 0)
+  }
+}
