@@ -47,6 +47,22 @@ func maxDeviation(table path: String, reference ref: [[Double]]) throws -> [Doub
   return worst
 }
 
+/// The config tail of a standard problem's dynamics: start from the relaxed
+/// file, sample every 10 ps, RK45 at max |Δm| 1e-5 per step.
+func dynamics(from relaxed: String, duration: Double) -> String {
+  """
+  [initial]
+  type = "file"
+  path = "\(relaxed)"
+  [run]
+  duration = \(duration)
+  sample_interval = 1e-11
+  [solver]
+  tolerance = 1e-5
+
+  """
+}
+
 @Suite struct StandardProblemTests {
   let sp4 = """
     [mesh]
@@ -80,20 +96,7 @@ func maxDeviation(table path: String, reference ref: [[Double]]) throws -> [Doub
 
     // Field 1, B = (−24.6, 4.3, 0) mT, α = 0.02, 1 ns from our relaxed state.
     let run = temporaryPath("sp4-field1.h5")
-    let text =
-      sp4 + """
-
-        [zeeman]
-        B = [-24.6e-3, 4.3e-3, 0]
-        [initial]
-        type = "file"
-        path = "\(relaxed)"
-        [run]
-        duration = 1e-9
-        sample_interval = 1e-11
-        [solver]
-        tolerance = 1e-5
-        """
+    let text = sp4 + "\n[zeeman]\nB = [-24.6e-3, 4.3e-3, 0]\n" + dynamics(from: relaxed, duration: 1e-9)
     _ = try Runner.run(config: SimulationConfig(toml: text), outputPath: run, overwrite: true)
     let ref = try columns(refdata("sp4/oommf_sp4a_field1_t_mx_my_mz.txt"), [0, 1, 2, 3])
     let worst = try maxDeviation(table: run, reference: ref)
@@ -124,19 +127,8 @@ func maxDeviation(table path: String, reference ref: [[Double]]) throws -> [Doub
     // 1/(1 + ξ²)), along the electron flow of j = +1e12 A/m² x̂.
     let run = temporaryPath("sp5.h5")
     let text =
-      base.replacingOccurrences(of: "A = 1.3e-11", with: "A = 1.3e-11\nalpha = 0.1\nbeta = 0.05") + """
-
-        [current]
-        u = [-72.17, 0, 0]
-        [initial]
-        type = "file"
-        path = "\(relaxed)"
-        [run]
-        duration = 5e-9
-        sample_interval = 1e-11
-        [solver]
-        tolerance = 1e-5
-        """
+      base.replacingOccurrences(of: "A = 1.3e-11", with: "A = 1.3e-11\nalpha = 0.1\nbeta = 0.05")
+      + "\n[current]\nu = [-72.17, 0, 0]\n" + dynamics(from: relaxed, duration: 5e-9)
     _ = try Runner.run(config: SimulationConfig(toml: text), outputPath: run, overwrite: true)
     let magnum = try maxDeviation(
       table: run, reference: columns(refdata("sp5/magnumnp_sp5_m_40x40x1_2.5nm.dat"), [0, 1, 2, 3]))
