@@ -78,7 +78,8 @@ func runWall(
   }
   let text = edit(
     geometry.config(beta: beta, deltaBeta: deltaBeta, u: u, dx: dx, duration: duration, tilt: tilt, width: width))
-  let path = temporaryPath("wall-\(geometry.rawValue)-\(beta)-\(deltaBeta)-\(u)-\(dx)-\(text.hashValue).h5")
+  // A fresh name per call: two tests may run the same case at the same time.
+  let path = temporaryPath("wall-\(geometry.rawValue)-\(UUID().uuidString).h5")
   let report = try Runner.run(config: SimulationConfig(toml: text), outputPath: path, overwrite: true)
   try? FileManager.default.removeItem(atPath: path)
   let measured = try #require(report.wallVelocity)
