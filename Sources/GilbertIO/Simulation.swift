@@ -79,6 +79,7 @@ public struct Simulation {
     m = try Self.initialMagnetization(config.initial, magnet: magnet)
     if let j = currentDensity { driftVelocity = SpinDrift.velocity(magnet: magnet, currentDensity: j) }
     updateTransport()
+    equation.torqueTerms = torques()
     tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.movingFrame) }
     let available = availableFields(fields)
     for name in config.output.fields where !available.contains(name) {
@@ -115,7 +116,15 @@ public struct Simulation {
     if let model = longitudinal, let j = currentDensity {
       longitudinalFields = model.fields(m: m, current: j, previous: longitudinalFields)
     }
-    if electrodes != nil || equation.torqueTerms.isEmpty { equation.torqueTerms = torques() }
+    // The electrode current follows m, and so does u: retarget the torques
+    // (their stencils and per-cell parameters stay as built).
+    if electrodes != nil, let u = driftVelocity {
+      equation.torqueTerms = equation.torqueTerms.map { t -> any TorqueTerm in
+        if let z = t as? ZhangLiTorque { return z.with(velocity: u, magnet: magnet) }
+        if let d = t as? AnisotropicBetaTorque { return d.with(velocity: u, magnet: magnet) }
+        return t
+      }
+    }
   }
 
   /// The spin-transfer torques for the current drift velocity.

@@ -51,6 +51,9 @@ public final class LongitudinalModel: @unchecked Sendable {
     }
     polarization = magnet.perCell { $0.polarization }
     deltaM = [Double](repeating: 0, count: magnet.grid.cellCount)
+    magnitudeFactor = magnet.saturationMagnetization.map {
+      $0 > 0 ? PhysicalConstants.gFactor * PhysicalConstants.bohrMagneton / (2 * $0) : 0
+    }
   }
 
   /// E = ρ⊥ j + (ρ∥ − ρ⊥)(m·j) m on the conducting cells.
@@ -112,11 +115,7 @@ public final class LongitudinalModel: @unchecked Sendable {
   }
 
   /// The factor g μB/(2 Ms) (m³) turning ṡ∥ into a rate of δm, per cell (0 off the magnet).
-  public var magnitudeFactor: [Double] {
-    magnet.saturationMagnetization.map {
-      $0 > 0 ? PhysicalConstants.gFactor * PhysicalConstants.bohrMagneton / (2 * $0) : 0
-    }
-  }
+  public let magnitudeFactor: [Double]
 
   /// Advances δm by `dt` (s) with the rate ṡ∥ held fixed over the step: exact
   /// for a static source, δm → τ∥ (g μB/2Ms) ṡ∥.

@@ -9,7 +9,7 @@
 public struct AnisotropicBetaTorque: TorqueTerm {
   public let name = "anisotropic_beta"
   /// u of every cell, m/s (zero in empty cells).
-  public let velocity: VectorField
+  public private(set) var velocity: VectorField
   /// δβ of every cell.
   public let deltaBeta: [Double]
   let stencil: NeighborStencil
@@ -19,6 +19,14 @@ public struct AnisotropicBetaTorque: TorqueTerm {
     self.velocity = SpinDrift.masked(velocity, magnet: magnet)
     deltaBeta = magnet.perCell { $0.anisotropicNonAdiabaticity }
     stencil = NeighborStencil(magnet: magnet)
+  }
+
+  /// The same torque driven by another per-cell u, reusing the stencil and
+  /// the per-cell parameters (for currents that follow m).
+  public func with(velocity u: VectorField, magnet: Magnet) -> AnisotropicBetaTorque {
+    var t = self
+    t.velocity = SpinDrift.masked(u, magnet: magnet)
+    return t
   }
 
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double) {

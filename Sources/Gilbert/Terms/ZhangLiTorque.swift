@@ -10,7 +10,7 @@
 public struct ZhangLiTorque: TorqueTerm {
   public let name = "zhang_li"
   /// u of every cell, m/s (zero in empty cells).
-  public let velocity: VectorField
+  public private(set) var velocity: VectorField
   /// β of every cell.
   public let beta: [Double]
   let stencil: NeighborStencil
@@ -20,6 +20,14 @@ public struct ZhangLiTorque: TorqueTerm {
     self.velocity = SpinDrift.masked(velocity, magnet: magnet)
     beta = magnet.perCell { $0.nonAdiabaticity }
     stencil = NeighborStencil(magnet: magnet)
+  }
+
+  /// The same torque driven by another per-cell u, reusing the stencil and
+  /// the per-cell parameters (for currents that follow m).
+  public func with(velocity u: VectorField, magnet: Magnet) -> ZhangLiTorque {
+    var t = self
+    t.velocity = SpinDrift.masked(u, magnet: magnet)
+    return t
   }
 
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double) {
