@@ -2,13 +2,14 @@ import Foundation
 import Gilbert
 
 /// A simulation built from a configuration: the magnet, the LLG equation
-/// with its terms, and the state (m, t).
+/// with its terms and its drive, and the state (m, t).
 public struct Simulation {
   /// The configuration it was built from.
   public let config: SimulationConfig
   /// The magnetic body.
   public let magnet: Magnet
-  /// The equation of motion with its field and torque terms.
+  /// The equation of motion with its field and torque terms and the current
+  /// that drives them. The only copy: steppers borrow it.
   public var equation: LLG
   /// The magnetization (unit vectors; zero in empty cells).
   public var m: VectorField
@@ -16,10 +17,6 @@ public struct Simulation {
   public var time: Double = 0
   /// The tracked domain wall, if any.
   public var tracker: WallTracker?
-  /// The spin-drift velocity of every cell, m/s (nil without a current).
-  public private(set) var driftVelocity: VectorField?
-  /// The charge current density of every cell, A/m² (nil when only u is given).
-  public private(set) var currentDensity: VectorField?
   /// The longitudinal model of Eq. (47), with `[longitudinal]`.
   public let longitudinal: LongitudinalModel?
   /// The electrode solver, with `current.voltage`.
@@ -28,60 +25,39 @@ public struct Simulation {
   public private(set) var longitudinalFields: LongitudinalFields?
   /// The total current between the electrodes at the last update, A.
   public private(set) var totalCurrent: Double?
+  /// The fields a frame can hold, each declared by its producer (``OutputRegistry``).
+  public private(set) var fieldOutputs: [FieldOutput] = []
+  /// The table's column groups, each declared by its producer.
+  public private(set) var tableOutputs: [TableOutput] = []
+
+  /// The spin-drift velocity of every cell, m/s (nil without a current).
+  public var driftVelocity: VectorField? { equation.drive.velocity }
+  /// The charge current density of every cell, A/m² (nil when only u is given).
+  public var currentDensity: VectorField? { equation.drive.currentDensity }
 
   /// Builds everything the configuration describes; reads an initial-state file if it names one.
   public init(config: SimulationConfig) throws {
     self.config = config
     let magnet = Magnet(grid: config.grid, regions: config.regionMap, materials: config.materials)
     self.magnet = magnet
-    var fields: [any FieldTerm] = [Exchange(magnet: magnet)]
-    for (i, a) in config.anisotropies.enumerated() {
-      let name = config.anisotropies.count == 1 ? "anisotropy" : "anisotropy\(i + 1)"
-      fields.append(UniaxialAnisotropy(magnet: magnet, constants: a.constants, axis: a.axis, name: name))
-    }
-    switch config.demag {
-    case .fft(let images)?: fields.append(Demag(magnet: magnet, images: images))
-    case .local(let factors)?: fields.append(ShapeAnisotropy(magnet: magnet, factors: factors))
-    case nil: break
-    }
-    if let z = config.zeeman {
-      fields.append(Zeeman(magnet: magnet, amplitude: z.field, frequency: z.frequency, phase: z.phase))
-    }
-    let n = magnet.grid.cellCount
+    let terms = config.termSections
     longitudinal = config.transport.map { LongitudinalModel(magnet: magnet, transport: $0) }
-    var electrodeSolver: ElectrodeSolver? = nil
-    switch config.current {
-    case .velocity(let u)?:
-      driftVelocity = VectorField(count: n, uniform: u)
-    case .density(let j)?:
-      currentDensity = VectorField(count: n, uniform: j)
-    case .step(let j, let x0, let ratio)?:
-      var field = VectorField(count: n)
-      for i in 0..<n { field[i] = magnet.grid.center(i % magnet.grid.nx, i / magnet.grid.nx).x < x0 ? j : ratio * j }
-      currentDensity = field
-    case .file(let path, let dataset)?:
-      currentDensity = try TrajectoryReader.vectorDataset(
-        path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
-    case .electrodes(let voltage)?:
-      let c = longitudinal!.cells
-      electrodeSolver = ElectrodeSolver(
+    if case .electrodes(let voltage)? = config.current, let c = longitudinal?.cells {
+      electrodes = ElectrodeSolver(
         grid: magnet.grid, conducts: c.conducts, rhoPerp: c.rhoPerp, rhoPar: c.rhoPar, voltage: voltage)
-    case nil:
-      break
+    } else {
+      electrodes = nil
     }
-    electrodes = electrodeSolver
-    // Current only flows where the transport model says a region conducts.
-    if let c = longitudinal?.cells, var j = currentDensity {
-      for i in 0..<n where !c.conducts[i] { j[i] = .zero }
-      currentDensity = j
-    }
-    equation = LLG(magnet: magnet, fieldTerms: fields)
+    equation = LLG(
+      magnet: magnet, fieldTerms: terms.flatMap { $0.fieldTerms(magnet: magnet) },
+      torqueTerms: terms.flatMap { $0.torqueTerms(magnet: magnet) },
+      drive: try Self.initialDrive(config.current, magnet: magnet, conducts: longitudinal?.cells.conducts))
     m = try Self.initialMagnetization(config.initial, magnet: magnet)
-    if let j = currentDensity { driftVelocity = SpinDrift.velocity(magnet: magnet, currentDensity: j) }
     updateTransport()
-    equation.torqueTerms = torques()
     tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.movingFrame) }
-    let available = availableFields(fields)
+    fieldOutputs = OutputRegistry.producers.flatMap { $0.fields(of: self) }
+    tableOutputs = OutputRegistry.producers.flatMap { $0.columns(of: self) }
+    let available = fieldOutputs.map(\.name)
     for name in config.output.fields where !available.contains(name) {
       throw ConfigError(
         key: "output.fields",
@@ -90,51 +66,44 @@ public struct Simulation {
     }
   }
 
-  /// The field names a run with these terms can write.
-  func availableFields(_ terms: [any FieldTerm]) -> [String] {
-    var names = ["m", "B_eff"] + terms.map { "B_\($0.name)" } + terms.map { "Edens_\($0.name)" }
-    if currentDensity != nil || electrodes != nil { names.append("j") }
-    if longitudinal != nil { names += Self.longitudinalFieldNames }
-    return names
+  /// The drive the current settings give before any transport update (the
+  /// electrodes' current is solved by ``updateTransport()``). Current flows
+  /// only where the transport model says a region conducts.
+  static func initialDrive(_ current: CurrentSettings?, magnet: Magnet, conducts: [Bool]?) throws -> Drive {
+    let n = magnet.grid.cellCount
+    var j: VectorField
+    switch current {
+    case .velocity(let u)?:
+      return Drive(magnet: magnet, velocity: VectorField(count: n, uniform: u))
+    case .density(let value)?:
+      j = VectorField(count: n, uniform: value)
+    case .step(let value, let x0, let ratio)?:
+      j = VectorField(count: n)
+      for i in 0..<n { j[i] = magnet.grid.center(i % magnet.grid.nx, i / magnet.grid.nx).x < x0 ? value : ratio * value }
+    case .file(let path, let dataset)?:
+      j = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
+    case .electrodes?, nil:
+      return Drive()
+    }
+    if let conducts { for i in 0..<n where !conducts[i] { j[i] = .zero } }
+    return Drive(magnet: magnet, currentDensity: j)
   }
-
-  /// The scalar and vector fields of the longitudinal model (FORMAT.md names).
-  static let longitudinalFieldNames = ["E", "div_E", "mu_up", "mu_down", "s_parallel_rate", "delta_m"]
 
   /// Whether the current or the longitudinal fields need updating as m changes.
   public var hasTransport: Bool { longitudinal != nil || electrodes != nil }
 
-  /// Recomputes what depends on m: the electrode current (AMR), u and the
-  /// spin-transfer torques, and the longitudinal fields.
+  /// Recomputes what depends on m: the electrode current (AMR), and with it
+  /// the drive of the spin-transfer torques (one assignment), and the
+  /// longitudinal fields.
   public mutating func updateTransport() {
     if let solver = electrodes {
       let (j, total) = solver.solve(m: m)
-      currentDensity = j
+      equation.drive = Drive(magnet: magnet, currentDensity: j)
       totalCurrent = total
-      driftVelocity = SpinDrift.velocity(magnet: magnet, currentDensity: j)
     }
     if let model = longitudinal, let j = currentDensity {
       longitudinalFields = model.fields(m: m, current: j, previous: longitudinalFields)
     }
-    // The electrode current follows m, and so does u: retarget the torques
-    // (their stencils and per-cell parameters stay as built).
-    if electrodes != nil, let u = driftVelocity {
-      equation.torqueTerms = equation.torqueTerms.map { t -> any TorqueTerm in
-        if let z = t as? ZhangLiTorque { return z.with(velocity: u, magnet: magnet) }
-        if let d = t as? AnisotropicBetaTorque { return d.with(velocity: u, magnet: magnet) }
-        return t
-      }
-    }
-  }
-
-  /// The spin-transfer torques for the current drift velocity.
-  func torques() -> [any TorqueTerm] {
-    guard let u = driftVelocity else { return [] }
-    var t: [any TorqueTerm] = [ZhangLiTorque(magnet: magnet, velocity: u)]
-    if config.materials.contains(where: { $0.anisotropicNonAdiabaticity != 0 }) {
-      t.append(AnisotropicBetaTorque(magnet: magnet, velocity: u))
-    }
-    return t
   }
 
   static func initialMagnetization(_ initial: InitialState, magnet: Magnet) throws -> VectorField {
@@ -182,70 +151,50 @@ public struct Simulation {
     return m
   }
 
-  /// The table columns' current values, in the order of ``tableColumns``.
+  /// The values of every table column, group by group (``tableOutputs``).
   public mutating func tableRow(step: Int, dt: Double) -> [Double] {
-    let avg = magnet.average(m)
-    let energies = equation.energies(m: m, time: time).map(\.value)
-    var row = [time, Double(step), dt, avg.x, avg.y, avg.z, energies.reduce(0, +)] + energies
-    if tracker != nil {
-      let o = tracker!.observe(m, magnet: magnet)
-      row += [o.position, o.tilt, o.width]
-    }
-    if let f = longitudinalFields, let model = longitudinal {
-      let v = magnet.grid.cellVolume
-      row += [
-        model.deltaM.reduce(0, +) * v, f.spinRate.reduce(0, +) * v, f.divergenceE.reduce(0, +) * v,
-        f.mu[0].reduce(0, +) * v, f.mu[1].reduce(0, +) * v,
-      ]
-    } else if longitudinal != nil {
-      row += [0, 0, 0, 0, 0]
-    }
-    if electrodes != nil { row.append(totalCurrent ?? 0) }
+    let sample = TableSample(step: step, dt: dt)
+    var row: [Double] = []
+    for group in tableOutputs { row += group.evaluate(&self, sample) }
     return row
   }
 
   /// Names and units of the table columns.
-  public var tableColumns: [(name: String, unit: String)] {
-    [("t", "s"), ("step", ""), ("dt", "s"), ("mx", ""), ("my", ""), ("mz", ""), ("E_total", "J")]
-      + equation.fieldTerms.map { ("E_\($0.name)", "J") }
-      + (tracker == nil ? [] : [("wall_position", "m"), ("wall_tilt", "rad"), ("wall_width", "m")])
-      + (longitudinal == nil
-        ? []
-        : [
-          ("int_delta_m", "m^3"), ("int_s_parallel_rate", "1/s"), ("int_div_E", "V*m"), ("int_mu_up", "A*m^2"),
-          ("int_mu_down", "A*m^2"),
-        ])
-      + (electrodes == nil ? [] : [("current", "A")])
+  public var tableColumns: [(name: String, unit: String)] { tableOutputs.flatMap(\.columns) }
+
+  /// A field by output name, as planes and a component count.
+  public mutating func field(named name: String) -> (data: [Double], components: Int) {
+    guard let f = fieldOutputs.first(where: { $0.name == name }) else { preconditionFailure("unknown field \(name)") }
+    return (f.evaluate(&self), f.components)
   }
 
-  /// The (q, φ) model of the tracked wall, when the anisotropies map onto it:
-  /// one or more easy-axis terms along the wall's axis (K = their sum) and at
-  /// most one hard axis (K1 < 0) perpendicular to it; region 0's material.
-  public var wallModel: WallModel? {
-    guard let kind = config.wall?.kind else { return nil }
+  /// The (q, φ) model of the tracked wall when every term is one it covers
+  /// (region 0's material), or nil.
+  public var wallModel: WallModel? { wallModelOrReason.model }
+
+  /// The (q, φ) model, or why there is none for this run.
+  public var wallModelOrReason: (model: WallModel?, reason: String?) {
+    guard let kind = config.wall?.kind else { return (nil, "no wall is tracked") }
     let w = kind.wall
-    var kEasy = 0.0, kHard = 0.0
-    var hardAxis = SIMD3<Double>(0, 0, 1)
-    for a in config.anisotropies {
-      let axis = a.axis / (a.axis * a.axis).sum().squareRoot()
-      let k = a.constants[0]
-      if abs(abs(dot(axis, w.easyAxis)) - 1) < 1e-9 && k > 0 {
-        kEasy += k
-      } else if abs(dot(axis, w.easyAxis)) < 1e-9 && k < 0 && kHard == 0 {
-        kHard = -k
-        hardAxis = axis
-      } else {
-        return nil
-      }
+    var inputs = WallModelInputs(wall: w)
+    for section in config.termSections {
+      if let reason = section.contribute(to: &inputs) { return (nil, reason) }
     }
-    guard kEasy > 0 else { return nil }
+    guard inputs.easyAnisotropy > 0 else {
+      return (nil, "the (q, φ) model needs an easy-axis anisotropy (K1 > 0) along the wall's axis")
+    }
     // The model's wall moves along x, so u must be along x.
-    if let u = driftVelocity, (0..<u.count).contains(where: { u[$0].y != 0 || u[$0].z != 0 }) { return nil }
+    if let u = driftVelocity, (0..<u.count).contains(where: { u[$0].y != 0 || u[$0].z != 0 }) {
+      return (nil, "the (q, φ) model needs u along x")
+    }
     let mat = config.materials[0]
-    return WallModel(
-      exchangeStiffness: mat.exchangeStiffness, easyAnisotropy: kEasy, hardAnisotropy: kHard, hardAxis: hardAxis,
-      saturationMagnetization: mat.saturationMagnetization, damping: mat.damping, beta: mat.nonAdiabaticity,
-      deltaBeta: mat.anisotropicNonAdiabaticity, wall: w, currentDirection: SIMD3(1, 0, 0))
+    return (
+      WallModel(
+        exchangeStiffness: mat.exchangeStiffness, easyAnisotropy: inputs.easyAnisotropy,
+        hardAnisotropy: inputs.hardAnisotropy, hardAxis: inputs.hardAxis,
+        saturationMagnetization: mat.saturationMagnetization, damping: mat.damping, beta: mat.nonAdiabaticity,
+        deltaBeta: mat.anisotropicNonAdiabaticity, wall: w, currentDirection: SIMD3(1, 0, 0)), nil
+    )
   }
 
   /// u_x of the first magnetic cell, m/s: the drift velocity the model is driven by.
@@ -254,47 +203,6 @@ public struct Simulation {
       return 0
     }
     return u[i].x
-  }
-
-  /// A field by output name ("m", "B_eff", "B_<term>", "Edens_<term>"), as
-  /// planes and a component count (3 for vectors, 1 for scalars).
-  public mutating func field(named name: String) -> (data: [Double], components: Int) {
-    if name == "m" { return (m.storage, 3) }
-    let n = m.count
-    switch name {
-    case "j": return ((currentDensity ?? VectorField(count: n)).storage, 3)
-    case "E": return ((longitudinalFields?.electricField ?? VectorField(count: n)).storage, 3)
-    case "div_E": return (longitudinalFields?.divergenceE ?? [Double](repeating: 0, count: n), 1)
-    case "mu_up": return (longitudinalFields?.mu[0] ?? [Double](repeating: 0, count: n), 1)
-    case "mu_down": return (longitudinalFields?.mu[1] ?? [Double](repeating: 0, count: n), 1)
-    case "s_parallel_rate": return (longitudinalFields?.spinRate ?? [Double](repeating: 0, count: n), 1)
-    case "delta_m": return (longitudinal?.deltaM ?? [Double](repeating: 0, count: n), 1)
-    default: break
-    }
-    if name == "B_eff" {
-      equation.updateEffectiveField(m: m, time: time)
-      return (equation.effectiveField.storage, 3)
-    }
-    for term in equation.fieldTerms {
-      if name == "B_\(term.name)" {
-        var b = VectorField(count: m.count)
-        term.addField(to: &b, m: m, time: time)
-        return (b.storage, 3)
-      }
-      if name == "Edens_\(term.name)" { return (term.energyDensity(m: m, time: time), 1) }
-    }
-    preconditionFailure("unknown field \(name)")
-  }
-
-  /// Units of an output field.
-  public static func unit(ofField name: String) -> String {
-    let units = [
-      "m": "", "delta_m": "", "j": "A/m^2", "E": "V/m", "div_E": "V/m^2", "mu_up": "A/m", "mu_down": "A/m",
-      "s_parallel_rate": "1/(m^3*s)",
-    ]
-    if let u = units[name] { return u }
-    if name.hasPrefix("B_") { return "T" }
-    return "J/m^3"
   }
 }
 

@@ -6,18 +6,6 @@ public let gilbertFormatVersion = "0.1"
 /// Name and version of this program, written as `creator`.
 public let gilbertCreator = "gilbert 0.1.0"
 
-/// A named parameter for `/parameters`: values (one, or one per region) and a unit.
-public struct OutputParameter: Sendable {
-  public var name: String
-  public var values: [Double]
-  public var unit: String
-  public init(_ name: String, _ values: [Double], unit: String) {
-    self.name = name
-    self.values = values
-    self.unit = unit
-  }
-}
-
 /// Writes one run to an HDF5 file in the layout of ../shared/FORMAT.md
 /// (Documentation/OutputFormat.md): root and mesh attributes, the verbatim
 /// config, `/parameters`, `/fields/<q>/{value,time,step}` and `/table/<column>`.
@@ -40,7 +28,7 @@ public final class TrajectoryWriter {
   /// Creates the file and its layout. Refuses to replace an existing file unless `overwrite`.
   public init(
     path: String, overwrite: Bool, grid: Grid, configText: String, uConvention: String,
-    parameters: [OutputParameter], tableColumns: [(name: String, unit: String)],
+    parameters: [RegionParameter], tableColumns: [(name: String, unit: String)],
     fields: [(name: String, unit: String, components: Int)], compress: Bool
   ) throws {
     if !overwrite && FileManager.default.fileExists(atPath: path) {

@@ -59,12 +59,12 @@ struct BenchCommand: ParsableCommand {
       }
       let rhs = (ContinuousClock.now - start) / .seconds(1) / Double(evals)
       // Whole adaptive steps (six evaluations each, FSAL).
-      var stepper = RungeKutta(equation: llg, tableau: .dormandPrince, timeStep: 1e-13, tolerance: 1e-5)
+      var stepper = RungeKutta(for: llg, tableau: .dormandPrince, timeStep: 1e-13, tolerance: 1e-5)
       var t = 0.0
       var steps = 0
       let s2 = ContinuousClock.now
       while (ContinuousClock.now - s2) < .seconds(seconds) || steps < 3 {
-        try stepper.step(m: &m, time: &t, limit: 1)
+        try stepper.step(&llg, m: &m, time: &t, limit: 1)
         steps += 1
       }
       let step = (ContinuousClock.now - s2) / .seconds(1) / Double(steps)

@@ -27,13 +27,14 @@ struct Macrospin {
 
   /// Largest |m − m_exact| over `samples` equally spaced times up to `end`.
   func maxError(tableau: ButcherTableau, dt: Double, tolerance: Double?, end: Double, samples: Int) throws -> Double {
-    var stepper = RungeKutta(equation: equation(), tableau: tableau, timeStep: dt, tolerance: tolerance)
+    var llg = equation()
+    var stepper = RungeKutta(for: llg, tableau: tableau, timeStep: dt, tolerance: tolerance)
     var m = start
     var t = 0.0
     var worst = 0.0
     for k in 1...samples {
       let target = end * Double(k) / Double(samples)
-      try stepper.advance(m: &m, time: &t, to: target)
+      try stepper.advance(&llg, m: &m, time: &t, to: target)
       #expect(t == target)  // output times are hit exactly (the last step is clamped)
       let d = m[0] - exact(t)
       worst = max(worst, (d * d).sum().squareRoot())
@@ -58,12 +59,12 @@ struct Macrospin {
     for alpha in [0.0, 0.3] {
       let magnet = Magnet(
         grid: grid, material: Material(saturationMagnetization: 1e6, exchangeStiffness: 0, damping: alpha))
-      let llg = LLG(magnet: magnet, fieldTerms: [Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, 0.5))])
-      var stepper = RungeKutta(equation: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-11)
+      var llg = LLG(magnet: magnet, fieldTerms: [Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, 0.5))])
+      var stepper = RungeKutta(for: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-11)
       var m = VectorField(count: 1, uniform: SIMD3(1, 0, 0))
       var t = 0.0
       let end = 1e-10
-      try stepper.advance(m: &m, time: &t, to: end)
+      try stepper.advance(&llg, m: &m, time: &t, to: end)
       let omega = PhysicalConstants.gammaLL * 0.5 / (1 + alpha * alpha)
       let expected = omega * end
       let turns = (expected / (2 * Double.pi)).rounded(.down)
@@ -105,10 +106,11 @@ struct Macrospin {
 
   @Test func unstableFixedStepStopsWithAClearError() {
     let s = Macrospin()
-    var stepper = RungeKutta(equation: s.equation(), tableau: .heun, timeStep: 1e-10, tolerance: nil)
+    var llg = s.equation()
+    var stepper = RungeKutta(for: llg, tableau: .heun, timeStep: 1e-10, tolerance: nil)
     var m = s.start
     var t = 0.0
-    #expect(throws: IntegrationError.self) { try stepper.advance(m: &m, time: &t, to: 1e-9) }
+    #expect(throws: IntegrationError.self) { try stepper.advance(&llg, m: &m, time: &t, to: 1e-9) }
   }
 }
 
@@ -119,14 +121,14 @@ struct Macrospin {
     let grid = Grid(nx: 64, dx: 2e-9, dy: 2e-9, dz: 2e-9)
     let magnet = Magnet(
       grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.1))
-    let llg = LLG(
+    var llg = LLG(
       magnet: magnet, fieldTerms: [Exchange(magnet: magnet), Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, 0.1))])
-    var stepper = RungeKutta(equation: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-6)
+    var stepper = RungeKutta(for: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-6)
     var m = VectorField(count: 64, uniform: SIMD3(1, 0, 0))
     var t = 0.0
     var addresses = Set<Int>()
     for _ in 0..<20 {
-      try stepper.step(m: &m, time: &t, limit: 1e-9)
+      try stepper.step(&llg, m: &m, time: &t, limit: 1e-9)
       addresses.insert(m.storage.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) })
     }
     #expect(addresses.count == 2)

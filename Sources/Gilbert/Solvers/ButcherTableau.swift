@@ -50,3 +50,29 @@ public struct ButcherTableau: Sendable {
       c: [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1], order: 5, firstSameAsLast: true)
   }()
 }
+
+/// The time integrators a run can name (`solver.method`): the one place their
+/// names live. The config, the CLI help and the runner all read this list.
+public enum SolverMethod: String, CaseIterable, Sendable {
+  /// Dormand–Prince 5(4), adaptive (FSAL).
+  case rk45
+  /// Classic fourth-order Runge–Kutta, fixed step.
+  case rk4
+  /// Heun's method, second order, fixed step.
+  case heun
+
+  /// The method's coefficients.
+  public var tableau: ButcherTableau {
+    switch self {
+    case .rk45: return .dormandPrince
+    case .rk4: return .rk4
+    case .heun: return .heun
+    }
+  }
+
+  /// Whether the step adapts to `solver.tolerance`.
+  public var isAdaptive: Bool { tableau.e != nil }
+
+  /// The config spellings, for error messages and choices.
+  public static var names: [String] { allCases.map(\.rawValue) }
+}

@@ -12,7 +12,7 @@ public protocol DynamicEquation {
 ///     dm/dt = (T + α m × T) / (1 + α²)
 ///
 /// B_eff (T) is the sum of the field terms, T_torque the torque terms
-/// (spin-transfer), α the per-cell damping. Empty cells have dm/dt = 0.
+/// (spin-transfer) driven by the equation's ``drive``, α the per-cell damping. Empty cells have dm/dt = 0.
 /// With `precession = false` the precessional part is dropped and only the
 /// damping remains, dm/dt = −γ_LL α/(1 + α²) m × (m × B) (relaxation).
 public struct LLG: DynamicEquation {
@@ -22,6 +22,8 @@ public struct LLG: DynamicEquation {
   public var fieldTerms: [any FieldTerm]
   /// Torques that are not fields.
   public var torqueTerms: [any TorqueTerm]
+  /// The current that drives the torque terms (none by default).
+  public var drive: Drive
   /// Whether the precessional term is integrated.
   public var precession = true
   /// The effective field of the last evaluation, T (owned scratch).
@@ -30,10 +32,13 @@ public struct LLG: DynamicEquation {
   public private(set) var evaluations = 0
 
   /// The LLG equation for `magnet` with the given terms.
-  public init(magnet: Magnet, fieldTerms: [any FieldTerm], torqueTerms: [any TorqueTerm] = []) {
+  public init(
+    magnet: Magnet, fieldTerms: [any FieldTerm], torqueTerms: [any TorqueTerm] = [], drive: Drive = Drive()
+  ) {
     self.magnet = magnet
     self.fieldTerms = fieldTerms
     self.torqueTerms = torqueTerms
+    self.drive = drive
     effectiveField = VectorField(count: magnet.grid.cellCount)
   }
 
@@ -65,7 +70,7 @@ public struct LLG: DynamicEquation {
         }
       }
     }
-    for term in torqueTerms { term.addTorque(to: &dmdt, m: m, time: time) }
+    for term in torqueTerms { term.addTorque(to: &dmdt, m: m, time: time, drive: drive) }
     // dm/dt = (T + α m × T)/(1 + α²), or −α m × (m × T)/(1 + α²)·... without precession.
     m.withPlanes { mx, my, mz in
       dmdt.withMutablePlanes { tx, ty, tz in

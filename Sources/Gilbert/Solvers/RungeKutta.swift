@@ -25,13 +25,13 @@ public enum IntegrationError: Error, CustomStringConvertible, Equatable {
 ///
 /// The stepper knows no physics: stages follow the ``ButcherTableau``. It owns
 /// its stage buffers and updates m in place (no per-step copies of fields).
+/// It does not own the equation: each step borrows it (`inout`), so the
+/// caller's equation (its drive, its evaluation count) is the only one.
 /// After each step m is renormalised to unit length. With a tableau that has
 /// error weights and a `tolerance`, the step adapts so that the estimated
 /// max over cells of |Δm| stays below the tolerance; otherwise the step is
 /// fixed at ``timeStep``.
 public struct RungeKutta<Equation: DynamicEquation> {
-  /// The equation integrated.
-  public var equation: Equation
   /// The method.
   public let tableau: ButcherTableau
   /// Error tolerance on max |Δm| per step (adaptive methods), or nil for fixed steps.
@@ -50,17 +50,20 @@ public struct RungeKutta<Equation: DynamicEquation> {
   var errorEstimate: VectorField
   var firstStageValid = false
 
-  /// A stepper for `equation`; adaptive when `tolerance` is set and the
-  /// tableau has an error estimate.
-  public init(equation: Equation, tableau: ButcherTableau, timeStep: Double, tolerance: Double? = nil) {
-    self.equation = equation
+  /// A stepper for an equation of `cellCount` cells; adaptive when
+  /// `tolerance` is set and the tableau has an error estimate.
+  public init(cellCount n: Int, tableau: ButcherTableau, timeStep: Double, tolerance: Double? = nil) {
     self.tableau = tableau
     self.timeStep = timeStep
     self.tolerance = tableau.e == nil ? nil : tolerance
-    let n = equation.cellCount
     k = (0..<tableau.stages).map { _ in VectorField(count: n) }
     trial = VectorField(count: n)
     errorEstimate = VectorField(count: tableau.e == nil ? 0 : n)
+  }
+
+  /// A stepper sized for `equation`.
+  public init(for equation: Equation, tableau: ButcherTableau, timeStep: Double, tolerance: Double? = nil) {
+    self.init(cellCount: equation.cellCount, tableau: tableau, timeStep: timeStep, tolerance: tolerance)
   }
 
   /// Forget the cached first stage (call after changing m or the equation from outside).
@@ -68,7 +71,9 @@ public struct RungeKutta<Equation: DynamicEquation> {
 
   /// Advances (m, t) by one accepted step, never past `limit`: when the next
   /// step would overshoot it, the step is clamped and t becomes exactly `limit`.
-  public mutating func step(m: inout VectorField, time t: inout Double, limit: Double) throws(IntegrationError) {
+  public mutating func step(
+    _ equation: inout Equation, m: inout VectorField, time t: inout Double, limit: Double
+  ) throws(IntegrationError) {
     precondition(limit > t, "step limit must lie ahead")
     let stages = tableau.stages
     while true {
@@ -123,8 +128,10 @@ public struct RungeKutta<Equation: DynamicEquation> {
   }
 
   /// Integrates to `end` exactly.
-  public mutating func advance(m: inout VectorField, time t: inout Double, to end: Double) throws(IntegrationError) {
-    while t < end { try step(m: &m, time: &t, limit: end) }
+  public mutating func advance(
+    _ equation: inout Equation, m: inout VectorField, time t: inout Double, to end: Double
+  ) throws(IntegrationError) {
+    while t < end { try step(&equation, m: &m, time: &t, limit: end) }
   }
 
   func check(_ drift: Double, time: Double) throws(IntegrationError) {

@@ -64,3 +64,31 @@ public struct NeighborStencil: Sendable {
     }
   }
 }
+
+extension NeighborStencil {
+  /// The loop every current-driven torque shares: for each cell i, adds
+  /// `body(i, m_i, u_i, ∂x m, ∂y m)` (rad/s) to `torque`, with u from
+  /// `drive`. Does nothing when no current flows.
+  @inlinable
+  public func addCurrentTorque(
+    to torque: inout VectorField, m: VectorField, drive: Drive,
+    _ body: (Int, SIMD3<Double>, SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) -> SIMD3<Double>
+  ) {
+    guard let velocity = drive.velocity else { return }
+    let n = m.count
+    torque.withMutablePlanes { tx, ty, tz in
+      velocity.withPlanes { ux, uy, uz in
+        m.withPlanes { mx, my, mz in
+          Parallel.forEachChunk(n) { range in
+            forEachGradient(m, in: range) { i, gx, gy in
+              let t = body(i, SIMD3(mx[i], my[i], mz[i]), SIMD3(ux[i], uy[i], uz[i]), gx, gy)
+              tx[i] += t.x
+              ty[i] += t.y
+              tz[i] += t.z
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -16,11 +16,15 @@ public protocol FieldTerm: Sendable {
 /// A contribution to the torque T of the Gilbert equation that is not a field
 /// (spin-transfer torques), in rad/s. The LLG solver maps the total
 /// T = −γ m × B + Σ T_term to dm/dt = (T + α m × T)/(1 + α²).
+///
+/// A current-driven torque holds only its coefficients; the current itself is
+/// the equation's ``Drive``, passed in at every evaluation.
 public protocol TorqueTerm: Sendable {
   /// Short name, used in output.
   var name: String { get }
-  /// Adds this term's torque (rad/s) to `torque` for the magnetization `m`.
-  func addTorque(to torque: inout VectorField, m: VectorField, time: Double)
+  /// Adds this term's torque (rad/s) to `torque` for the magnetization `m`
+  /// under the current `drive`.
+  func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive)
 }
 
 /// Field terms whose energy density is −k Ms m·B (k = 1/2 for terms linear

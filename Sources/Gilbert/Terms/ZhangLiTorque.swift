@@ -2,53 +2,29 @@
 ///
 ///     T = −(u·∇)m + β m × (u·∇)m        (rad/s)
 ///
-/// u (m/s) is the spin-drift velocity of every cell (uniform or a profile),
-/// β the non-adiabatic parameter of each cell's region. Derivatives are
-/// central differences with the Neumann ghost cell at free edges and next to
-/// empty cells (``NeighborStencil``). u points along the electron flow, so a
-/// wall with β > 0 moves along u; see ``SpinDrift`` for u from j and P.
+/// u (m/s) is the spin-drift velocity of every cell, read from the equation's
+/// ``Drive``; β the non-adiabatic parameter of each cell's region. Derivatives
+/// are central differences with the Neumann ghost cell at free edges and next
+/// to empty cells (``NeighborStencil``). u points along the electron flow, so
+/// a wall with β > 0 moves along u; see ``SpinDrift`` for u from j and P.
 public struct ZhangLiTorque: TorqueTerm {
   public let name = "zhang_li"
-  /// u of every cell, m/s (zero in empty cells).
-  public private(set) var velocity: VectorField
   /// β of every cell.
   public let beta: [Double]
   let stencil: NeighborStencil
 
-  /// The torque for `magnet` with per-cell spin-drift velocity `velocity`.
-  public init(magnet: Magnet, velocity: VectorField) {
-    self.velocity = SpinDrift.masked(velocity, magnet: magnet)
+  /// The torque for `magnet` with its regions' β.
+  public init(magnet: Magnet) {
     beta = magnet.perCell { $0.nonAdiabaticity }
     stencil = NeighborStencil(magnet: magnet)
   }
 
-  /// The same torque driven by another per-cell u, reusing the stencil and
-  /// the per-cell parameters (for currents that follow m).
-  public func with(velocity u: VectorField, magnet: Magnet) -> ZhangLiTorque {
-    var t = self
-    t.velocity = SpinDrift.masked(u, magnet: magnet)
-    return t
-  }
-
-  public func addTorque(to torque: inout VectorField, m: VectorField, time: Double) {
-    let n = m.count
-    torque.withMutablePlanes { tx, ty, tz in
-      velocity.withPlanes { ux, uy, _ in
-        beta.withUnsafeBufferPointer { b in
-          m.withPlanes { mx, my, mz in
-            Parallel.forEachChunk(n) { range in
-              stencil.forEachGradient(m, in: range) { i, gx, gy in
-                // D = (u·∇)m
-                let d: SIMD3<Double> = ux[i] * gx + uy[i] * gy
-                let mi = SIMD3<Double>(mx[i], my[i], mz[i])
-                let t: SIMD3<Double> = b[i] * cross(mi, d) - d
-                tx[i] += t.x
-                ty[i] += t.y
-                tz[i] += t.z
-              }
-            }
-          }
-        }
+  public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
+    beta.withUnsafeBufferPointer { b in
+      stencil.addCurrentTorque(to: &torque, m: m, drive: drive) { i, mi, ui, gx, gy in
+        // D = (u·∇)m
+        let d: SIMD3<Double> = ui.x * gx + ui.y * gy
+        return b[i] * cross(mi, d) - d
       }
     }
   }

@@ -1,3 +1,5 @@
+import Foundation
+import Gilbert
 import TOMLKit
 
 /// A configuration value: the TOML document as a plain Swift tree, so it can
@@ -348,5 +350,25 @@ public final class ConfigTable {
       throw ConfigError(
         key: key(k), message: "is not a known key; valid keys here are: " + valid.joined(separator: ", "))
     }
+  }
+}
+
+extension ConfigTable {
+  /// A ``RegionParameter`` read from `k`: one number, or an array of one per
+  /// region. `unit` is the ASCII unit written to `/parameters` (messages show
+  /// it with superscripts); `name` is the `/parameters` name (default `k`).
+  public func regionParameter(
+    _ k: String, as name: String? = nil, default def: Double? = nil, regions: Int, unit: String = "",
+    valid: (Double) -> Bool = { _ in true }, expected: String = "a finite number"
+  ) throws(ConfigError) -> RegionParameter {
+    let values = try perRegion(
+      k, default: def, regions: regions, unit: Self.display(unit), valid: valid, expected: expected)
+    return RegionParameter(name ?? k, values, unit: unit)
+  }
+
+  /// An ASCII unit as people write it: `J/m^3` → `J/m³`, `Ohm*m` → `Ω·m`.
+  static func display(_ unit: String) -> String {
+    unit.replacingOccurrences(of: "^3", with: "³").replacingOccurrences(of: "^2", with: "²")
+      .replacingOccurrences(of: "Ohm", with: "Ω").replacingOccurrences(of: "*", with: "·")
   }
 }

@@ -1,0 +1,39 @@
+/// The current that drives the spin-transfer torques: the spin-drift velocity
+/// u of every cell (m/s) and, where it is known, the charge current density j
+/// (A/m²). The equation owns one drive; current-driven torques hold only their
+/// coefficients (β, δβ) and read u from it, so changing the current (electrodes
+/// that follow m, pulses) is one assignment to ``LLG/drive``.
+public struct Drive: Sendable {
+  /// u of every cell, m/s (zero in empty cells); nil when no current flows.
+  public let velocity: VectorField?
+  /// j of every cell, A/m²; nil when only u was given.
+  public let currentDensity: VectorField?
+
+  /// No current.
+  public init() {
+    velocity = nil
+    currentDensity = nil
+  }
+
+  /// A drive of u as given (one vector per cell), with no j.
+  public init(velocity u: VectorField) {
+    velocity = u
+    currentDensity = nil
+  }
+
+  /// A drive given by u directly (one vector per cell), zero in `magnet`'s empty cells.
+  public init(magnet: Magnet, velocity u: VectorField) {
+    velocity = SpinDrift.masked(u, magnet: magnet)
+    currentDensity = nil
+  }
+
+  /// A drive given by the current density j; u = −g μB P j/(2 e Ms) cell by
+  /// cell with each region's P (``SpinDrift``).
+  public init(magnet: Magnet, currentDensity j: VectorField) {
+    velocity = SpinDrift.masked(SpinDrift.velocity(magnet: magnet, currentDensity: j), magnet: magnet)
+    currentDensity = j
+  }
+
+  /// Whether a current flows.
+  public var isActive: Bool { velocity != nil }
+}

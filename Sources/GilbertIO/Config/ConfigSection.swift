@@ -1,0 +1,80 @@
+import Gilbert
+
+/// One TOML table of the configuration (`[mesh]`, `[dmi]`, `[[anisotropy]]`):
+/// a type that reads and validates its table with named errors, and lists
+/// what it writes to `/parameters`. The registry (``ConfigRegistry``) lists
+/// every section in the order they are read; a section sees the ones before
+/// it through the ``ConfigContext``.
+public protocol ConfigSection: Sendable {
+  /// Reads the section from the top-level table (it asks for its own table,
+  /// so unknown keys are reported), or returns nil when the config has none.
+  static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> Self?
+  /// What the section writes to `/parameters`.
+  var parameters: [RegionParameter] { get }
+}
+
+extension ConfigSection {
+  public var parameters: [RegionParameter] { [] }
+}
+
+/// A section that adds terms to the equation of motion. A field term needs
+/// nothing else: the writer and the table find its outputs (`B_<name>`,
+/// `Edens_<name>`, `E_<name>`) through ``FieldTerm``.
+public protocol TermSection: ConfigSection {
+  /// What the terms are, for messages ("interfacial DMI ([dmi])").
+  static var physics: String { get }
+  /// The field terms, in the order they are summed.
+  func fieldTerms(magnet: Magnet) -> [any FieldTerm]
+  /// The torque terms (read the equation's ``Drive``).
+  func torqueTerms(magnet: Magnet) -> [any TorqueTerm]
+  /// Folds this section's physics into the (q, φ) wall model, or says why the
+  /// model does not cover it. A run then reports no model velocity, and why.
+  func contribute(to model: inout WallModelInputs) -> String?
+}
+
+extension TermSection {
+  public func fieldTerms(magnet: Magnet) -> [any FieldTerm] { [] }
+  public func torqueTerms(magnet: Magnet) -> [any TorqueTerm] { [] }
+  /// By default the wall model does not cover a term: a new term is never
+  /// silently left out of the model's velocity.
+  public func contribute(to model: inout WallModelInputs) -> String? {
+    "the (q, φ) model does not include \(Self.physics)"
+  }
+}
+
+/// What the (q, φ) model of a wall is built from: the anisotropies the
+/// sections fold in, on top of region 0's material.
+public struct WallModelInputs {
+  /// The wall whose axes the anisotropies are compared with.
+  public let wall: DomainWall
+  /// Easy-axis anisotropy along the wall's axis, J/m³ (a sum).
+  public var easyAnisotropy = 0.0
+  /// Hard-axis anisotropy perpendicular to it, J/m³ (≥ 0).
+  public var hardAnisotropy = 0.0
+  /// The hard axis.
+  public var hardAxis = SIMD3<Double>(0, 0, 1)
+
+  /// Inputs for `wall`, with no anisotropy yet.
+  public init(wall: DomainWall) { self.wall = wall }
+}
+
+/// The sections read so far, for the sections that depend on them.
+public struct ConfigContext: Sendable {
+  /// Every section read so far, in registry order.
+  public internal(set) var sections: [any ConfigSection] = []
+
+  /// The section of type `S`, if the config has it.
+  public func section<S: ConfigSection>(_ type: S.Type) -> S? {
+    for s in sections { if let found = s as? S { return found } }
+    return nil
+  }
+
+  /// The grid (`[mesh]` is always read first).
+  public var grid: Grid { section(MeshSection.self)!.grid }
+  /// Number of regions (`[[region]]`, at least 1).
+  public var regionCount: Int { section(RegionSection.self)?.count ?? 1 }
+  /// Region of every cell.
+  public var regionMap: [Int] {
+    section(RegionSection.self)?.map ?? [Int](repeating: 0, count: grid.cellCount)
+  }
+}

@@ -1,0 +1,45 @@
+import Gilbert
+
+/// The `[demag]` settings.
+public enum DemagSettings: Sendable, Equatable {
+  /// FFT convolution with the Newell tensor; `images` periodic copies each side along x.
+  case fft(images: Int)
+  /// Local shape anisotropy with demagnetising factors (N_x, N_y, N_z).
+  case local(SIMD3<Double>)
+}
+
+/// `[demag]`: the stray field, by FFT (`method = "fft"`, `images`) or as an
+/// explicit local shape anisotropy (`method = "local"`, `factors`).
+public struct DemagSection: TermSection {
+  public static let physics = "the demagnetising field ([demag])"
+  /// The method and its settings.
+  public let settings: DemagSettings
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> DemagSection? {
+    guard let d = try root.table("demag") else { return nil }
+    let method = try d.string("method", default: "fft", choices: ["fft", "local"])
+    let settings: DemagSettings
+    if method == "local" {
+      let f = try d.numbers("factors", count: 3, valid: { $0 >= 0 }, expected: "demagnetising factors ≥ 0")
+      guard abs(f.reduce(0, +) - 1) < 1e-6 else {
+        throw ConfigError(
+          key: "demag.factors",
+          message: "is \(f), which sums to \(f.reduce(0, +)); demagnetising factors of a body sum to 1")
+      }
+      settings = .local(SIMD3(f[0], f[1], f[2]))
+    } else {
+      settings = .fft(
+        images: try d.int(
+          "images", default: 10, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (periodic images each side)"))
+    }
+    try d.finish()
+    return DemagSection(settings: settings)
+  }
+
+  public func fieldTerms(magnet: Magnet) -> [any FieldTerm] {
+    switch settings {
+    case .fft(let images): return [Demag(magnet: magnet, images: images)]
+    case .local(let factors): return [ShapeAnisotropy(magnet: magnet, factors: factors)]
+    }
+  }
+}

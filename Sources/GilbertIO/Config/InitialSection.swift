@@ -1,0 +1,77 @@
+import Gilbert
+
+/// How the magnetization starts.
+public enum InitialState: Sendable, Equatable {
+  /// Every magnetic cell along one direction.
+  case uniform(SIMD3<Double>)
+  /// Random directions from a seeded generator.
+  case random(seed: UInt64)
+  /// A frame of the `m` field of an earlier Gilbert HDF5 file (-1: the last).
+  case file(path: String, frame: Int)
+  /// A Walker-profile wall at position q (m), width Δ (m) and tilt φ (rad).
+  case wall(kind: WallKind, position: Double, width: Double, tilt: Double)
+  /// A vortex: m ∝ (−c y′, c x′, p r_c) about the centre, c the chirality
+  /// (+1 counter-clockwise), p the core polarity, r_c the core radius (m).
+  case vortex(center: SIMD2<Double>, coreRadius: Double, chirality: Double, polarity: Double)
+}
+
+/// `[initial]`: the initial magnetization (default: uniform along +x).
+public struct InitialSection: ConfigSection {
+  /// The state.
+  public let state: InitialState
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialSection? {
+    guard let i = try root.table("initial") else { return InitialSection(state: .uniform(SIMD3(1, 0, 0))) }
+    let g = context.grid
+    let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file", "wall", "vortex"])
+    let state: InitialState
+    switch type {
+    case "vortex":
+      let c = try i.numbers("center", count: 2, default: [Double(g.nx) * g.dx / 2, Double(g.ny) * g.dy / 2], unit: "m")
+      let pm1: (Double) -> Bool = { $0 == 1 || $0 == -1 }
+      state = .vortex(
+        center: SIMD2(c[0], c[1]),
+        coreRadius: try i.double(
+          "core_radius", default: 10e-9, unit: "m", valid: { $0 > 0 }, expected: "a positive number"),
+        chirality: try i.double("chirality", default: 1, valid: pm1, expected: "+1 (counter-clockwise) or −1"),
+        polarity: try i.double("polarity", default: 1, valid: pm1, expected: "+1 (core along +z) or −1"))
+    case "wall":
+      state = try wall(i, context: context)
+    case "random":
+      state = .random(seed: UInt64(try i.int("seed", default: 1, valid: { $0 >= 0 }, expected: "an integer ≥ 0")))
+    case "file":
+      state = .file(path: try i.string("path"), frame: try i.int("frame", default: -1))
+    default:
+      let d = try i.vector("direction", default: SIMD3(1, 0, 0))
+      guard (d * d).sum() > 0 else {
+        throw ConfigError(key: i.key("direction"), message: "is [0, 0, 0]; give a nonzero direction")
+      }
+      state = .uniform(d / (d * d).sum().squareRoot())
+    }
+    try i.finish()
+    return InitialSection(state: state)
+  }
+
+  /// A Walker wall; the default width is √(A/K) with K the easy-axis anisotropy along the wall's axis.
+  static func wall(_ i: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialState {
+    let g = context.grid
+    let kind = WallKind(rawValue: try i.string("wall", choices: WallKind.allCases.map(\.rawValue)))!
+    let easy = kind.wall.easyAxis
+    let entries = context.section(AnisotropySection.self)?.entries ?? []
+    let kEasy = entries.filter { abs(abs(dot($0.unitAxis, easy)) - 1) < 1e-9 }
+      .map { $0.constants[0] }.filter { $0 > 0 }.reduce(0, +)
+    let a = context.section(MaterialSection.self)!.exchangeStiffness.values[0]
+    let defaultWidth = kEasy > 0 ? (a / kEasy).squareRoot() : 10 * g.dx
+    return .wall(
+      kind: kind,
+      position: try i.double("position", default: Double(g.nx) * g.dx / 2, unit: "m"),
+      width: try i.double("width", default: defaultWidth, unit: "m", valid: { $0 > 0 }, expected: "a positive number"),
+      tilt: try i.double("tilt", default: kind.defaultTilt, unit: "rad"))
+  }
+
+  /// The wall kind of a wall start, if it is one.
+  public var wallKind: WallKind? {
+    if case .wall(let kind, _, _, _) = state { return kind }
+    return nil
+  }
+}

@@ -1,0 +1,32 @@
+import Gilbert
+
+/// `[mesh]`: the grid, Nx × Ny × 1 cells of dx × dy × dz (m), optionally periodic along x.
+public struct MeshSection: ConfigSection {
+  /// The grid.
+  public let grid: Grid
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> MeshSection? {
+    guard let mesh = try root.table("mesh") else {
+      throw ConfigError(
+        key: "mesh", message: "is missing: give [mesh] with n = [Nx, Ny, 1] and cellsize = [dx, dy, dz] (m)")
+    }
+    let n = try mesh.numbers(
+      "n", count: 3, valid: { $0 >= 1 && $0 == $0.rounded() }, expected: "positive integers")
+    guard n[2] == 1 else {
+      throw ConfigError(
+        key: "mesh.n", message: "has Nz = \(Int(n[2])); Gilbert grids are Nx × Ny × 1 (set the third entry to 1)")
+    }
+    let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: { $0 > 0 }, expected: "positive numbers")
+    let periodic = try mesh.bool("periodic_x", default: false)
+    try mesh.finish()
+    return MeshSection(
+      grid: Grid(nx: Int(n[0]), ny: Int(n[1]), dx: cell[0], dy: cell[1], dz: cell[2], periodicX: periodic))
+  }
+
+  public var parameters: [RegionParameter] {
+    [
+      RegionParameter("dx", [grid.dx], unit: "m"), RegionParameter("dy", [grid.dy], unit: "m"),
+      RegionParameter("dz", [grid.dz], unit: "m"),
+    ]
+  }
+}

@@ -1,0 +1,41 @@
+import Gilbert
+
+/// `[[region]]`: boxes or ellipses (x and y ranges, m) whose cells take region
+/// `index` (1–255; region 0 is everything else). Later entries win.
+public struct RegionSection: ConfigSection {
+  /// Region of every cell.
+  public let map: [Int]
+  /// Number of regions (the largest index + 1).
+  public let count: Int
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RegionSection? {
+    let tables = try root.tables("region")
+    guard !tables.isEmpty else { return nil }
+    let g = context.grid
+    var map = [Int](repeating: 0, count: g.cellCount)
+    var count = 1
+    let sizeX = Double(g.nx) * g.dx, sizeY = Double(g.ny) * g.dy
+    for r in tables {
+      let index = try r.int(
+        "index", valid: { $0 >= 1 && $0 < 256 }, expected: "an integer from 1 to 255 (region 0 is the default)")
+      let xr = try r.numbers("x", count: 2, default: [0, sizeX], unit: "m")
+      let yr = try r.numbers("y", count: 2, default: [0, sizeY], unit: "m")
+      let shape = try r.string("shape", default: "box", choices: ["box", "ellipse"])
+      try r.finish()
+      count = max(count, index + 1)
+      for iy in 0..<g.ny {
+        for ix in 0..<g.nx where inside(g.center(ix, iy), x: xr, y: yr, ellipse: shape == "ellipse") {
+          map[g.index(ix, iy)] = index
+        }
+      }
+    }
+    return RegionSection(map: map, count: count)
+  }
+
+  static func inside(_ p: (x: Double, y: Double), x xr: [Double], y yr: [Double], ellipse: Bool) -> Bool {
+    if !ellipse { return p.x >= xr[0] && p.x < xr[1] && p.y >= yr[0] && p.y < yr[1] }
+    let cx = (xr[0] + xr[1]) / 2, cy = (yr[0] + yr[1]) / 2
+    let ax = (xr[1] - xr[0]) / 2, ay = (yr[1] - yr[0]) / 2
+    return ((p.x - cx) / ax) * ((p.x - cx) / ax) + ((p.y - cy) / ay) * ((p.y - cy) / ay) <= 1
+  }
+}

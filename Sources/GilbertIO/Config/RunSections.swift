@@ -1,0 +1,89 @@
+import Gilbert
+
+/// `[run]`: how long to integrate and how often to sample.
+public struct RunSettings: ConfigSection, Equatable {
+  /// Simulated time, s.
+  public var duration: Double
+  /// Interval between table rows, s.
+  public var sampleInterval: Double
+  /// Write the field every this many samples.
+  public var fieldEvery: Int
+  /// Relax the initial state before the dynamics.
+  public var relaxFirst: Bool
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RunSettings? {
+    let r = try root.table("run") ?? ConfigTable([:], path: "run")
+    let duration = try r.double("duration", default: 0, unit: "s", valid: { $0 >= 0 }, expected: "a number ≥ 0")
+    let settings = RunSettings(
+      duration: duration,
+      sampleInterval: try r.double(
+        "sample_interval", default: duration > 0 ? duration / 100 : 1e-12, unit: "s", valid: { $0 > 0 },
+        expected: "a positive number"),
+      fieldEvery: try r.int("field_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1"),
+      relaxFirst: try r.bool("relax_first", default: false))
+    try r.finish()
+    return settings
+  }
+}
+
+/// `[solver]`: the time integrator (``SolverMethod`` names them).
+public struct SolverSettings: ConfigSection, Equatable {
+  /// The method's config name: one of ``SolverMethod/names``.
+  public var method: String
+  /// Max |Δm| per step (adaptive methods).
+  public var tolerance: Double
+  /// The fixed step, or the first step of an adaptive method, s.
+  public var timeStep: Double
+  /// Largest adaptive step, s.
+  public var maximumStep: Double
+
+  /// The method.
+  public var scheme: SolverMethod { SolverMethod(rawValue: method)! }
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> SolverSettings? {
+    let s = try root.table("solver") ?? ConfigTable([:], path: "solver")
+    let positive: (Double) -> Bool = { $0 > 0 }
+    let settings = SolverSettings(
+      method: try s.string("method", default: SolverMethod.rk45.rawValue, choices: SolverMethod.names),
+      tolerance: try s.double(
+        "tolerance", default: 1e-5, valid: positive, expected: "a positive number (max |Δm| per step)"),
+      timeStep: try s.double("dt", default: 1e-14, unit: "s", valid: positive, expected: "a positive number"),
+      maximumStep: try s.double("max_dt", default: 1e-11, unit: "s", valid: positive, expected: "a positive number"))
+    try s.finish()
+    return settings
+  }
+}
+
+/// `[relax]`: the energy minimiser's stopping rules.
+public struct RelaxSettings: ConfigSection, Equatable {
+  /// Stop when max |m × B_eff| < this, T.
+  public var torqueTolerance: Double
+  /// Iteration limit.
+  public var maximumIterations: Int
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RelaxSettings? {
+    let rx = try root.table("relax") ?? ConfigTable([:], path: "relax")
+    let settings = RelaxSettings(
+      torqueTolerance: try rx.double(
+        "torque_tolerance", default: 1e-5, unit: "T", valid: { $0 > 0 }, expected: "a positive number"),
+      maximumIterations: try rx.int("max_iterations", default: 200_000, valid: { $0 >= 1 }, expected: "an integer ≥ 1"))
+    try rx.finish()
+    return settings
+  }
+}
+
+/// `[output]`: which fields each frame holds.
+public struct OutputSettings: ConfigSection, Equatable {
+  /// Fields written each frame: "m" and any "B_<term>", "Edens_<term>", … (checked by the simulation).
+  public var fields: [String]
+  /// gzip the field datasets.
+  public var compress: Bool
+
+  public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> OutputSettings? {
+    let o = try root.table("output") ?? ConfigTable([:], path: "output")
+    let settings = OutputSettings(
+      fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false))
+    try o.finish()
+    return settings
+  }
+}

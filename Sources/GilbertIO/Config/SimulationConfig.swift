@@ -1,0 +1,128 @@
+import Gilbert
+
+/// A whole simulation, read from a TOML configuration: the sections of
+/// ``ConfigRegistry``, read in order. Every key, its unit and its default are
+/// documented in Documentation/Configuration.md.
+public struct SimulationConfig: Sendable {
+  /// The input text, verbatim (written to the output file).
+  public var text: String
+  /// The `--set` overrides applied, as KEY=VALUE lines.
+  public var overrides: [String] = []
+  /// The configuration after the overrides, as TOML (written as `config_resolved`).
+  public var resolvedText: String = ""
+  /// Every section the configuration has, in registry order.
+  public let sections: [any ConfigSection]
+
+  /// Reads a configuration from TOML text, applying `overrides` (dotted key, value text) first.
+  public init(toml text: String, overrides: [(key: String, value: String)] = []) throws(ConfigError) {
+    var root = try ConfigValue.parse(toml: text)
+    for o in overrides { try Self.apply(override: o.value, at: o.key, to: &root) }
+    try self.init(root: root, text: text)
+    self.overrides = overrides.map { "\($0.key)=\($0.value)" }
+    resolvedText = ConfigValue.tomlDocument(root)
+  }
+
+  init(root: [String: ConfigValue], text: String) throws(ConfigError) {
+    self.text = text
+    let top = ConfigTable(root, path: "")
+    var context = ConfigContext()
+    for type in ConfigRegistry.sections {
+      if let section = try Self.read(type, from: top, context: context) { context.sections.append(section) }
+    }
+    try top.finish()
+    sections = context.sections
+  }
+
+  static func read<S: ConfigSection>(
+    _ type: S.Type, from top: ConfigTable, context: ConfigContext
+  ) throws(ConfigError) -> (any ConfigSection)? {
+    try S.read(from: top, context: context)
+  }
+
+  /// The section of type `S`, if the config has it.
+  public func section<S: ConfigSection>(_ type: S.Type) -> S? {
+    for s in sections { if let found = s as? S { return found } }
+    return nil
+  }
+
+  /// The sections that add terms, in the order their terms are summed.
+  public var termSections: [any TermSection] { sections.compactMap { $0 as? any TermSection } }
+
+  /// Everything written to `/parameters`, section by section.
+  public var parameters: [RegionParameter] { sections.flatMap(\.parameters) }
+
+  /// The grid.
+  public var grid: Grid { section(MeshSection.self)!.grid }
+  /// Region of every cell.
+  public var regionMap: [Int] { section(RegionSection.self)?.map ?? [Int](repeating: 0, count: grid.cellCount) }
+  /// Materials by region.
+  public var materials: [Material] { section(MaterialSection.self)!.materials }
+  /// Uniaxial anisotropies.
+  public var anisotropies: [AnisotropySettings] { section(AnisotropySection.self)?.entries ?? [] }
+  /// The applied field, if any.
+  public var zeeman: ZeemanSettings? { section(ZeemanSection.self)?.settings }
+  /// The stray field, if any.
+  public var demag: DemagSettings? { section(DemagSection.self)?.settings }
+  /// Transport and spin-relaxation parameters per region (`[longitudinal]`), if any.
+  public var transport: [TransportMaterial]? { section(LongitudinalSection.self)?.transport }
+  /// Recompute the current and longitudinal fields every this many steps.
+  public var transportUpdateEvery: Int { section(LongitudinalSection.self)?.updateEvery ?? 1 }
+  /// The spin-polarised current, if any.
+  public var current: CurrentSettings? { section(CurrentSection.self)?.settings }
+  /// Wall tracking, if any.
+  public var wall: WallSettings? { section(WallSettings.self) }
+  /// The initial magnetization.
+  public var initial: InitialState { section(InitialSection.self)!.state }
+  /// Time integration.
+  public var solver: SolverSettings { section(SolverSettings.self)! }
+  /// Run length and sampling.
+  public var run: RunSettings { section(RunSettings.self)! }
+  /// Energy minimisation.
+  public var relax: RelaxSettings { section(RelaxSettings.self)! }
+  /// Output options.
+  public var output: OutputSettings { section(OutputSettings.self)! }
+
+  /// Sets the value at a dotted key (`material.alpha`, `anisotropy[1].K1`), creating tables as needed.
+  static func apply(override text: String, at key: String, to root: inout [String: ConfigValue]) throws(ConfigError) {
+    let value = try ConfigValue.parse(override: text, key: key)
+    let parts = key.split(separator: ".").map(String.init)
+    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else {
+      throw ConfigError(key: key, message: "is not a dotted key such as material.alpha")
+    }
+    func set(_ table: inout [String: ConfigValue], _ rest: ArraySlice<String>) throws(ConfigError) {
+      var name = rest.first!
+      var index: Int? = nil
+      if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
+        index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        name = String(name[..<open])
+        if index == nil { throw ConfigError(key: key, message: "has a bad index in '\(rest.first!)'") }
+      }
+      if rest.count == 1 && index == nil {
+        table[name] = value
+        return
+      }
+      if let index {
+        guard case .array(var items)? = table[name], index >= 0, index < items.count,
+          case .table(var sub) = items[index]
+        else {
+          throw ConfigError(key: key, message: "names \(name)[\(index)], which the config does not have")
+        }
+        if rest.count == 1 { throw ConfigError(key: key, message: "must name a key inside \(name)[\(index)]") }
+        try set(&sub, rest.dropFirst())
+        items[index] = .table(sub)
+        table[name] = .array(items)
+        return
+      }
+      var sub: [String: ConfigValue] = [:]
+      if let existing = table[name] {
+        guard case .table(let t) = existing else {
+          throw ConfigError(key: key, message: "goes through \(name), which is not a table")
+        }
+        sub = t
+      }
+      try set(&sub, rest.dropFirst())
+      table[name] = .table(sub)
+    }
+    try set(&root, parts[...])
+  }
+}

@@ -1,0 +1,134 @@
+import Gilbert
+
+/// A field a frame can hold: its name, unit and component count (3 for
+/// vectors, 1 for scalars), declared beside the code that produces it.
+public struct FieldOutput {
+  /// The name under `/fields/<name>`.
+  public let name: String
+  /// The unit, ASCII.
+  public let unit: String
+  /// 3 for a vector field, 1 for a scalar.
+  public let components: Int
+  /// The field now, as planes (component-major).
+  let evaluate: (inout Simulation) -> [Double]
+}
+
+/// Where a table row is taken: the runner's step count and last step.
+public struct TableSample {
+  /// Accepted steps so far.
+  public let step: Int
+  /// The last step, s.
+  public let dt: Double
+}
+
+/// Table columns that are computed together (an observation gives three).
+public struct TableOutput {
+  /// Names and units, in column order.
+  public let columns: [(name: String, unit: String)]
+  /// One value per column.
+  let evaluate: (inout Simulation, TableSample) -> [Double]
+}
+
+/// Something that contributes outputs to a run: it declares, for a built
+/// simulation, the fields and the table columns it produces.
+public protocol OutputProducer {
+  /// The fields it can write each frame.
+  static func fields(of sim: Simulation) -> [FieldOutput]
+  /// Its table columns.
+  static func columns(of sim: Simulation) -> [TableOutput]
+}
+
+extension OutputProducer {
+  public static func fields(of sim: Simulation) -> [FieldOutput] { [] }
+  public static func columns(of sim: Simulation) -> [TableOutput] { [] }
+}
+
+/// Every producer, in table-column order. The writer and the table walk the
+/// lists these give; no output name or unit is kept anywhere else.
+public enum OutputRegistry {
+  public static var producers: [any OutputProducer.Type] {
+    [StateOutputs.self, TermOutputs.self, WallOutputs.self, LongitudinalOutputs.self, CurrentOutputs.self]
+  }
+}
+
+/// m, and the table's time, step, last step and ⟨m⟩.
+enum StateOutputs: OutputProducer {
+  static func fields(of sim: Simulation) -> [FieldOutput] {
+    [FieldOutput(name: "m", unit: "", components: 3) { $0.m.storage }]
+  }
+
+  static func columns(of sim: Simulation) -> [TableOutput] {
+    [
+      TableOutput(columns: [("t", "s"), ("step", ""), ("dt", "s"), ("mx", ""), ("my", ""), ("mz", "")]) { sim, s in
+        let avg = sim.magnet.average(sim.m)
+        return [sim.time, Double(s.step), s.dt, avg.x, avg.y, avg.z]
+      }
+    ]
+  }
+}
+
+/// The field terms: B_eff, and for each term `B_<name>` (T) and
+/// `Edens_<name>` (J/m³); the table's `E_total` and `E_<name>` (J).
+enum TermOutputs: OutputProducer {
+  static func fields(of sim: Simulation) -> [FieldOutput] {
+    let terms = sim.equation.fieldTerms
+    let effective = FieldOutput(name: "B_eff", unit: "T", components: 3) { sim in
+      sim.equation.updateEffectiveField(m: sim.m, time: sim.time)
+      return sim.equation.effectiveField.storage
+    }
+    let fields = terms.map { term in
+      FieldOutput(name: "B_\(term.name)", unit: "T", components: 3) { sim in
+        var b = VectorField(count: sim.m.count)
+        term.addField(to: &b, m: sim.m, time: sim.time)
+        return b.storage
+      }
+    }
+    let densities = terms.map { term in
+      FieldOutput(name: "Edens_\(term.name)", unit: "J/m^3", components: 1) { sim in
+        term.energyDensity(m: sim.m, time: sim.time)
+      }
+    }
+    return [effective] + fields + densities
+  }
+
+  static func columns(of sim: Simulation) -> [TableOutput] {
+    let names = [("E_total", "J")] + sim.equation.fieldTerms.map { ("E_\($0.name)", "J") }
+    return [
+      TableOutput(columns: names) { sim, _ in
+        let energies = sim.equation.energies(m: sim.m, time: sim.time).map(\.value)
+        return [energies.reduce(0, +)] + energies
+      }
+    ]
+  }
+}
+
+/// The tracked wall: `wall_position` (m, absolute), `wall_tilt` (rad, unwrapped), `wall_width` (m).
+enum WallOutputs: OutputProducer {
+  static func columns(of sim: Simulation) -> [TableOutput] {
+    guard sim.tracker != nil else { return [] }
+    return [
+      TableOutput(columns: [("wall_position", "m"), ("wall_tilt", "rad"), ("wall_width", "m")]) { sim, _ in
+        let o = sim.tracker!.observe(sim.m, magnet: sim.magnet)
+        return [o.position, o.tilt, o.width]
+      }
+    ]
+  }
+}
+
+/// The current: `j` (A/m²) where a current density is known; with
+/// electrodes the table's `current` (A).
+enum CurrentOutputs: OutputProducer {
+  static func fields(of sim: Simulation) -> [FieldOutput] {
+    guard sim.currentDensity != nil || sim.electrodes != nil else { return [] }
+    return [
+      FieldOutput(name: "j", unit: "A/m^2", components: 3) { sim in
+        (sim.currentDensity ?? VectorField(count: sim.m.count)).storage
+      }
+    ]
+  }
+
+  static func columns(of sim: Simulation) -> [TableOutput] {
+    guard sim.electrodes != nil else { return [] }
+    return [TableOutput(columns: [("current", "A")]) { sim, _ in [sim.totalCurrent ?? 0] }]
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Gilbert
+
+/// Something done after every accepted step (moving frame, transport). It
+/// says whether it changed m or the equation, so the stepper's cached first
+/// stage must be dropped.
+protocol AfterStep {
+  /// Called after each step; `atSample` is true when t reached a sample time.
+  mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool
+}
+
+/// Keeps a tracked wall near the centre by whole-cell shifts of m, every 50
+/// steps and at every sample.
+struct MovingFrame: AfterStep {
+  var sinceRecentre = 0
+
+  mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool {
+    sinceRecentre += 1
+    guard sinceRecentre >= 50 || atSample, sim.tracker != nil else { return false }
+    sinceRecentre = 0
+    return sim.tracker!.recenter(&sim.m, magnet: sim.magnet)
+  }
+}
+
+/// The longitudinal state follows m: δm integrates the last ṡ∥ over the steps
+/// since the last update, then the current (AMR), the drive and the fields
+/// are recomputed for the new m, every `longitudinal.update_every` steps and
+/// at every sample.
+struct TransportUpdate: AfterStep {
+  let every: Int
+  var sinceUpdate = 0
+  var lastTime: Double
+
+  mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool {
+    sinceUpdate += 1
+    guard sinceUpdate >= every || atSample else { return false }
+    sinceUpdate = 0
+    if let model = sim.longitudinal, let f = sim.longitudinalFields {
+      model.advanceMagnitude(rate: f.spinRate, dt: sim.time - lastTime)
+    }
+    lastTime = sim.time
+    sim.updateTransport()
+    // With electrodes the drive changed; otherwise the equation is as it was.
+    return sim.electrodes != nil
+  }
+}
+
+/// Time stepping with the small steps after each step, and sampling into the file.
+struct RunLoop {
+  var sim: Simulation
+  let writer: TrajectoryWriter
+  var stepper: RungeKutta<LLG>
+  var afterSteps: [any AfterStep] = []
+  var outcome = RunOutcome.completed
+  let frameFields: [String]
+
+  init(sim: Simulation, writer: TrajectoryWriter) {
+    self.sim = sim
+    self.writer = writer
+    let solver = sim.config.solver
+    let method = solver.scheme
+    stepper = RungeKutta(
+      for: sim.equation, tableau: method.tableau, timeStep: solver.timeStep,
+      tolerance: method.isAdaptive ? solver.tolerance : nil)
+    stepper.maximumStep = solver.maximumStep
+    if sim.tracker != nil { afterSteps.append(MovingFrame()) }
+    if sim.hasTransport { afterSteps.append(TransportUpdate(every: sim.config.transportUpdateEvery, lastTime: sim.time)) }
+    frameFields = sim.config.output.fields
+  }
+
+  /// Writes a table row and, when `frame`, every configured field; flushes.
+  mutating func sample(frame: Bool, dt: Double = 0) throws {
+    try writer.appendRow(sim.tableRow(step: stepper.acceptedSteps, dt: dt))
+    if frame {
+      for name in frameFields {
+        try writer.appendFrame(name, planes: sim.field(named: name).data, time: sim.time, step: stepper.acceptedSteps)
+      }
+    }
+    writer.flush()
+  }
+
+  /// Integrates to `duration`, sampling every `run.sample_interval`.
+  mutating func integrate(duration: Double, progress: ((Double, Double) -> Void)?, shouldStop: () -> Bool) throws {
+    let run = sim.config.run
+    let samples = Int((duration / run.sampleInterval * (1 - 1e-12)).rounded(.up))
+    for k in 1...samples {
+      let target = k == samples ? duration : Double(k) * run.sampleInterval
+      guard let dt = try advance(to: target, shouldStop: shouldStop) else { return }
+      try sample(frame: k % run.fieldEvery == 0 || k == samples, dt: dt)
+      progress?(sim.time, duration)
+    }
+  }
+
+  /// Steps to `target`; returns the last step, or nil when the run stopped
+  /// (``outcome`` says why; an interrupt writes a last frame).
+  mutating func advance(to target: Double, shouldStop: () -> Bool) throws -> Double? {
+    var lastDt = 0.0
+    while sim.time < target {
+      let before = sim.time
+      do {
+        try stepper.step(&sim.equation, m: &sim.m, time: &sim.time, limit: target)
+      } catch {
+        outcome = .failed(error.description)
+        return nil
+      }
+      lastDt = sim.time - before
+      var changed = false
+      for k in afterSteps.indices { changed = afterSteps[k].afterStep(&sim, atSample: sim.time == target) || changed }
+      if changed { stepper.invalidate() }
+      if shouldStop() {
+        outcome = .interrupted
+        try sample(frame: true, dt: lastDt)
+        return nil
+      }
+    }
+    return lastDt
+  }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Gilbert
+
+/// What a run measured, written to `/summary` at the end: how it ended, the
+/// counts, the wall velocity and the (q, φ) model's prediction (or why the
+/// model does not apply).
+struct RunSummary {
+  var outcome: RunOutcome
+  var counts: [String: Int]
+  var numbers: [String: Double]
+  var strings: [String: String]
+  var finalTime: Double
+  var relaxIterations: Int?
+  var average: SIMD3<Double>
+  var wallVelocity: WallVelocity?
+  var modelMotion: WallModel.Motion?
+  var modelWalker: Double?
+
+  init(loop: RunLoop, relaxIterations: Int?, dynamics: Bool, seconds: Double) throws {
+    let sim = loop.sim
+    outcome = loop.outcome
+    finalTime = sim.time
+    self.relaxIterations = relaxIterations
+    average = sim.magnet.average(sim.m)
+    counts = [
+      "steps": loop.stepper.acceptedSteps, "rejected_steps": loop.stepper.rejectedSteps,
+      "rhs_evaluations": sim.equation.evaluations,
+    ]
+    if let relaxIterations { counts["relax_iterations"] = relaxIterations }
+    if let tracker = sim.tracker { counts["moving_frame_shifts"] = tracker.shifts }
+    numbers = ["wall_clock_seconds": seconds, "t_end": sim.time]
+    switch outcome {
+    case .completed: strings = ["status": "completed"]
+    case .interrupted: strings = ["status": "interrupted"]
+    case .failed(let why): strings = ["status": "failed: " + why]
+    }
+    if let w = sim.config.wall, dynamics {
+      let (times, q, phi) = try loop.writer.wallSeries()
+      wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
+      if let v = wallVelocity {
+        numbers["wall_velocity"] = v.velocity
+        strings["wall_regime"] = v.regime.rawValue
+        if let period = v.period { numbers["wall_period"] = period }
+      }
+      addModel(sim, start: w.kind.defaultTilt)
+    }
+  }
+
+  /// The model's velocity and regime at the run's u, or the reason it does not apply.
+  mutating func addModel(_ sim: Simulation, start: Double) {
+    let (model, reason) = sim.wallModelOrReason
+    guard let model else {
+      strings["model_unavailable"] = reason ?? "unknown"
+      return
+    }
+    let u = sim.modelDriftVelocity
+    let motion = model.motion(u: u, from: start)
+    modelMotion = motion
+    numbers["model_velocity"] = motion.velocity
+    let walker = model.walkerVelocity(sign: u >= 0 ? 1 : -1, from: start)
+    modelWalker = walker
+    numbers["model_walker_velocity"] = walker
+    if case .steady = motion { strings["model_regime"] = "steady" } else { strings["model_regime"] = "precessing" }
+  }
+
+  func write(to writer: TrajectoryWriter) throws {
+    try writer.writeSummary(counts: counts, numbers: numbers, strings: strings)
+  }
+
+  func report(outputPath: String, frames: Int) -> RunReport {
+    RunReport(
+      outcome: outcome, outputPath: outputPath, finalTime: finalTime, steps: counts["steps"] ?? 0,
+      rejectedSteps: counts["rejected_steps"] ?? 0, rhsEvaluations: counts["rhs_evaluations"] ?? 0,
+      relaxIterations: relaxIterations, wallClockSeconds: numbers["wall_clock_seconds"] ?? 0, frames: frames,
+      averageMagnetization: average, wallVelocity: wallVelocity, modelMotion: modelMotion,
+      modelWalkerVelocity: modelWalker, modelUnavailable: strings["model_unavailable"])
+  }
+}
