@@ -126,11 +126,7 @@ public enum Sweep {
 
     let f = try HDF5File(creating: outputPath, overwrite: overwrite)
     defer { f.close() }
-    try f.setAttribute("format", string: "gilbert")
-    try f.setAttribute("format_version", string: gilbertFormatVersion)
-    try f.setAttribute("creator", string: gilbertCreator)
-    try f.setAttribute("created_utc", string: ISO8601DateFormatter().string(from: Date()))
-    try f.setAttribute("config_toml", string: text)
+    try f.writeRootHeader(configText: text)
     try f.setAttribute("overrides", string: overrides.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     try f.createGroup("/sweep")
     for (a, axis) in axes.enumerated() {

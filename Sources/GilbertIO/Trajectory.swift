@@ -6,6 +6,18 @@ public let gilbertFormatVersion = "0.1"
 /// Name and version of this program, written as `creator`.
 public let gilbertCreator = "gilbert 0.1.0"
 
+extension HDF5File {
+  /// The root attributes every Gilbert file starts with: `format`,
+  /// `format_version`, `creator`, `created_utc` and the verbatim `config_toml`.
+  func writeRootHeader(configText: String) throws {
+    try setAttribute("format", string: "gilbert")
+    try setAttribute("format_version", string: gilbertFormatVersion)
+    try setAttribute("creator", string: gilbertCreator)
+    try setAttribute("created_utc", string: ISO8601DateFormatter().string(from: Date()))
+    try setAttribute("config_toml", string: configText)
+  }
+}
+
 /// Writes one run to an HDF5 file in the layout of ../shared/FORMAT.md
 /// (Documentation/OutputFormat.md): root and mesh attributes, the verbatim
 /// config, `/parameters`, `/fields/<q>/{value,time,step}` and `/table/<column>`.
@@ -49,11 +61,7 @@ public final class TrajectoryWriter {
     fieldOrder = fields.map { ($0.name, $0.components) }
     self.path = path
 
-    try file.setAttribute("format", string: "gilbert")
-    try file.setAttribute("format_version", string: gilbertFormatVersion)
-    try file.setAttribute("creator", string: gilbertCreator)
-    try file.setAttribute("created_utc", string: ISO8601DateFormatter().string(from: Date()))
-    try file.setAttribute("config_toml", string: configText)
+    try file.writeRootHeader(configText: configText)
     try file.setAttribute("u_convention", string: uConvention)
 
     try file.createGroup("/mesh")
@@ -265,10 +273,7 @@ public enum ModelTableWriter {
   ) throws {
     let f = try HDF5File(creating: path, overwrite: overwrite)
     defer { f.close() }
-    try f.setAttribute("format", string: "gilbert")
-    try f.setAttribute("format_version", string: gilbertFormatVersion)
-    try f.setAttribute("creator", string: gilbertCreator)
-    try f.setAttribute("config_toml", string: configText)
+    try f.writeRootHeader(configText: configText)
     try f.createGroup("/model")
     let units = [
       "u": "m/s", "tilt": "rad", "width": "m", "model_velocity": "m/s", "walker_velocity": "m/s", "period": "s",

@@ -105,6 +105,8 @@ func execute(_ options: RunOptions, mode: RunMode) throws {
     if let period = v.period { line += String(format: ", period %.6g s", period) }
     if let model = report.modelMotion {
       line += String(format: "; (q, φ) model: %.6g m/s", model.velocity)
+    } else if let why = report.modelUnavailable {
+      line += "; no (q, φ) model velocity: \(why)"
     }
     print(line)
   }

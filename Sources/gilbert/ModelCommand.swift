@@ -42,9 +42,10 @@ struct ModelCommand: ParsableCommand {
     let config = try options.loadConfig()
     let sim: Simulation
     do { sim = try Simulation(config: config) } catch { fail("\(options.config): \(error)") }
-    guard var model = sim.wallModel, let kind = config.wall?.kind else {
+    let (found, reason) = sim.wallModelOrReason
+    guard var model = found, let kind = config.wall?.kind else {
       fail(
-        "\(options.config): the (q, φ) model needs a wall ([initial] type = \"wall\" or [wall] type), an easy-axis anisotropy along the wall's axis, at most one hard axis (K1 < 0) perpendicular to it, and u along x"
+        "\(options.config): no (q, φ) model for this config: \(reason ?? "unknown"). The model needs a wall ([initial] type = \"wall\" or [wall] type), an easy-axis anisotropy along the wall's axis, at most one hard axis (K1 < 0) perpendicular to it, u along x, and no term it does not cover (demag, applied field, DMI)"
       )
     }
     model.rigidWidth = rigid

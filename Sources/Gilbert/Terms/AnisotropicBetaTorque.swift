@@ -7,26 +7,24 @@
 /// direction-dependent addition δβ m_x² to β. δβ is per region; in the
 /// paper's microscopic model δβ/β = −1/5. u is read from the equation's
 /// ``Drive``; derivatives as ``ZhangLiTorque``.
-public struct AnisotropicBetaTorque: TorqueTerm {
+public struct AnisotropicBetaTorque: CurrentDrivenTorque {
   public let name = "anisotropic_beta"
   /// δβ of every cell.
-  public let deltaBeta: [Double]
-  let stencil: NeighborStencil
+  public let coefficient: [Double]
+  public let stencil: NeighborStencil
 
   /// The torque for `magnet` with its regions' δβ.
   public init(magnet: Magnet) {
-    deltaBeta = magnet.perCell { $0.anisotropicNonAdiabaticity }
-    stencil = NeighborStencil(magnet: magnet)
+    (coefficient, stencil) = (magnet.perCell { $0.anisotropicNonAdiabaticity }, NeighborStencil(magnet: magnet))
   }
 
-  public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
-    deltaBeta.withUnsafeBufferPointer { db in
-      stencil.addCurrentTorque(to: &torque, m: m, drive: drive) { i, mi, ui, gx, gy in
-        let mu: Double = mi.x * ui.x + mi.y * ui.y + mi.z * ui.z
-        // (m·∇)m
-        let d: SIMD3<Double> = mi.x * gx + mi.y * gy
-        return (db[i] * mu) * cross(mi, d)
-      }
-    }
+  @inlinable
+  public func cellTorque(
+    m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>, coefficient deltaBeta: Double
+  ) -> SIMD3<Double> {
+    let mu: Double = m.x * u.x + m.y * u.y + m.z * u.z
+    // (m·∇)m
+    let d: SIMD3<Double> = m.x * dx + m.y * dy
+    return (deltaBeta * mu) * cross(m, d)
   }
 }

@@ -65,26 +65,39 @@ public struct NeighborStencil: Sendable {
   }
 }
 
-extension NeighborStencil {
-  /// The loop every current-driven torque shares: for each cell i, adds
-  /// `body(i, m_i, u_i, ∂x m, ∂y m)` (rad/s) to `torque`, with u from
-  /// `drive`. Does nothing when no current flows.
+/// A torque driven by the current (Zhang–Li, δβ): a per-cell coefficient,
+/// the neighbour stencil for ∇m, and the torque of one cell. The loop over
+/// cells, with u read from the equation's ``Drive``, is shared.
+public protocol CurrentDrivenTorque: TorqueTerm {
+  /// The per-cell coefficient (β, δβ).
+  var coefficient: [Double] { get }
+  /// Neighbours for the central differences.
+  var stencil: NeighborStencil { get }
+  /// The torque (rad/s) of a cell with magnetization m, drift velocity u
+  /// (m/s), derivatives ∂x m and ∂y m (1/m) and the cell's coefficient.
+  func cellTorque(
+    m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>, coefficient: Double
+  ) -> SIMD3<Double>
+}
+
+extension CurrentDrivenTorque {
+  /// Adds the torque of every cell; nothing when no current flows.
   @inlinable
-  public func addCurrentTorque(
-    to torque: inout VectorField, m: VectorField, drive: Drive,
-    _ body: (Int, SIMD3<Double>, SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) -> SIMD3<Double>
-  ) {
+  public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
     guard let velocity = drive.velocity else { return }
     let n = m.count
-    torque.withMutablePlanes { tx, ty, tz in
-      velocity.withPlanes { ux, uy, uz in
-        m.withPlanes { mx, my, mz in
-          Parallel.forEachChunk(n) { range in
-            forEachGradient(m, in: range) { i, gx, gy in
-              let t = body(i, SIMD3(mx[i], my[i], mz[i]), SIMD3(ux[i], uy[i], uz[i]), gx, gy)
-              tx[i] += t.x
-              ty[i] += t.y
-              tz[i] += t.z
+    coefficient.withUnsafeBufferPointer { c in
+      torque.withMutablePlanes { tx, ty, tz in
+        velocity.withPlanes { ux, uy, uz in
+          m.withPlanes { mx, my, mz in
+            Parallel.forEachChunk(n) { range in
+              stencil.forEachGradient(m, in: range) { i, gx, gy in
+                let t = cellTorque(
+                  m: SIMD3(mx[i], my[i], mz[i]), u: SIMD3(ux[i], uy[i], uz[i]), dx: gx, dy: gy, coefficient: c[i])
+                tx[i] += t.x
+                ty[i] += t.y
+                tz[i] += t.z
+              }
             }
           }
         }

@@ -7,26 +7,24 @@
 /// are central differences with the Neumann ghost cell at free edges and next
 /// to empty cells (``NeighborStencil``). u points along the electron flow, so
 /// a wall with β > 0 moves along u; see ``SpinDrift`` for u from j and P.
-public struct ZhangLiTorque: TorqueTerm {
+public struct ZhangLiTorque: CurrentDrivenTorque {
   public let name = "zhang_li"
   /// β of every cell.
-  public let beta: [Double]
-  let stencil: NeighborStencil
+  public let coefficient: [Double]
+  public let stencil: NeighborStencil
 
   /// The torque for `magnet` with its regions' β.
   public init(magnet: Magnet) {
-    beta = magnet.perCell { $0.nonAdiabaticity }
-    stencil = NeighborStencil(magnet: magnet)
+    (coefficient, stencil) = (magnet.perCell { $0.nonAdiabaticity }, NeighborStencil(magnet: magnet))
   }
 
-  public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
-    beta.withUnsafeBufferPointer { b in
-      stencil.addCurrentTorque(to: &torque, m: m, drive: drive) { i, mi, ui, gx, gy in
-        // D = (u·∇)m
-        let d: SIMD3<Double> = ui.x * gx + ui.y * gy
-        return b[i] * cross(mi, d) - d
-      }
-    }
+  @inlinable
+  public func cellTorque(
+    m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>, coefficient beta: Double
+  ) -> SIMD3<Double> {
+    // D = (u·∇)m
+    let d: SIMD3<Double> = u.x * dx + u.y * dy
+    return beta * cross(m, d) - d
   }
 }
 
