@@ -64,7 +64,9 @@ struct RunLoop {
       tolerance: method.isAdaptive ? solver.tolerance : nil)
     stepper.maximumStep = solver.maximumStep
     if sim.tracker != nil { afterSteps.append(MovingFrame()) }
-    if sim.hasTransport { afterSteps.append(TransportUpdate(every: sim.config.transportUpdateEvery, lastTime: sim.time)) }
+    if sim.hasTransport {
+      afterSteps.append(TransportUpdate(every: sim.config.transportUpdateEvery, lastTime: sim.time))
+    }
     frameFields = sim.config.output.fields
   }
 

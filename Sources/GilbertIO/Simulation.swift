@@ -79,7 +79,9 @@ public struct Simulation {
       j = VectorField(count: n, uniform: value)
     case .step(let value, let x0, let ratio)?:
       j = VectorField(count: n)
-      for i in 0..<n { j[i] = magnet.grid.center(i % magnet.grid.nx, i / magnet.grid.nx).x < x0 ? value : ratio * value }
+      for i in 0..<n {
+        j[i] = magnet.grid.center(i % magnet.grid.nx, i / magnet.grid.nx).x < x0 ? value : ratio * value
+      }
     case .file(let path, let dataset)?:
       j = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
     case .electrodes?, nil:

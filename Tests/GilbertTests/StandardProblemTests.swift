@@ -93,7 +93,8 @@ extension Validation {
       let d = relax.averageMagnetization - oommf
       // The 1e-3; reached: 1e-5 (both relax the same Newell-kernel energy to 1e-6).
       #expect(
-        max(Swift.abs(d.x), Swift.abs(d.y), Swift.abs(d.z)) < 1e-3, "⟨m⟩ = \(relax.averageMagnetization), OOMMF \(oommf)")
+        max(Swift.abs(d.x), Swift.abs(d.y), Swift.abs(d.z)) < 1e-3,
+        "⟨m⟩ = \(relax.averageMagnetization), OOMMF \(oommf)")
 
       // Field 1, B = (−24.6, 4.3, 0) mT, α = 0.02, 1 ns from our relaxed state.
       let run = temporaryPath("sp4-field1.h5")

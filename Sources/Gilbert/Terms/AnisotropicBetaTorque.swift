@@ -7,24 +7,18 @@
 /// direction-dependent addition δβ m_x² to β. δβ is per region; in the
 /// paper's microscopic model δβ/β = −1/5. u is read from the equation's
 /// ``Drive``; derivatives as ``ZhangLiTorque``.
-public struct AnisotropicBetaTorque: CurrentDrivenTorque {
-  public let name = "anisotropic_beta"
-  /// δβ of every cell.
-  public let coefficient: [Double]
-  public let stencil: NeighborStencil
+public typealias AnisotropicBetaTorque = CurrentTorque<AnisotropicBeta>
 
-  /// The torque for `magnet` with its regions' δβ.
-  public init(magnet: Magnet) {
-    (coefficient, stencil) = (magnet.perCell { $0.anisotropicNonAdiabaticity }, NeighborStencil(magnet: magnet))
-  }
+/// The δβ cell torque; its coefficient is δβ.
+public enum AnisotropicBeta: CurrentTorqueFormula {
+  public static let name = "anisotropic_beta"
+  public static func coefficient(_ material: Material) -> Double { material.anisotropicNonAdiabaticity }
 
   @inlinable
-  public func cellTorque(
-    m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>, coefficient deltaBeta: Double
-  ) -> SIMD3<Double> {
-    let mu: Double = m.x * u.x + m.y * u.y + m.z * u.z
+  public static func torque(_ c: CellDerivatives, coefficient deltaBeta: Double) -> SIMD3<Double> {
+    let mu: Double = c.m.x * c.u.x + c.m.y * c.u.y + c.m.z * c.u.z
     // (m·∇)m
-    let d: SIMD3<Double> = m.x * dx + m.y * dy
-    return (deltaBeta * mu) * cross(m, d)
+    let d: SIMD3<Double> = c.m.x * c.dx + c.m.y * c.dy
+    return (deltaBeta * mu) * cross(c.m, d)
   }
 }

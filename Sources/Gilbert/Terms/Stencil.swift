@@ -65,24 +65,42 @@ public struct NeighborStencil: Sendable {
   }
 }
 
-/// A torque driven by the current (Zhang–Li, δβ): a per-cell coefficient,
-/// the neighbour stencil for ∇m, and the torque of one cell. The loop over
-/// cells, with u read from the equation's ``Drive``, is shared.
-public protocol CurrentDrivenTorque: TorqueTerm {
-  /// The per-cell coefficient (β, δβ).
-  var coefficient: [Double] { get }
-  /// Neighbours for the central differences.
-  var stencil: NeighborStencil { get }
-  /// The torque (rad/s) of a cell with magnetization m, drift velocity u
-  /// (m/s), derivatives ∂x m and ∂y m (1/m) and the cell's coefficient.
-  func cellTorque(
-    m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>, coefficient: Double
-  ) -> SIMD3<Double>
+/// What a current-driven torque sees in one cell: m, the drift velocity u
+/// (m/s) and the central differences ∂x m, ∂y m (1/m).
+public struct CellDerivatives {
+  public let m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>
+  @inlinable init(m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>) {
+    (self.m, self.u, self.dx, self.dy) = (m, u, dx, dy)
+  }
 }
 
-extension CurrentDrivenTorque {
+/// The physics of a current-driven torque: its name, the material parameter
+/// that scales it (β, δβ), and the torque of one cell (rad/s).
+public protocol CurrentTorqueFormula: Sendable {
+  /// Short name, used in output.
+  static var name: String { get }
+  /// The per-region coefficient.
+  static func coefficient(_ material: Material) -> Double
+  /// The torque of one cell with the given coefficient, rad/s.
+  static func torque(_ cell: CellDerivatives, coefficient: Double) -> SIMD3<Double>
+}
+
+/// A torque driven by the current (Zhang–Li, δβ): the per-cell coefficient,
+/// the neighbour stencil, and the loop over cells with u read from the
+/// equation's ``Drive``. The formula is the only part a torque supplies.
+public struct CurrentTorque<Formula: CurrentTorqueFormula>: TorqueTerm {
+  public var name: String { Formula.name }
+  /// The coefficient of every cell (β or δβ).
+  public let coefficient: [Double]
+  let stencil: NeighborStencil
+
+  /// The torque for `magnet` with its regions' coefficients.
+  public init(magnet: Magnet) {
+    coefficient = magnet.perCell(Formula.coefficient)
+    stencil = NeighborStencil(magnet: magnet)
+  }
+
   /// Adds the torque of every cell; nothing when no current flows.
-  @inlinable
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
     guard let velocity = drive.velocity else { return }
     let n = m.count
@@ -92,8 +110,9 @@ extension CurrentDrivenTorque {
           m.withPlanes { mx, my, mz in
             Parallel.forEachChunk(n) { range in
               stencil.forEachGradient(m, in: range) { i, gx, gy in
-                let t = cellTorque(
-                  m: SIMD3(mx[i], my[i], mz[i]), u: SIMD3(ux[i], uy[i], uz[i]), dx: gx, dy: gy, coefficient: c[i])
+                let cell = CellDerivatives(
+                  m: SIMD3(mx[i], my[i], mz[i]), u: SIMD3(ux[i], uy[i], uz[i]), dx: gx, dy: gy)
+                let t = Formula.torque(cell, coefficient: c[i])
                 tx[i] += t.x
                 ty[i] += t.y
                 tz[i] += t.z

@@ -7,24 +7,18 @@
 /// are central differences with the Neumann ghost cell at free edges and next
 /// to empty cells (``NeighborStencil``). u points along the electron flow, so
 /// a wall with β > 0 moves along u; see ``SpinDrift`` for u from j and P.
-public struct ZhangLiTorque: CurrentDrivenTorque {
-  public let name = "zhang_li"
-  /// β of every cell.
-  public let coefficient: [Double]
-  public let stencil: NeighborStencil
+public typealias ZhangLiTorque = CurrentTorque<ZhangLi>
 
-  /// The torque for `magnet` with its regions' β.
-  public init(magnet: Magnet) {
-    (coefficient, stencil) = (magnet.perCell { $0.nonAdiabaticity }, NeighborStencil(magnet: magnet))
-  }
+/// The Zhang–Li cell torque; its coefficient is β.
+public enum ZhangLi: CurrentTorqueFormula {
+  public static let name = "zhang_li"
+  public static func coefficient(_ material: Material) -> Double { material.nonAdiabaticity }
 
   @inlinable
-  public func cellTorque(
-    m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>, coefficient beta: Double
-  ) -> SIMD3<Double> {
+  public static func torque(_ c: CellDerivatives, coefficient beta: Double) -> SIMD3<Double> {
     // D = (u·∇)m
-    let d: SIMD3<Double> = u.x * dx + u.y * dy
-    return beta * cross(m, d) - d
+    let d: SIMD3<Double> = c.u.x * c.dx + c.u.y * c.dy
+    return beta * cross(c.m, d) - d
   }
 }
 

@@ -68,7 +68,8 @@ public struct CurrentSection: TermSection {
     }
     if settings.hasCurrentDensity, !materials.contains(where: { $0.polarization != 0 }), transport == nil {
       throw ConfigError(
-        key: "material.P", message: "is 0 everywhere, so the current drives nothing; set P (e.g. 0.7) or give current.u")
+        key: "material.P", message: "is 0 everywhere, so the current drives nothing; set P (e.g. 0.7) or give current.u"
+      )
     }
     return CurrentSection(settings: settings, materials: materials)
   }
@@ -111,7 +112,9 @@ public struct CurrentSection: TermSection {
 
   public func torqueTerms(magnet: Magnet) -> [any TorqueTerm] {
     var t: [any TorqueTerm] = [ZhangLiTorque(magnet: magnet)]
-    if materials.contains(where: { $0.anisotropicNonAdiabaticity != 0 }) { t.append(AnisotropicBetaTorque(magnet: magnet)) }
+    if materials.contains(where: { $0.anisotropicNonAdiabaticity != 0 }) {
+      t.append(AnisotropicBetaTorque(magnet: magnet))
+    }
     return t
   }
 

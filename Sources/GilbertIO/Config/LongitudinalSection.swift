@@ -36,7 +36,8 @@ public struct LongitudinalSection: ConfigSection {
       ? try region("rho_par", 0, unit: "Ohm*m", valid: nonNegative, expected: "a number ≥ 0") : rhoPerp
     let sUp = try region("sigma_up", 0, unit: "S/m", valid: nonNegative, expected: "a number ≥ 0")
     let sDown = try region("sigma_down", 0, unit: "S/m", valid: nonNegative, expected: "a number ≥ 0")
-    let lUp = try region("ell_s_up", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
+    let lUp = try region(
+      "ell_s_up", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
     let lDown = try region(
       "ell_s_down", .infinity, unit: "m", valid: positive, expected: "a positive number", infinite: true)
     let gt = try region("gamma_tau", 0, unit: "S/m", valid: { _ in true }, expected: "a finite number")
@@ -49,12 +50,14 @@ public struct LongitudinalSection: ConfigSection {
       for (s, sig, ell) in [("up", sUp, lUp), ("down", sDown, lDown)] where sig[r] > 0 && !ell[r].isFinite {
         throw ConfigError(
           key: "longitudinal.ell_s_\(s)",
-          message: "is infinite in region \(r) where sigma_\(s) > 0; the spin potential needs a finite spin length there")
+          message:
+            "is infinite in region \(r) where sigma_\(s) > 0; the spin potential needs a finite spin length there")
       }
     }
     guard rhoPerp.contains(where: { $0 > 0 }) else {
       throw ConfigError(
-        key: "longitudinal.rho_perp", message: "is 0 in every region; give the resistivity (Ω·m) of the conducting regions")
+        key: "longitudinal.rho_perp",
+        message: "is 0 in every region; give the resistivity (Ω·m) of the conducting regions")
     }
     let transport = (0..<n).map { r in
       var t = TransportMaterial()

@@ -51,7 +51,8 @@ public struct MaterialSection: TermSection {
     }
     return MaterialSection(
       saturationMagnetization: ms.expanded(regions: n), exchangeStiffness: a.expanded(regions: n),
-      damping: alpha.expanded(regions: n), nonAdiabaticity: beta, anisotropicNonAdiabaticity: deltaBeta.expanded(regions: n),
+      damping: alpha.expanded(regions: n), nonAdiabaticity: beta,
+      anisotropicNonAdiabaticity: deltaBeta.expanded(regions: n),
       polarization: p.expanded(regions: n))
   }
 

@@ -27,7 +27,8 @@ public struct WallSettings: ConfigSection, Equatable {
       for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
         throw ConfigError(
           key: "wall.moving_frame",
-          message: "is true but the regions vary along x (row \(iy)); shifting m would move it across them: set it false")
+          message:
+            "is true but the regions vary along x (row \(iy)); shifting m would move it across them: set it false")
       }
     }
     let transient = try w.optionalDouble("transient", unit: "s", valid: { $0 >= 0 }, expected: "a number ≥ 0")
