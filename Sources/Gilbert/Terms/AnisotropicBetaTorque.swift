@@ -7,14 +7,25 @@
 /// direction-dependent addition δβ m_x² to β. δβ is per region; in the
 /// paper's microscopic model δβ/β = −1/5. u is read from the equation's
 /// ``Drive``; derivatives as ``ZhangLiTorque``.
-public typealias AnisotropicBetaTorque = CurrentTorque<AnisotropicBeta>
+public struct AnisotropicBetaTorque: TorqueTerm {
+  public var name: String { AnisotropicBeta.name }
+  /// The δβ of every cell, the stencil and the loop.
+  public let core: CurrentTorque<AnisotropicBeta>
+
+  /// The torque for `magnet` with its regions' δβ.
+  public init(magnet: Magnet) { core = CurrentTorque(magnet: magnet) }
+
+  public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
+    core.addTorque(to: &torque, m: m, time: time, drive: drive)
+  }
+}
 
 /// The δβ cell torque; its coefficient is δβ.
 public enum AnisotropicBeta: CurrentTorqueFormula {
   public static let name = "anisotropic_beta"
   public static func coefficient(_ material: Material) -> Double { material.anisotropicNonAdiabaticity }
 
-  @inlinable
+  @inlinable @inline(__always)
   public static func torque(_ c: CellDerivatives, coefficient deltaBeta: Double) -> SIMD3<Double> {
     let mu: Double = c.m.x * c.u.x + c.m.y * c.u.y + c.m.z * c.u.z
     // (m·∇)m

@@ -69,7 +69,7 @@ public struct NeighborStencil: Sendable {
 /// (m/s) and the central differences ∂x m, ∂y m (1/m).
 public struct CellDerivatives {
   public let m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>
-  @inlinable init(m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>) {
+  @inlinable @inline(__always) init(m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>) {
     (self.m, self.u, self.dx, self.dy) = (m, u, dx, dy)
   }
 }
@@ -85,14 +85,15 @@ public protocol CurrentTorqueFormula: Sendable {
   static func torque(_ cell: CellDerivatives, coefficient: Double) -> SIMD3<Double>
 }
 
-/// A torque driven by the current (Zhang–Li, δβ): the per-cell coefficient,
-/// the neighbour stencil, and the loop over cells with u read from the
-/// equation's ``Drive``. The formula is the only part a torque supplies.
-public struct CurrentTorque<Formula: CurrentTorqueFormula>: TorqueTerm {
-  public var name: String { Formula.name }
+/// What every torque driven by the current (Zhang–Li, δβ) shares: the
+/// per-cell coefficient, the neighbour stencil, and the loop over cells with
+/// u read from the equation's ``Drive``. The formula is the only part a
+/// torque supplies. A torque term holds one of these for its concrete
+/// formula, so the loop is specialised and the formula inlined.
+public struct CurrentTorque<Formula: CurrentTorqueFormula>: Sendable {
   /// The coefficient of every cell (β or δβ).
   public let coefficient: [Double]
-  let stencil: NeighborStencil
+  @usableFromInline let stencil: NeighborStencil
 
   /// The torque for `magnet` with its regions' coefficients.
   public init(magnet: Magnet) {
@@ -101,6 +102,7 @@ public struct CurrentTorque<Formula: CurrentTorqueFormula>: TorqueTerm {
   }
 
   /// Adds the torque of every cell; nothing when no current flows.
+  @inlinable
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
     guard let velocity = drive.velocity else { return }
     let n = m.count

@@ -7,14 +7,25 @@
 /// are central differences with the Neumann ghost cell at free edges and next
 /// to empty cells (``NeighborStencil``). u points along the electron flow, so
 /// a wall with β > 0 moves along u; see ``SpinDrift`` for u from j and P.
-public typealias ZhangLiTorque = CurrentTorque<ZhangLi>
+public struct ZhangLiTorque: TorqueTerm {
+  public var name: String { ZhangLi.name }
+  /// The β of every cell, the stencil and the loop.
+  public let core: CurrentTorque<ZhangLi>
+
+  /// The torque for `magnet` with its regions' β.
+  public init(magnet: Magnet) { core = CurrentTorque(magnet: magnet) }
+
+  public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
+    core.addTorque(to: &torque, m: m, time: time, drive: drive)
+  }
+}
 
 /// The Zhang–Li cell torque; its coefficient is β.
 public enum ZhangLi: CurrentTorqueFormula {
   public static let name = "zhang_li"
   public static func coefficient(_ material: Material) -> Double { material.nonAdiabaticity }
 
-  @inlinable
+  @inlinable @inline(__always)
   public static func torque(_ c: CellDerivatives, coefficient beta: Double) -> SIMD3<Double> {
     // D = (u·∇)m
     let d: SIMD3<Double> = c.u.x * c.dx + c.u.y * c.dy
