@@ -1,10 +1,27 @@
 import CHDF5
+import Foundation
 
 /// An error from the HDF5 library, with the operation and object it concerns.
 public struct HDF5Error: Error, CustomStringConvertible {
   /// What failed, naming the file or object.
   public let message: String
+  /// True when the request itself was wrong (an existing file without
+  /// --force, a missing directory, a file open elsewhere): exit status 2.
+  /// Otherwise the disk or the library failed: exit status 1.
+  public var isUsageError = false
   public var description: String { message }
+
+  public init(message: String, isUsageError: Bool = false) {
+    self.message = message
+    self.isUsageError = isUsageError
+  }
+
+  /// An I/O failure, with the system's reason when it gave one (no space, I/O error).
+  static func io(_ what: String) -> HDF5Error {
+    let code = errno
+    let cause = code != 0 ? ": " + String(cString: strerror(code)) : ""
+    return HDF5Error(message: what + cause)
+  }
 }
 
 /// Element types stored by ``HDF5File``.
@@ -24,8 +41,11 @@ public enum HDF5Element: Sendable {
 /// paths such as `/fields/m/value`.
 public final class HDF5File {
   /// The file's path on disk.
-  public let path: String
+  public private(set) var path: String
   private var id: hid_t
+  /// Set when a write or flush failed: HDF5 1.10 can crash closing such a
+  /// file, so it is left to the process exit (the disk keeps the last flush).
+  private var writeFailed = false
 
   /// Creates a file. Without `overwrite`, an existing file is an error.
   public init(creating path: String, overwrite: Bool) throws {
@@ -47,17 +67,52 @@ public final class HDF5File {
 
   deinit { close() }
 
-  /// Flushes everything written so far to disk: a crash after this loses nothing before it.
-  public func flush() {
-    if id >= 0 { H5Fflush(id, H5F_SCOPE_GLOBAL) }
+  /// Flushes everything written so far to disk: a crash after this loses
+  /// nothing before it. Throws when the disk refuses (no space, I/O error).
+  public func flush() throws {
+    guard id >= 0 else { return }
+    errno = 0
+    if H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 {
+      writeFailed = true
+      throw HDF5Error.io("cannot write '\(path)'")
+    }
+  }
+
+  /// Renames the open file on disk (the handle stays valid; POSIX rename).
+  public func rename(to newPath: String) throws {
+    errno = 0
+    guard Foundation.rename(path, newPath) == 0 else { throw HDF5Error.io("cannot rename '\(path)' to '\(newPath)'") }
+    path = newPath
+  }
+
+  /// Whether another process holds `path` open with HDF5's file lock (a
+  /// running writer, or a reader such as h5py). A file that cannot be
+  /// opened at all is not locked.
+  public static func isLockedElsewhere(_ path: String) -> Bool {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return false }
+    defer { Foundation.close(fd) }
+    if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+      flock(fd, LOCK_UN)
+      return false
+    }
+    return errno == EWOULDBLOCK
   }
 
   /// Closes the file (idempotent).
   public func close() {
     if id >= 0 {
-      H5Fclose(id)
+      if !writeFailed { H5Fclose(id) }
       id = -1
     }
+  }
+
+  /// Bytes free for this process on the file system that holds `path`.
+  public static func freeSpace(near path: String) -> UInt64? {
+    var s = statvfs()
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard statvfs(directory, &s) == 0 else { return nil }
+    return UInt64(s.f_bavail) * UInt64(s.f_frsize)
   }
 
   // MARK: Groups and links
@@ -332,8 +387,12 @@ public final class HDF5File {
     H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &extent, nil)
     let memSpace = H5Screate_simple(Int32(rank), &extent, nil)
     defer { H5Sclose(memSpace) }
+    errno = 0
     let status = withBuffer { p in H5Dwrite(ds, element.nativeType, memSpace, fileSpace, gh5_p_default(), p) }
-    if status < 0 { throw HDF5Error(message: "cannot append to \(datasetPath) in '\(path)'") }
+    if status < 0 {
+      writeFailed = true
+      throw HDF5Error.io("cannot append to \(datasetPath) in '\(path)'")
+    }
   }
 
   /// The shape of a dataset.

@@ -72,13 +72,14 @@ struct RunLoop {
 
   /// Writes a table row and, when `frame`, every configured field; flushes.
   mutating func sample(frame: Bool, dt: Double = 0) throws {
+    try writer.checkSpace(frame: frame)
     try writer.appendRow(sim.tableRow(step: stepper.acceptedSteps, dt: dt))
     if frame {
       for name in frameFields {
         try writer.appendFrame(name, planes: sim.field(named: name).data, time: sim.time, step: stepper.acceptedSteps)
       }
     }
-    writer.flush()
+    try writer.flush()
   }
 
   /// Integrates to `duration`, sampling every `run.sample_interval`.

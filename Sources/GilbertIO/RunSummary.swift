@@ -16,11 +16,11 @@ struct RunSummary {
   var modelMotion: WallModel.Motion?
   var modelWalker: Double?
 
-  init(loop: RunLoop, relaxIterations: Int?, dynamics: Bool, seconds: Double) throws {
+  init(loop: RunLoop, relax: RelaxResult?, dynamics: Bool, seconds: Double) {
     let sim = loop.sim
     outcome = loop.outcome
     finalTime = sim.time
-    self.relaxIterations = relaxIterations
+    relaxIterations = relax?.iterations
     average = sim.magnet.average(sim.m)
     counts = [
       "steps": loop.stepper.acceptedSteps, "rejected_steps": loop.stepper.rejectedSteps,
@@ -29,13 +29,13 @@ struct RunSummary {
     if let relaxIterations { counts["relax_iterations"] = relaxIterations }
     if let tracker = sim.tracker { counts["moving_frame_shifts"] = tracker.shifts }
     numbers = ["wall_clock_seconds": seconds, "t_end": sim.time]
+    if let relax { numbers["relax_max_torque"] = relax.maxTorque }
     switch outcome {
     case .completed: strings = ["status": "completed"]
     case .interrupted: strings = ["status": "interrupted"]
     case .failed(let why): strings = ["status": "failed: " + why]
     }
-    if let w = sim.config.wall, dynamics {
-      let (times, q, phi) = try loop.writer.wallSeries()
+    if let w = sim.config.wall, dynamics, let (times, q, phi) = try? loop.writer.wallSeries() {
       wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
       if let v = wallVelocity {
         numbers["wall_velocity"] = v.velocity

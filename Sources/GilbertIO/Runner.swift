@@ -47,25 +47,45 @@ public enum RunMode: Sendable {
 /// steps after each step, sampling) and ``RunSummary`` (what the run measured).
 public enum Runner {
   /// Runs `config`, writing to `outputPath`. `progress` is called after each
-  /// sample with (t, duration); `shouldStop` is polled between steps.
+  /// sample with (t, duration); `shouldStop` is polled between steps and
+  /// relax iterations, and `stopReason` names what asked to stop (a signal)
+  /// for the status. A write that fails (no space, I/O error) ends the run as
+  /// `.failed`, with every frame that reached the disk counted in the file.
   public static func run(
     config: SimulationConfig, outputPath: String, overwrite: Bool, mode: RunMode = .dynamics,
-    progress: ((Double, Double) -> Void)? = nil, shouldStop: () -> Bool = { false }
+    progress: ((Double, Double) -> Void)? = nil, shouldStop: () -> Bool = { false },
+    stopReason: () -> String? = { nil }, relaxProgress: ((Int, Double) -> Void)? = nil
   ) throws -> RunReport {
     let clock = ContinuousClock.now
     var sim = try Simulation(config: config)
     let writer = try openWriter(&sim, path: outputPath, overwrite: overwrite)
     defer { writer.close() }
-    let relaxIterations = mode == .relax || config.run.relaxFirst ? relax(&sim, warn: mode == .relax) : nil
-    let duration = mode == .relax ? 0 : config.run.duration
     var loop = RunLoop(sim: sim, writer: writer)
-    try loop.sample(frame: true)
-    if duration > 0 { try loop.integrate(duration: duration, progress: progress, shouldStop: shouldStop) }
-    let summary = try RunSummary(
-      loop: loop, relaxIterations: relaxIterations, dynamics: duration > 0,
+    var relax: RelaxResult? = nil
+    do {
+      // A relax writes its start first, so a kill mid-relax leaves a frame.
+      if mode == .relax { try loop.sample(frame: true) }
+      if mode == .relax || config.run.relaxFirst {
+        relax = Self.relax(&loop.sim, warn: mode == .relax, shouldStop: shouldStop, progress: relaxProgress)
+        if relax!.interrupted { loop.outcome = .interrupted }
+      }
+      try loop.sample(frame: true)
+      if mode == .dynamics && config.run.duration > 0 && loop.outcome == .completed {
+        try loop.integrate(duration: config.run.duration, progress: progress, shouldStop: shouldStop)
+      }
+    } catch let error as HDF5Error where !error.isUsageError {
+      loop.outcome = .failed(error.message)
+    }
+    var summary = RunSummary(
+      loop: loop, relax: relax, dynamics: mode == .dynamics && config.run.duration > 0,
       seconds: (ContinuousClock.now - clock) / .seconds(1))
-    try summary.write(to: writer)
-    writer.flush()
+    if loop.outcome == .interrupted, let reason = stopReason() { summary.strings["status"] = "interrupted (\(reason))" }
+    do {
+      try summary.write(to: writer)
+      try writer.flush()
+    } catch let error as HDF5Error {
+      if case .failed = loop.outcome {} else { summary.outcome = .failed(error.message) }
+    }
     return summary.report(outputPath: outputPath, frames: writer.frames["m"] ?? 0)
   }
 
@@ -82,18 +102,20 @@ public enum Runner {
     return writer
   }
 
-  /// Minimises the energy in place; returns the iterations taken.
-  static func relax(_ sim: inout Simulation, warn: Bool) -> Int {
+  /// Minimises the energy in place (stoppable), then updates the transport state.
+  static func relax(
+    _ sim: inout Simulation, warn: Bool, shouldStop: () -> Bool, progress: ((Int, Double) -> Void)?
+  ) -> RelaxResult {
     let settings = sim.config.relax
     let relaxer = Relaxer(torqueTolerance: settings.torqueTolerance, maximumIterations: settings.maximumIterations)
-    let result = relaxer.relax(&sim.equation, m: &sim.m, time: sim.time)
+    let result = relaxer.relax(&sim.equation, m: &sim.m, time: sim.time, shouldStop: shouldStop, progress: progress)
     sim.updateTransport()
-    if !result.converged && warn {
+    if !result.converged && !result.interrupted && warn {
       FileHandle.standardError.write(
         Data(
           "warning: relax stopped after \(result.iterations) iterations with max |m × B| = \(result.maxTorque) T (relax.torque_tolerance = \(settings.torqueTolerance) T)\n"
             .utf8))
     }
-    return result.iterations
+    return result
   }
 }

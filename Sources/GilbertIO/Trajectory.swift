@@ -37,22 +37,22 @@ public final class TrajectoryWriter {
   /// Number of table rows written.
   public private(set) var rows = 0
 
-  /// Creates the file and its layout. Refuses to replace an existing file unless `overwrite`.
+  /// Creates the file and its layout. Refuses to replace an existing file
+  /// unless `overwrite`, and never replaces one that another process holds
+  /// open. The new file is built under a temporary name beside the target and
+  /// renamed over it once its layout is on disk, so a kill at any moment
+  /// leaves either the old file or a readable new one.
   public init(
     path: String, overwrite: Bool, grid: Grid, configText: String, uConvention: String,
     parameters: [RegionParameter], tableColumns: [(name: String, unit: String)],
     fields: [(name: String, unit: String, components: Int)], compress: Bool
   ) throws {
-    if !overwrite && FileManager.default.fileExists(atPath: path) {
-      throw HDF5Error(
-        message: "output file '\(path)' exists; pass --force to replace it or --output to choose another name")
-    }
+    try Self.checkTarget(path, overwrite: overwrite)
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw HDF5Error(message: "cannot write '\(path)': the directory '\(directory)' does not exist")
-    }
-    file = try HDF5File(creating: path, overwrite: overwrite)
+    let temporary = (directory as NSString).appendingPathComponent(
+      ".\((path as NSString).lastPathComponent).partial-\(getpid())")
+    try? FileManager.default.removeItem(atPath: temporary)
+    file = try HDF5File(creating: temporary, overwrite: false)
     self.grid = grid
     columns = tableColumns
     var comps: [String: Int] = [:]
@@ -103,7 +103,47 @@ public final class TrajectoryWriter {
       try file.createGrowingDataset("/table/\(c.name)", rowShape: [], chunkRows: 1024)
       try file.setAttribute("unit", on: "/table/\(c.name)", string: c.unit)
     }
-    file.flush()
+    do {
+      try file.flush()
+      try Self.checkTarget(path, overwrite: overwrite)
+      try file.rename(to: path)
+    } catch {
+      file.close()
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw error
+    }
+  }
+
+  /// Refuses a target that exists (without `overwrite`), that another
+  /// process holds open, whose directory is missing, or that is not an .h5
+  /// name (the XDMF index beside it takes the .xdmf name).
+  static func checkTarget(_ path: String, overwrite: Bool) throws {
+    let xdmf = XDMF.path(for: path)
+    guard xdmf != path, !path.hasSuffix(".xdmf") else {
+      throw HDF5Error(
+        message: "output '\(path)' must name an HDF5 file (.h5); the XDMF index is written beside it",
+        isUsageError: true)
+    }
+    let fm = FileManager.default
+    if !overwrite {
+      for p in [path, xdmf] where fm.fileExists(atPath: p) {
+        throw HDF5Error(
+          message: "output file '\(p)' exists; pass --force to replace it or --output to choose another name",
+          isUsageError: true)
+      }
+    }
+    if fm.fileExists(atPath: path) && HDF5File.isLockedElsewhere(path) {
+      throw HDF5Error(
+        message:
+          "output file '\(path)' is open in another process (HDF5 file lock held by a running gilbert or a reader such as h5py); it was left untouched: close it, or choose another --output",
+        isUsageError: true)
+    }
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw HDF5Error(
+        message: "cannot write '\(path)': the directory '\(directory)' does not exist", isUsageError: true)
+    }
   }
 
   /// Records the configuration after `--set` overrides (`config_resolved`)
@@ -165,6 +205,25 @@ public final class TrajectoryWriter {
     try? XDMF.write(h5Path: path, grid: grid, fields: fieldOrder, times: frameTimes)
   }
 
+  /// Space kept free on the disk for closing the file (summary, index), bytes.
+  static let closingReserve: UInt64 = 256 << 10
+
+  /// Stops before the disk fills: throws unless the disk has room for a
+  /// sample (every field's frame, `frame` true, and a row) twice over plus
+  /// the closing reserve. A run stopped here leaves a whole, closed file; a
+  /// write that fails mid-frame cannot promise that.
+  public func checkSpace(frame: Bool) throws {
+    guard let free = HDF5File.freeSpace(near: path) else { return }
+    let frameBytes = frame ? fieldOrder.reduce(0) { $0 + $1.components * grid.cellCount * 8 } : 0
+    let needed = UInt64(2 * (frameBytes + columns.count * 8) + 65536) + Self.closingReserve
+    if free < needed {
+      throw HDF5Error(
+        message:
+          "cannot write '\(path)': the disk has \(free) bytes free and the next sample needs about \(needed) with the reserve for closing the file; the run stopped with every frame so far written and counted"
+      )
+    }
+  }
+
   /// Appends one table row (values in the order of the columns).
   public func appendRow(_ values: [Double]) throws {
     precondition(values.count == columns.count, "row does not match the table columns")
@@ -191,19 +250,21 @@ public final class TrajectoryWriter {
   }
 
   /// Flushes everything written so far to disk, then records how many
-  /// frames and rows are complete on disk (`/fields@frames_complete`,
-  /// `/table@rows_complete`). The counts are written after the data they
-  /// count, so after a crash every frame below `frames_complete` is whole;
-  /// a frame past it may be partial.
-  public func flush() {
-    file.flush()
+  /// frames and rows are complete (`/fields@frames_complete`,
+  /// `/table@rows_complete`) and flushes again: the counts reach the disk
+  /// only after the data they count, and they count the frame just written.
+  /// After a crash every frame below `frames_complete` is whole. Throws when
+  /// the disk refuses; the counts then still describe what is on disk.
+  public func flush() throws {
+    try file.flush()
     // The XDMF index is rewritten now and then while the run goes on (its
     // size grows with the frames), and always at the end.
     let n = frameTimes.count
     if n > 0 && (n & (n - 1) == 0 || n % 256 == 0) { writeXDMF() }
-    try? file.setAttribute("frames_complete", on: "/fields", int: frames["m"] ?? frames.values.max() ?? 0)
-    if file.exists("/VTKHDF/Steps") { try? file.setAttribute("NSteps", on: "/VTKHDF/Steps", int: frameTimes.count) }
-    try? file.setAttribute("rows_complete", on: "/table", int: rows)
+    try file.setAttribute("frames_complete", on: "/fields", int: frames["m"] ?? frames.values.max() ?? 0)
+    if file.exists("/VTKHDF/Steps") { try file.setAttribute("NSteps", on: "/VTKHDF/Steps", int: frameTimes.count) }
+    try file.setAttribute("rows_complete", on: "/table", int: rows)
+    try file.flush()
   }
 
   /// Closes the file and writes the final XDMF index.

@@ -12,7 +12,7 @@ struct ExportCommand: ParsableCommand {
   @Argument(help: "A Gilbert HDF5 file.")
   var file: String
 
-  @Option(help: "Frame index; negative counts from the end.")
+  @Option(parsing: .unconditional, help: "Frame index; negative counts from the end (--frame -1 is the last).")
   var frame = -1
 
   @Option(help: "The field: m, or B_<term> when it was written.")

@@ -4,8 +4,33 @@ import Gilbert
 import GilbertIO
 import Synchronization
 
-/// Set by SIGINT; the run loop polls it and closes the file cleanly.
-let interruptRequested = Atomic<Bool>(false)
+/// The signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), 0 for
+/// none; the run loop and the minimiser poll it and close the file cleanly.
+let stopSignal = Atomic<Int32>(0)
+
+/// Whether a stop was asked for.
+func stopRequested() -> Bool { stopSignal.load(ordering: .relaxed) != 0 }
+
+/// The name of the signal that asked to stop.
+func stopSignalName() -> String? {
+  switch stopSignal.load(ordering: .relaxed) {
+  case SIGINT: return "SIGINT"
+  case SIGTERM: return "SIGTERM"
+  case SIGHUP: return "SIGHUP"
+  default: return nil
+  }
+}
+
+/// Ctrl-C, a batch scheduler's SIGTERM and a closed terminal's SIGHUP all
+/// stop the run cleanly; a file-size limit (SIGXFSZ) becomes a write error
+/// that the run reports instead of a kill.
+func installSignalHandlers() {
+  for s in [SIGINT, SIGTERM, SIGHUP] { signal(s) { stopSignal.store($0, ordering: .relaxed) } }
+  signal(SIGXFSZ, SIG_IGN)
+}
+
+/// The exit status of a run stopped by a signal: 128 + the signal.
+func stopExitCode() -> Int32 { 128 + max(stopSignal.load(ordering: .relaxed), SIGINT) }
 
 @main
 struct GilbertCommand: ParsableCommand {
@@ -72,10 +97,7 @@ func fail(_ message: String) -> Never {
 func execute(_ options: RunOptions, mode: RunMode) throws {
   let config = try options.loadConfig()
   let path = options.outputPath
-  if !options.force && FileManager.default.fileExists(atPath: path) {
-    fail("output file '\(path)' exists; pass --force to replace it or --output FILE to write elsewhere")
-  }
-  signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+  installSignalHandlers()
   let terminal = isatty(STDERR_FILENO) == 1
   let report: RunReport
   do {
@@ -86,13 +108,20 @@ func execute(_ options: RunOptions, mode: RunMode) throws {
           let line = String(format: "\r  t = %.4g ns of %.4g ns (%3.0f%%)", t * 1e9, total * 1e9, 100 * t / total)
           FileHandle.standardError.write(Data(line.utf8))
         } : nil,
-      shouldStop: { interruptRequested.load(ordering: .relaxed) })
+      shouldStop: stopRequested, stopReason: stopSignalName,
+      relaxProgress: terminal
+        ? { iteration, torque in
+          let line = String(format: "\r  relax: iteration %d, max |m × B| = %.3g T", iteration, torque)
+          FileHandle.standardError.write(Data(line.utf8))
+        } : nil)
   } catch let error as ConfigError {
     fail("\(options.config): \(error)")
   } catch let error as HDF5Error {
-    fail(error.message)
+    if error.isUsageError { fail(error.message) }
+    FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+    throw ExitCode(1)
   }
-  if terminal && mode == .dynamics { FileHandle.standardError.write(Data("\n".utf8)) }
+  if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
   let m = report.averageMagnetization
   var summary = String(
     format: "wrote %@: %d frames, t = %.6g s, %d steps, %d rhs evaluations, %.2f s; <m> = (%.6f, %.6f, %.6f)",
@@ -115,7 +144,7 @@ func execute(_ options: RunOptions, mode: RunMode) throws {
   case .interrupted:
     FileHandle.standardError.write(
       Data("interrupted: the file holds every frame up to t = \(report.finalTime) s\n".utf8))
-    throw ExitCode(130)
+    throw ExitCode(stopExitCode())
   case .failed(let why):
     FileHandle.standardError.write(Data("error: run stopped: \(why); the file holds every frame before it\n".utf8))
     throw ExitCode(1)

@@ -35,7 +35,7 @@ struct SweepCommand: ParsableCommand {
     }
     let axes: [SweepAxis]
     do { axes = try vary.map { try SweepAxis(parsing: $0) } } catch { fail("\(error)") }
-    signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    installSignalHandlers()
     let path = options.outputPath
     do {
       let points = try Sweep.run(
@@ -47,7 +47,7 @@ struct SweepCommand: ParsableCommand {
               format: "[%d/%d] %@: v = %.6g m/s (%@), model %.6g m/s %@", k, n, values, p.wallVelocity, p.regime,
               p.modelVelocity, p.status == "ok" ? "" : p.status))
         },
-        shouldStop: { interruptRequested.load(ordering: .relaxed) })
+        shouldStop: stopRequested)
       print("wrote \(path): \(points.count) points")
     } catch let error as ConfigError {
       fail("\(options.config): \(error)")

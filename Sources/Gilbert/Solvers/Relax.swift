@@ -6,6 +6,8 @@ public struct RelaxResult: Sendable {
   public let maxTorque: Double
   /// Whether the torque fell below the tolerance.
   public let converged: Bool
+  /// Whether `shouldStop` ended it early (m is the state reached).
+  public var interrupted = false
 }
 
 /// Energy minimisation by steepest descent with Barzilai–Borwein steps
@@ -34,7 +36,12 @@ public struct Relaxer {
 
   /// Minimises the energy of `equation`'s field terms from `m`, in place.
   /// Torque terms (spin-transfer) are ignored: they have no energy.
-  public func relax(_ equation: inout LLG, m: inout VectorField, time: Double = 0) -> RelaxResult {
+  /// `shouldStop` is polled every iteration; `progress` gets (iteration,
+  /// max torque in T) every 500 iterations.
+  public func relax(
+    _ equation: inout LLG, m: inout VectorField, time: Double = 0, shouldStop: () -> Bool = { false },
+    progress: ((Int, Double) -> Void)? = nil
+  ) -> RelaxResult {
     let n = m.count
     let magnet = equation.magnet
     var g = VectorField(count: n), gOld = VectorField(count: n), mOld = m
@@ -54,6 +61,10 @@ public struct Relaxer {
     var tau = torque > 0 ? 0.01 / torque : 0
     var iteration = 0
     while torque >= torqueTolerance && iteration < maximumIterations {
+      if shouldStop() {
+        return RelaxResult(iterations: iteration, maxTorque: torque, converged: false, interrupted: true)
+      }
+      if iteration % 500 == 0 { progress?(iteration, torque) }
       mOld.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: m.storage) }
       swap(&g, &gOld)
       m.storage.withUnsafeMutableBufferPointer { mp in
