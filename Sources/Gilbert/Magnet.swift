@@ -83,3 +83,17 @@ public struct Magnet: Sendable {
     return magneticCellCount > 0 ? s / Double(magneticCellCount) : s
   }
 }
+
+/// `v` in a form whose squared length is a normal floating-point number, or
+/// nil when it has no direction (zero, or not finite). A vector that is
+/// already fine is returned unchanged (so results stay bit-identical); one
+/// whose |v|² would overflow or underflow, such as (1e300, 1e300, 0), is
+/// divided by its largest component first.
+public func directionScaled(_ v: SIMD3<Double>) -> SIMD3<Double>? {
+  guard v.x.isFinite, v.y.isFinite, v.z.isFinite else { return nil }
+  let s2 = v.x * v.x + v.y * v.y + v.z * v.z
+  if s2.isNormal && s2.isFinite { return v }
+  let scale = max(abs(v.x), abs(v.y), abs(v.z))
+  guard scale > 0 else { return nil }
+  return v / scale
+}

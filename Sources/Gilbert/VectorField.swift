@@ -63,26 +63,36 @@ public struct VectorField: Sendable, Equatable {
   /// Returns the largest deviation | |v| − 1 | seen before scaling, over the
   /// nonzero vectors (NaN if any component is not finite).
   @discardableResult
-  public mutating func normalize() -> Double {
+  public mutating func normalize() -> Double { normalizeReportingWorst().deviation }
+
+  /// Normalises every nonzero vector; returns the largest ||v| − 1| and its
+  /// cell, or NaN and the first cell that is not finite.
+  @discardableResult
+  public mutating func normalizeReportingWorst() -> (deviation: Double, cell: Int) {
     let n = count
     return withMutablePlanes { x, y, z in
       var worst = 0.0
-      var finite = true
+      var worstCell = 0
+      var firstBad = -1
       for i in 0..<n {
         let r2 = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
         if !r2.isFinite {
-          finite = false
+          if firstBad < 0 { firstBad = i }
           continue
         }
         if r2 == 0 { continue }
         let r = r2.squareRoot()
-        worst = max(worst, abs(r - 1))
+        let d = abs(r - 1)
+        if d > worst {
+          worst = d
+          worstCell = i
+        }
         let s = 1 / r
         x[i] *= s
         y[i] *= s
         z[i] *= s
       }
-      return finite ? worst : .nan
+      return firstBad < 0 ? (worst, worstCell) : (.nan, firstBad)
     }
   }
 }

@@ -41,6 +41,11 @@ public enum OVF {
       return v
     }
     let nx = try int("xnodes"), ny = try int("ynodes"), nz = try int("znodes")
+    guard nx >= 1, ny >= 1, nz >= 1, nx <= 1 << 20, ny <= 1 << 20, nz <= 1 << 20, nx * ny * nz <= 1 << 28 else {
+      throw HDF5Error(
+        message: "'\(path)': OVF header gives \(nx) × \(ny) × \(nz) nodes; each must be 1 to 2^20, 2^28 in all",
+        isUsageError: true)
+    }
     let cell = SIMD3(try double("xstepsize"), try double("ystepsize"), try double("zstepsize"))
     var start = range.upperBound
     while start < data.endIndex, data[start] == 0x0A || data[start] == 0x0D { start += 1 }

@@ -103,7 +103,12 @@ struct RunLoop {
       do {
         try stepper.step(&sim.equation, m: &sim.m, time: &sim.time, limit: target)
       } catch {
-        outcome = .failed(error.description)
+        let g = sim.magnet.grid
+        outcome = .failed(
+          error.describe { i in
+            let (x, y) = g.center(i % g.nx, i / g.nx)
+            return "cell \(i) (ix = \(i % g.nx), iy = \(i / g.nx); x = \(x) m, y = \(y) m)"
+          })
         return nil
       }
       lastDt = sim.time - before

@@ -37,6 +37,7 @@ public struct Simulation {
 
   /// Builds everything the configuration describes; reads an initial-state file if it names one.
   public init(config: SimulationConfig) throws {
+    try Self.checkMemory(config)
     self.config = config
     let magnet = Magnet(grid: config.grid, regions: config.regionMap, materials: config.materials)
     self.magnet = magnet
@@ -89,6 +90,34 @@ public struct Simulation {
     }
     if let conducts { for i in 0..<n where !conducts[i] { j[i] = .zero } }
     return Drive(magnet: magnet, currentDensity: j)
+  }
+
+  /// Bytes a run of `config` needs, roughly: m, the stepper's stages and
+  /// scratch fields (about 16 vector fields), and with FFT demag the padded
+  /// spectra (4× the cells, about 12 more).
+  public static func memoryEstimate(_ config: SimulationConfig) -> Double {
+    let cells = Double(config.grid.cellCount)
+    let vectorField = cells * 3 * 8
+    var bytes = 16 * vectorField
+    if case .fft? = config.demag { bytes += 4 * 12 * vectorField }
+    return bytes
+  }
+
+  /// Refuses a grid whose run would not fit in this machine's memory.
+  static func checkMemory(_ config: SimulationConfig) throws {
+    let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+    guard pages > 0, size > 0 else { return }
+    let available = Double(pages) * Double(size)
+    let needed = memoryEstimate(config)
+    let gib = { (b: Double) in String(format: "%.1f GiB", b / Double(1 << 30)) }
+    if needed > 0.8 * available {
+      let g = config.grid
+      throw ConfigError(
+        key: "mesh.n",
+        message:
+          "is [\(g.nx), \(g.ny), 1]: the run needs about \(gib(needed)) of memory and this machine has \(gib(available)); use fewer cells"
+      )
+    }
   }
 
   /// Whether the current or the longitudinal fields need updating as m changes.
@@ -149,8 +178,26 @@ public struct Simulation {
     case .wall(let kind, let q, let width, let tilt):
       m = kind.wall.walkerProfile(grid: magnet.grid, position: q, width: width, tilt: tilt)
     }
+    if case .file(let path, _) = initial { try checkStartingState(m, magnet: magnet, path: path) }
     magnet.clean(&m)
     return m
+  }
+
+  /// Refuses a starting state read from a file with a NaN, an infinity or
+  /// |m| = 0 in a magnetic cell, naming the first such cell.
+  static func checkStartingState(_ m: VectorField, magnet: Magnet, path: String) throws {
+    let g = magnet.grid
+    for i in 0..<m.count where magnet.isMagnetic(i) {
+      let v = m[i]
+      let r2 = v.x * v.x + v.y * v.y + v.z * v.z
+      if r2.isFinite && r2 > 0 { continue }
+      let (x, y) = g.center(i % g.nx, i / g.nx)
+      throw ConfigError(
+        key: "initial.path",
+        message:
+          "'\(path)' gives m = (\(v.x), \(v.y), \(v.z)) in magnetic cell \(i) (x = \(x) m, y = \(y) m); every magnetic cell needs a finite, nonzero m"
+      )
+    }
   }
 
   /// The values of every table column, group by group (``tableOutputs``).

@@ -75,7 +75,8 @@ public enum Sweep {
   /// goes to `keepDirectory` when given, otherwise to a scratch file.
   public static func run(
     text: String, overrides: [(key: String, value: String)], axes: [SweepAxis], outputPath: String, overwrite: Bool,
-    keepDirectory: String? = nil, report: ((Int, Int, SweepPoint) -> Void)? = nil, shouldStop: () -> Bool = { false }
+    keepDirectory: String? = nil, baseDirectory: String? = nil, report: ((Int, Int, SweepPoint) -> Void)? = nil,
+    shouldStop: () -> Bool = { false }
   ) throws -> [SweepPoint] {
     if !overwrite && FileManager.default.fileExists(atPath: outputPath) {
       throw HDF5Error(message: "output file '\(outputPath)' exists; pass --force to replace it")
@@ -86,7 +87,7 @@ public enum Sweep {
     var configs: [SimulationConfig] = []
     for combo in combos {
       let extra = zip(axes, combo).map { $0.override($1) }
-      let config = try SimulationConfig(toml: text, overrides: overrides + extra)
+      let config = try SimulationConfig(toml: text, overrides: overrides + extra, baseDirectory: baseDirectory)
       guard config.wall != nil, config.run.duration > 0 else {
         throw ConfigError(
           key: "wall",

@@ -294,6 +294,10 @@ public enum TrajectoryReader {
         message:
           "dataset \(dataset) has shape \(shape); expected [\(grid.ny), \(grid.nx), 3] (x fastest, components last)")
     }
+    if let bad = values.firstIndex(where: { !$0.isFinite }) {
+      throw ConfigError(
+        key: key, message: "dataset \(dataset) of '\(path)' has \(values[bad]) in cell \(bad / 3); every value must be finite")
+    }
     var f = VectorField(count: grid.cellCount)
     for c in 0..<grid.cellCount { f[c] = SIMD3(values[3 * c], values[3 * c + 1], values[3 * c + 2]) }
     return f

@@ -60,6 +60,9 @@ struct RunOptions: ParsableArguments {
     help: ArgumentHelp("Override a config key, e.g. --set material.alpha=0.02 (repeatable).", valueName: "KEY=VALUE"))
   var overrides: [String] = []
 
+  /// The config file's directory: relative paths inside it resolve against this.
+  var configDirectory: String { URL(fileURLWithPath: config).deletingLastPathComponent().path }
+
   var outputPath: String {
     output ?? (config.hasSuffix(".toml") ? String(config.dropLast(5)) : config) + ".h5"
   }
@@ -80,7 +83,7 @@ struct RunOptions: ParsableArguments {
       parsed.append((String(o[..<eq]), String(o[o.index(after: eq)...])))
     }
     do {
-      return try SimulationConfig(toml: text, overrides: parsed)
+      return try SimulationConfig(toml: text, overrides: parsed, baseDirectory: configDirectory)
     } catch {
       fail("\(config): \(error)")
     }

@@ -40,6 +40,7 @@ struct SweepCommand: ParsableCommand {
     do {
       let points = try Sweep.run(
         text: text, overrides: overrides, axes: axes, outputPath: path, overwrite: options.force, keepDirectory: keep,
+        baseDirectory: options.configDirectory,
         report: { k, n, p in
           let values = zip(axes, p.values).map { "\($0.name)=\($1)" }.joined(separator: " ")
           print(

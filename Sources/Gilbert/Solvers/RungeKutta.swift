@@ -1,20 +1,30 @@
 import RealModule
 
-/// Why time integration stopped early.
+/// Why time integration stopped early. Each case names the time and, where
+/// one cell is to blame, the cell; `adaptive` picks the hint that fits the method.
 public enum IntegrationError: Error, CustomStringConvertible, Equatable {
-  /// m became NaN or infinite.
-  case notFinite(time: Double)
-  /// |m| drifted from 1 by more than the limit within one step.
-  case normDrift(deviation: Double, limit: Double, time: Double)
+  /// m became NaN or infinite (first such cell).
+  case notFinite(time: Double, cell: Int?, adaptive: Bool)
+  /// |m| drifted from 1 by more than the limit within one step (worst cell).
+  case normDrift(deviation: Double, limit: Double, time: Double, cell: Int, adaptive: Bool)
   /// The adaptive step fell below the smallest allowed step.
   case stepTooSmall(step: Double, time: Double)
 
-  public var description: String {
+  public var description: String { describe(cell: { "cell \($0)" }) }
+
+  /// The message with each cell written by `cell` (for example with its position).
+  public func describe(cell name: (Int) -> String) -> String {
     switch self {
-    case .notFinite(let t):
-      return "the magnetization became NaN or infinite at t = \(t) s; reduce the step or check the parameters"
-    case .normDrift(let d, let limit, let t):
-      return "|m| drifted from 1 by \(d) in one step at t = \(t) s (limit \(limit)); reduce solver.dt or use rk45"
+    case .notFinite(let t, let cell, let adaptive):
+      let whereText = cell.map { " in \(name($0))" } ?? ""
+      let hint =
+        adaptive
+        ? "check the parameters and the initial state, or tighten solver.tolerance and lower solver.max_dt"
+        : "reduce solver.dt or use rk45"
+      return "the magnetization became NaN or infinite at t = \(t) s\(whereText); \(hint)"
+    case .normDrift(let d, let limit, let t, let cell, let adaptive):
+      let hint = adaptive ? "tighten solver.tolerance or lower solver.max_dt" : "reduce solver.dt or use rk45"
+      return "|m| drifted from 1 by \(d) in one step at t = \(t) s in \(name(cell)) (limit \(limit)); \(hint)"
     case .stepTooSmall(let h, let t):
       return "the adaptive step fell to \(h) s at t = \(t) s; the problem is too stiff for solver.tolerance"
     }
@@ -91,20 +101,22 @@ public struct RungeKutta<Equation: DynamicEquation> {
       for s in 1..<stages {
         Self.combine(into: &trial, base: m, stages: k, weights: tableau.a[s], step: h)
         if tableau.firstSameAsLast && s == stages - 1 {
-          let drift = trial.normalize()
+          // Normalise first, then check: calling check (which reads self)
+          // around the mutation would keep a second reference to the buffer.
+          let drift = trial.normalizeReportingWorst()
           try check(drift, time: t + h)
         }
         equation.derivative(m: trial, time: t + tableau.c[s] * h, into: &k[s])
       }
       if !tableau.firstSameAsLast {
         Self.combine(into: &trial, base: m, stages: k, weights: tableau.b, step: h)
-        let drift = trial.normalize()
+        let drift = trial.normalizeReportingWorst()
         try check(drift, time: t + h)
       }
       // Error control.
       if let tol = tolerance, let e = tableau.e {
         let err = errorNorm(weights: e, step: h)
-        if !err.isFinite { throw .notFinite(time: t + h) }
+        if !err.isFinite { throw .notFinite(time: t + h, cell: nil, adaptive: true) }
         let factor = err == 0 ? 5 : min(5, max(0.2, 0.9 * Double.pow(tol / err, 1.0 / Double(tableau.order))))
         if err > tol {
           rejectedSteps += 1
@@ -134,9 +146,13 @@ public struct RungeKutta<Equation: DynamicEquation> {
     while t < end { try step(&equation, m: &m, time: &t, limit: end) }
   }
 
-  func check(_ drift: Double, time: Double) throws(IntegrationError) {
-    if drift.isNaN { throw .notFinite(time: time) }
-    if drift > normDriftLimit { throw .normDrift(deviation: drift, limit: normDriftLimit, time: time) }
+  func check(_ drift: (deviation: Double, cell: Int), time: Double) throws(IntegrationError) {
+    let adaptive = tolerance != nil
+    if drift.deviation.isNaN { throw .notFinite(time: time, cell: drift.cell, adaptive: adaptive) }
+    if drift.deviation > normDriftLimit {
+      throw .normDrift(
+        deviation: drift.deviation, limit: normDriftLimit, time: time, cell: drift.cell, adaptive: adaptive)
+    }
   }
 
   /// out = base + h Σ w_j k_j.

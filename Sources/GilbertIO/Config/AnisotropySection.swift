@@ -7,8 +7,13 @@ public struct AnisotropySettings: Sendable, Equatable {
   /// The axis (normalised by the term).
   public var axis: SIMD3<Double>
 
+  /// The axis, rescaled if its squared length would overflow or underflow.
+  public var scaledAxis: SIMD3<Double> { directionScaled(axis) ?? axis }
   /// The unit axis.
-  public var unitAxis: SIMD3<Double> { axis / (axis * axis).sum().squareRoot() }
+  public var unitAxis: SIMD3<Double> {
+    let a = scaledAxis
+    return a / (a * a).sum().squareRoot()
+  }
 }
 
 /// `[[anisotropy]]`: uniaxial anisotropies, K1 (J/m³, per region; K1 < 0 is a
@@ -26,8 +31,8 @@ public struct AnisotropySection: TermSection {
       let k = try t.perRegion(
         "K1", regions: context.regionCount, unit: "J/m³", expected: "a finite number (either sign)")
       let axis = try t.vector("axis")
-      guard (axis * axis).sum() > 0 else {
-        throw ConfigError(key: t.key("axis"), message: "is [0, 0, 0]; give a nonzero direction")
+      guard directionScaled(axis) != nil else {
+        throw ConfigError(key: t.key("axis"), message: "is \(axis); give a nonzero direction")
       }
       try t.finish()
       entries.append(AnisotropySettings(constants: k, axis: axis))
@@ -52,7 +57,8 @@ public struct AnisotropySection: TermSection {
 
   public func fieldTerms(magnet: Magnet) -> [any FieldTerm] {
     entries.indices.map { i in
-      UniaxialAnisotropy(magnet: magnet, constants: entries[i].constants, axis: entries[i].axis, name: names(i).term)
+      UniaxialAnisotropy(
+        magnet: magnet, constants: entries[i].constants, axis: entries[i].scaledAxis, name: names(i).term)
     }
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Gilbert
 
 /// One TOML table of the configuration (`[mesh]`, `[dmi]`, `[[anisotropy]]`):
@@ -62,6 +63,16 @@ public struct WallModelInputs {
 public struct ConfigContext: Sendable {
   /// Every section read so far, in registry order.
   public internal(set) var sections: [any ConfigSection] = []
+  /// The directory of the config file: relative paths in the config resolve
+  /// against it (as mumax3 and OOMMF resolve against the script). Nil: the
+  /// working directory (a config given as text).
+  public internal(set) var baseDirectory: String? = nil
+
+  /// `path` as the config means it: absolute, or relative to the config file.
+  public func resolve(_ path: String) -> String {
+    guard let base = baseDirectory, !path.hasPrefix("/") else { return path }
+    return (base as NSString).appendingPathComponent(path)
+  }
 
   /// The section of type `S`, if the config has it.
   public func section<S: ConfigSection>(_ type: S.Type) -> S? {

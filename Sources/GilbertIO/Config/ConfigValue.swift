@@ -78,8 +78,55 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The largest configuration read, bytes, and the deepest nesting of
+  /// arrays and inline tables: checked before parsing, so no input can
+  /// exhaust memory or the parser's stack.
+  public static let maximumSize = 4 << 20, maximumDepth = 32
+
+  /// Refuses text no configuration needs: too large, a NUL byte (which would
+  /// silently end the text for the parser), or nesting deeper than
+  /// ``maximumDepth`` outside strings and comments.
+  static func checkShape(_ text: String) throws(ConfigError) {
+    let bytes = Array(text.utf8)
+    guard bytes.count <= maximumSize else {
+      throw ConfigError(key: "(file)", message: "is \(bytes.count) bytes; a configuration is at most \(maximumSize)")
+    }
+    if let nul = bytes.firstIndex(of: 0) {
+      throw ConfigError(key: "(file)", message: "has a NUL byte at offset \(nul); a configuration is plain text")
+    }
+    var depth = 0, line = 1
+    var quote: UInt8? = nil
+    var comment = false
+    for b in bytes {
+      if b == UInt8(ascii: "\n") {
+        line += 1
+        comment = false
+        if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { quote = nil }
+        continue
+      }
+      if comment { continue }
+      if let q = quote {
+        if b == q { quote = nil }
+        continue
+      }
+      switch b {
+      case UInt8(ascii: "#"): comment = true
+      case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = b
+      case UInt8(ascii: "["), UInt8(ascii: "{"):
+        depth += 1
+        if depth > maximumDepth {
+          throw ConfigError(
+            key: "(file)", message: "nests arrays or tables deeper than \(maximumDepth) levels at line \(line)")
+        }
+      case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+      default: break
+      }
+    }
+  }
+
   /// Parses a TOML document. Errors carry the line and column.
   public static func parse(toml text: String) throws(ConfigError) -> [String: ConfigValue] {
+    try checkShape(text)
     let table: TOMLTable
     do {
       table = try TOMLTable(string: text)
@@ -117,6 +164,12 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
 
   /// Parses the VALUE of a `--set KEY=VALUE` override as a TOML value.
   public static func parse(override text: String, key: String) throws(ConfigError) -> ConfigValue {
+    if let bad = text.unicodeScalars.first(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
+      throw ConfigError(
+        key: key,
+        message:
+          "override value has a \(bad == "\0" ? "NUL" : "line break") character; a --set value is one TOML value on one line")
+    }
     let doc = try? parse(toml: "v = \(text)")
     if let v = doc?["v"] { return v }
     // A bare word is taken as a string: --set solver.method=rk4.

@@ -58,7 +58,7 @@ public struct CurrentSection: TermSection {
       }
       settings = .electrodes(voltage: v)
     default:
-      settings = try density(c)
+      settings = try density(c, context: context)
     }
     try c.finish()
     if case .velocity = settings, transport != nil {
@@ -75,7 +75,7 @@ public struct CurrentSection: TermSection {
   }
 
   /// j given as a uniform value, a step or a file.
-  static func density(_ c: ConfigTable) throws(ConfigError) -> CurrentSettings {
+  static func density(_ c: ConfigTable, context: ConfigContext) throws(ConfigError) -> CurrentSettings {
     let j = try c.vector("j", unit: "A/m²")
     switch try c.string("profile", default: "uniform", choices: ["uniform", "step", "file"]) {
     case "step":
@@ -83,7 +83,7 @@ public struct CurrentSection: TermSection {
         j, x0: try c.double("x0", unit: "m"),
         ratio: try c.double("ratio", expected: "a finite number (j beyond x0 is ratio · j)"))
     case "file":
-      return .file(path: try c.string("path"), dataset: try c.string("dataset", default: "/j"))
+      return .file(path: context.resolve(try c.string("path")), dataset: try c.string("dataset", default: "/j"))
     default:
       return .density(j)
     }

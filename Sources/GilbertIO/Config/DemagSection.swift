@@ -30,7 +30,8 @@ public struct DemagSection: TermSection {
     } else {
       settings = .fft(
         images: try d.int(
-          "images", default: 10, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (periodic images each side)"))
+          "images", default: 10, valid: { $0 >= 0 && $0 <= 1000 },
+          expected: "an integer from 0 to 1000 (periodic images each side)"))
     }
     try d.finish()
     return DemagSection(settings: settings)

@@ -40,11 +40,11 @@ public struct InitialSection: ConfigSection {
     case "random":
       state = .random(seed: UInt64(try i.int("seed", default: 1, valid: { $0 >= 0 }, expected: "an integer ≥ 0")))
     case "file":
-      state = .file(path: try i.string("path"), frame: try i.int("frame", default: -1))
+      state = .file(path: context.resolve(try i.string("path")), frame: try i.int("frame", default: -1))
     default:
-      let d = try i.vector("direction", default: SIMD3(1, 0, 0))
-      guard (d * d).sum() > 0 else {
-        throw ConfigError(key: i.key("direction"), message: "is [0, 0, 0]; give a nonzero direction")
+      let given = try i.vector("direction", default: SIMD3(1, 0, 0))
+      guard let d = directionScaled(given) else {
+        throw ConfigError(key: i.key("direction"), message: "is \(given); give a nonzero direction")
       }
       state = .uniform(d / (d * d).sum().squareRoot())
     }

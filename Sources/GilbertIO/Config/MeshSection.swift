@@ -4,6 +4,9 @@ import Gilbert
 public struct MeshSection: ConfigSection {
   /// The grid.
   public let grid: Grid
+  /// The most cells a grid may have (2²⁸: 6 GiB per vector field); the
+  /// memory a run needs is checked against the machine's when it is built.
+  public static let maximumCells = 1 << 28
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> MeshSection? {
     guard let mesh = try root.table("mesh") else {
@@ -11,10 +14,16 @@ public struct MeshSection: ConfigSection {
         key: "mesh", message: "is missing: give [mesh] with n = [Nx, Ny, 1] and cellsize = [dx, dy, dz] (m)")
     }
     let n = try mesh.numbers(
-      "n", count: 3, valid: { $0 >= 1 && $0 == $0.rounded() }, expected: "positive integers")
+      "n", count: 3, valid: { $0 >= 1 && $0 <= Double(maximumCells) && $0 == $0.rounded() },
+      expected: "positive integers ≤ \(maximumCells)")
     guard n[2] == 1 else {
       throw ConfigError(
         key: "mesh.n", message: "has Nz = \(Int(n[2])); Gilbert grids are Nx × Ny × 1 (set the third entry to 1)")
+    }
+    guard n[0] * n[1] <= Double(maximumCells) else {
+      throw ConfigError(
+        key: "mesh.n",
+        message: "has \(Int(n[0])) × \(Int(n[1])) = \(Int(n[0] * n[1])) cells; a grid has at most \(maximumCells)")
     }
     let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: { $0 > 0 }, expected: "positive numbers")
     let periodic = try mesh.bool("periodic_x", default: false)

@@ -10,6 +10,8 @@ public struct RunSettings: ConfigSection, Equatable {
   public var fieldEvery: Int
   /// Relax the initial state before the dynamics.
   public var relaxFirst: Bool
+  /// The most table rows a run may write.
+  public static let maximumSamples = 10_000_000
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RunSettings? {
     let r = try root.table("run") ?? ConfigTable([:], path: "run")
@@ -22,6 +24,14 @@ public struct RunSettings: ConfigSection, Equatable {
       fieldEvery: try r.int("field_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1"),
       relaxFirst: try r.bool("relax_first", default: false))
     try r.finish()
+    let samples = settings.duration / settings.sampleInterval
+    guard samples <= Double(maximumSamples) else {
+      throw ConfigError(
+        key: "run.sample_interval",
+        message:
+          "is \(settings.sampleInterval) s, which gives \(samples) samples over run.duration = \(duration) s; at most \(maximumSamples) (raise the interval)"
+      )
+    }
     return settings
   }
 }
@@ -36,6 +46,8 @@ public struct SolverSettings: ConfigSection, Equatable {
   public var timeStep: Double
   /// Largest adaptive step, s.
   public var maximumStep: Double
+  /// The most steps a run may need at its smallest allowed step.
+  public static let maximumSteps = 1e11
 
   /// The method.
   public var scheme: SolverMethod { SolverMethod(rawValue: method)! }
@@ -50,6 +62,17 @@ public struct SolverSettings: ConfigSection, Equatable {
       timeStep: try s.double("dt", default: 1e-14, unit: "s", valid: positive, expected: "a positive number"),
       maximumStep: try s.double("max_dt", default: 1e-11, unit: "s", valid: positive, expected: "a positive number"))
     try s.finish()
+    // Steps are bounded before any work: a fixed step takes duration/dt
+    // steps, an adaptive one at least duration/max_dt.
+    let duration = context.section(RunSettings.self)?.duration ?? 0
+    let (key, step) = settings.scheme.isAdaptive ? ("solver.max_dt", settings.maximumStep) : ("solver.dt", settings.timeStep)
+    guard duration / step <= maximumSteps else {
+      throw ConfigError(
+        key: key,
+        message:
+          "is \(step) s, so run.duration = \(duration) s takes at least \(duration / step) steps; at most \(maximumSteps) (raise \(key) or shorten the run)"
+      )
+    }
     return settings
   }
 }
@@ -84,6 +107,9 @@ public struct OutputSettings: ConfigSection, Equatable {
     let settings = OutputSettings(
       fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false))
     try o.finish()
+    for (i, name) in settings.fields.enumerated() where settings.fields[..<i].contains(name) {
+      throw ConfigError(key: "output.fields", message: "names \"\(name)\" twice; give each field once")
+    }
     return settings
   }
 }

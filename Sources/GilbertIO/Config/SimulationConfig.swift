@@ -13,19 +13,24 @@ public struct SimulationConfig: Sendable {
   /// Every section the configuration has, in registry order.
   public let sections: [any ConfigSection]
 
-  /// Reads a configuration from TOML text, applying `overrides` (dotted key, value text) first.
-  public init(toml text: String, overrides: [(key: String, value: String)] = []) throws(ConfigError) {
+  /// Reads a configuration from TOML text, applying `overrides` (dotted key,
+  /// value text) first. Relative paths resolve against `baseDirectory` (the
+  /// config file's directory), or the working directory when it is nil.
+  public init(
+    toml text: String, overrides: [(key: String, value: String)] = [], baseDirectory: String? = nil
+  ) throws(ConfigError) {
     var root = try ConfigValue.parse(toml: text)
     for o in overrides { try Self.apply(override: o.value, at: o.key, to: &root) }
-    try self.init(root: root, text: text)
+    try self.init(root: root, text: text, baseDirectory: baseDirectory)
     self.overrides = overrides.map { "\($0.key)=\($0.value)" }
     resolvedText = ConfigValue.tomlDocument(root)
   }
 
-  init(root: [String: ConfigValue], text: String) throws(ConfigError) {
+  init(root: [String: ConfigValue], text: String, baseDirectory: String?) throws(ConfigError) {
     self.text = text
     let top = ConfigTable(root, path: "")
     var context = ConfigContext()
+    context.baseDirectory = baseDirectory
     for type in ConfigRegistry.sections {
       if let section = try Self.read(type, from: top, context: context) { context.sections.append(section) }
     }
