@@ -104,6 +104,10 @@ public final class TrajectoryWriter {
       try file.setAttribute("unit", on: "/table/\(c.name)", string: c.unit)
     }
     do {
+      // The counts exist from the start: a file killed before its first
+      // sample says it holds no frame.
+      try file.setAttribute("frames_complete", on: "/fields", int: 0)
+      try file.setAttribute("rows_complete", on: "/table", int: 0)
       try file.flush()
       try Self.checkTarget(path, overwrite: overwrite)
       try file.rename(to: path)
@@ -296,7 +300,8 @@ public enum TrajectoryReader {
     }
     if let bad = values.firstIndex(where: { !$0.isFinite }) {
       throw ConfigError(
-        key: key, message: "dataset \(dataset) of '\(path)' has \(values[bad]) in cell \(bad / 3); every value must be finite")
+        key: key,
+        message: "dataset \(dataset) of '\(path)' has \(values[bad]) in cell \(bad / 3); every value must be finite")
     }
     var f = VectorField(count: grid.cellCount)
     for c in 0..<grid.cellCount { f[c] = SIMD3(values[3 * c], values[3 * c + 1], values[3 * c + 2]) }

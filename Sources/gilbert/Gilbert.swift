@@ -24,8 +24,17 @@ func stopSignalName() -> String? {
 /// Ctrl-C, a batch scheduler's SIGTERM and a closed terminal's SIGHUP all
 /// stop the run cleanly; a file-size limit (SIGXFSZ) becomes a write error
 /// that the run reports instead of a kill.
+/// The signals are also unblocked: a parent (a test runner's thread, some
+/// batch systems) may start gilbert with them blocked, which would hold a
+/// SIGTERM pending forever.
 func installSignalHandlers() {
-  for s in [SIGINT, SIGTERM, SIGHUP] { signal(s) { stopSignal.store($0, ordering: .relaxed) } }
+  var set = sigset_t()
+  sigemptyset(&set)
+  for s in [SIGINT, SIGTERM, SIGHUP] {
+    signal(s) { stopSignal.store($0, ordering: .relaxed) }
+    sigaddset(&set, s)
+  }
+  sigprocmask(SIG_UNBLOCK, &set, nil)
   signal(SIGXFSZ, SIG_IGN)
 }
 

@@ -168,7 +168,8 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
       throw ConfigError(
         key: key,
         message:
-          "override value has a \(bad == "\0" ? "NUL" : "line break") character; a --set value is one TOML value on one line")
+          "override value has a \(bad == "\0" ? "NUL" : "line break") character; a --set value is one TOML value on one line"
+      )
     }
     let doc = try? parse(toml: "v = \(text)")
     if let v = doc?["v"] { return v }

@@ -65,7 +65,8 @@ public struct SolverSettings: ConfigSection, Equatable {
     // Steps are bounded before any work: a fixed step takes duration/dt
     // steps, an adaptive one at least duration/max_dt.
     let duration = context.section(RunSettings.self)?.duration ?? 0
-    let (key, step) = settings.scheme.isAdaptive ? ("solver.max_dt", settings.maximumStep) : ("solver.dt", settings.timeStep)
+    let (key, step) =
+      settings.scheme.isAdaptive ? ("solver.max_dt", settings.maximumStep) : ("solver.dt", settings.timeStep)
     guard duration / step <= maximumSteps else {
       throw ConfigError(
         key: key,

@@ -1,0 +1,325 @@
+import Foundation
+import Gilbert
+import GilbertIO
+import Testing
+
+/// A moving wall in a 1D wire: deterministic (no FFT), thousands of small
+/// frames, a few seconds long, so faults can strike mid-run.
+let reliabilityConfig = """
+  [mesh]
+  n = [128, 1, 1]
+  cellsize = [2e-9, 2e-9, 2e-9]
+
+  [material]
+  Ms = 8e5
+  A = 1.3e-11
+  alpha = 0.1
+  beta = 0.05
+
+  [[anisotropy]]
+  K1 = 5e5
+  axis = [1, 0, 0]
+
+  [current]
+  u = [100, 0, 0]
+
+  [initial]
+  type = "wall"
+  wall = "head-to-head"
+
+  [run]
+  duration = 8e-9
+  sample_interval = 1e-12
+  """
+
+/// A started `gilbert` process whose output is discarded.
+func startGilbert(_ arguments: [String], in directory: URL? = nil) throws -> Process {
+  let p = Process()
+  p.executableURL = try gilbertExecutable()
+  p.arguments = arguments
+  p.standardOutput = FileHandle.nullDevice
+  p.standardError = FileHandle.nullDevice
+  if let directory { p.currentDirectoryURL = directory }
+  try p.run()
+  return p
+}
+
+/// Waits until `path` exists and holds at least `bytes`, or `seconds` pass.
+func waitForFile(_ path: String, bytes: Int = 1, seconds: Double = 20) {
+  let deadline = Date().addingTimeInterval(seconds)
+  while Date() < deadline {
+    if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size >= bytes { return }
+    Thread.sleep(forTimeInterval: 0.02)
+  }
+}
+
+/// Runs `gilbert` with a time limit; nil when it had to be killed (a hang).
+func runGilbertBounded(_ arguments: [String], seconds: Double) throws -> (status: Int32, signal: Bool, stderr: String)?
+{
+  let p = Process()
+  p.executableURL = try gilbertExecutable()
+  p.arguments = arguments
+  let err = Pipe()
+  p.standardError = err
+  p.standardOutput = FileHandle.nullDevice
+  try p.run()
+  let deadline = Date().addingTimeInterval(seconds)
+  while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+  if p.isRunning {
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    return nil
+  }
+  let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  return (p.terminationStatus, p.terminationReason == .uncaughtSignal, text)
+}
+
+/// Every frame below `/fields@frames_complete` of `path` equals the frame of
+/// `reference` at the same time. (An interrupted run's last frame is the
+/// state at the stop, a time the reference has no frame of.)
+func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
+  let f = try HDF5File(reading: path)
+  defer { f.close() }
+  let r = try HDF5File(reading: reference)
+  defer { r.close() }
+  let complete = Int(try f.doubleAttribute("frames_complete", on: "/fields")[0])
+  #expect(complete <= (try f.shape("/fields/m/value")[0]))
+  let times = try f.readDoubles("/fields/m/time").values, referenceTimes = try r.readDoubles("/fields/m/time").values
+  for row in 0..<complete {
+    if row == complete - 1 && times[row] != referenceTimes[row] {
+      #expect(times[row] > times[max(0, row - 1)] && times[row] < referenceTimes[row], "the stop frame's time")
+      continue
+    }
+    #expect(try f.readRow("/fields/m/value", row: row) == r.readRow("/fields/m/value", row: row), "frame \(row)")
+  }
+  return complete
+}
+
+@Suite(.serialized) struct ReliabilityTests {
+  /// The uninterrupted run every faulty run is compared with.
+  static let reference: String = {
+    let path = temporaryPath("reliability-reference.h5")
+    let config = try! writeConfig("reliability.toml", reliabilityConfig)
+    let r = try! runGilbert(["run", config, "--output", path, "--force"])
+    precondition(r.status == 0, r.stderr)
+    return path
+  }()
+
+  @Test func aFullDiskStopsWithStatus1AndEveryCountedFrameIsRight() throws {
+    let mount = temporaryPath("full-disk")
+    try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+    // A 2 MiB file system: the run fills it after a few hundred frames.
+    let m = Process()
+    m.executableURL = URL(fileURLWithPath: "/bin/mount")
+    m.arguments = ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount]
+    try m.run()
+    m.waitUntilExit()
+    try #require(m.terminationStatus == 0, "mounting a tmpfs needs root (CI and the developers' machines run as root)")
+    defer {
+      let u = Process()
+      u.executableURL = URL(fileURLWithPath: "/bin/umount")
+      u.arguments = [mount]
+      try? u.run()
+      u.waitUntilExit()
+    }
+    let config = try writeConfig("reliability-full.toml", reliabilityConfig)
+    let out = mount + "/run.h5"
+    let r = try runGilbert(["run", config, "--output", out, "--force"])
+    #expect(r.status == 1 && r.stderr.contains("cannot write") && r.stderr.contains(out), "\(r.stderr)")
+    let counted = try countedFramesMatch(out, Self.reference)
+    #expect(counted > 10, "frames written before the disk filled: \(counted)")
+    let f = try HDF5File(reading: out)
+    #expect(try f.stringAttribute("status", on: "/summary").hasPrefix("failed: cannot write"))
+  }
+
+  @Test func aSecondWriterIsRefusedAndTheRunningFileSurvives() throws {
+    let config = try writeConfig("reliability-two.toml", reliabilityConfig)
+    let out = temporaryPath("reliability-two.h5")
+    try? FileManager.default.removeItem(atPath: out)
+    let first = try startGilbert(["run", config, "--output", out, "--force"])
+    waitForFile(out, bytes: 100_000)
+    let second = try runGilbert(["run", config, "--output", out, "--force"])
+    #expect(second.status == 2 && second.stderr.contains("open in another process"), "\(second.stderr)")
+    // SIGTERM (what batch schedulers send) closes the first run cleanly.
+    kill(first.processIdentifier, SIGTERM)
+    first.waitUntilExit()
+    #expect(first.terminationReason == .exit && first.terminationStatus == 143, "status \(first.terminationStatus)")
+    let f = try HDF5File(reading: out)
+    #expect(try f.stringAttribute("status", on: "/summary") == "interrupted (SIGTERM)")
+    f.close()
+    #expect(try countedFramesMatch(out, Self.reference) > 1)
+  }
+
+  @Test func ctrlCStopsARelaxAndKeepsTheStateReached() throws {
+    // A 2D film with demag relaxing from a random state to a tight tolerance: long.
+    let text = """
+      [mesh]
+      n = [128, 64, 1]
+      cellsize = [2.5e-9, 2.5e-9, 3e-9]
+      [material]
+      Ms = 8e5
+      A = 1.3e-11
+      alpha = 0.5
+      [demag]
+      [initial]
+      type = "random"
+      [relax]
+      torque_tolerance = 1e-15   # below round-off: it runs until stopped
+      max_iterations = 100000000
+      """
+    let config = try writeConfig("reliability-relax.toml", text)
+    let out = temporaryPath("reliability-relax.h5")
+    try? FileManager.default.removeItem(atPath: out)
+    let p = try startGilbert(["relax", config, "--output", out, "--force"])
+    waitForFile(out, bytes: 100_000)
+    Thread.sleep(forTimeInterval: 1)
+    kill(p.processIdentifier, SIGINT)
+    p.waitUntilExit()
+    #expect(p.terminationReason == .exit && p.terminationStatus == 130, "status \(p.terminationStatus)")
+    let f = try HDF5File(reading: out)
+    #expect(try f.stringAttribute("status", on: "/summary") == "interrupted (SIGINT)")
+    // The start and the state reached.
+    #expect(try f.shape("/fields/m/value")[0] == 2)
+    #expect(try f.doubleAttribute("relax_iterations", on: "/summary")[0] > 0)
+  }
+
+  @Test func killNineAtTwentyMomentsLeavesTheOldFileOrAReadableNewOne() throws {
+    let config = try writeConfig("reliability-kill.toml", reliabilityConfig)
+    var seeded = SeededGenerator(seed: 20_261_202)
+    for k in 0..<20 {
+      let out = temporaryPath("reliability-kill-\(k).h5")
+      // An older file at the target: a kill before the new one is complete must leave it.
+      try FileManager.default.copyItem(atPath: Self.reference, toPath: out + ".old")
+      try? FileManager.default.removeItem(atPath: out)
+      try FileManager.default.moveItem(atPath: out + ".old", toPath: out)
+      let p = try startGilbert(["run", config, "--output", out, "--force"])
+      // From start-up (the first 50 ms: parsing, the temporary file) to mid-run.
+      Thread.sleep(forTimeInterval: k < 5 ? Double(k) * 0.01 : 0.05 + 0.6 * seeded.nextUnit())
+      kill(p.processIdentifier, SIGKILL)
+      p.waitUntilExit()
+      let f = try HDF5File(reading: out)
+      let complete = Int(try f.doubleAttribute("frames_complete", on: "/fields")[0])
+      f.close()
+      #expect(try countedFramesMatch(out, Self.reference) == complete)
+      try? FileManager.default.removeItem(atPath: out)
+    }
+  }
+
+  @Test func relativePathsResolveAgainstTheConfigFile() throws {
+    let dir = URL(fileURLWithPath: temporaryPath("relative-\(UUID().uuidString)"))
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let short = reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 1e-11")
+    try short.write(to: dir.appendingPathComponent("start.toml"), atomically: true, encoding: .utf8)
+    let restart = short.replacingOccurrences(
+      of: "type = \"wall\"\nwall = \"head-to-head\"", with: "type = \"file\"\npath = \"start.h5\"")
+    try restart.write(to: dir.appendingPathComponent("restart.toml"), atomically: true, encoding: .utf8)
+    #expect(restart.contains("path = \"start.h5\""))
+    // Run both from another directory: the outputs land beside the configs
+    // by default, and restart.toml finds start.h5 beside itself.
+    let elsewhere = URL(fileURLWithPath: NSTemporaryDirectory())
+    for name in ["start", "restart"] {
+      let p = try startGilbert(["run", dir.appendingPathComponent("\(name).toml").path, "--force"], in: elsewhere)
+      p.waitUntilExit()
+      #expect(p.terminationStatus == 0, "\(name)")
+    }
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("restart.h5").path))
+  }
+
+  @Test func badStartingStatesAndFailuresNameTheCell() throws {
+    // An OVF start with NaN in cell 5: refused before any work, naming key, file and cell.
+    let grid = Grid(nx: 128, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+    var planes = [Double](repeating: 0, count: 3 * 128)
+    for i in 0..<128 { planes[i] = 1 }
+    planes[5] = .nan
+    let ovf = temporaryPath("nan-start.ovf")
+    try OVF.write(path: ovf, grid: grid, planes: planes, title: "bad")
+    let text = reliabilityConfig.replacingOccurrences(
+      of: "type = \"wall\"\nwall = \"head-to-head\"", with: "type = \"file\"\npath = \"\(ovf)\"")
+    #expect(text.contains(ovf))
+    let config = try writeConfig("nan-start.toml", text)
+    let out = temporaryPath("nan-start.h5")
+    try? FileManager.default.removeItem(atPath: out)
+    let r = try runGilbert(["run", config, "--output", out, "--force"])
+    #expect(r.status == 2 && r.stderr.contains("initial.path") && r.stderr.contains("cell 5"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out), "a refused config leaves no file")
+    // A fixed step far too large: exit 1, the time, the cell and a hint for the method.
+    let unstable = try writeConfig("unstable.toml", reliabilityConfig + "\n[solver]\nmethod = \"heun\"\ndt = 1e-11\n")
+    let u = try runGilbert(["run", unstable, "--output", temporaryPath("unstable.h5"), "--force"])
+    #expect(u.status == 1 && u.stderr.contains("cell ") && u.stderr.contains("x = "), "\(u.stderr)")
+    #expect(u.stderr.contains("reduce solver.dt"))
+  }
+
+  @Test func fuzzedConfigsEndWithStatus0Or1Or2NeverASignalOrAHang() throws {
+    let keys = [
+      "material.Ms", "material.A", "material.alpha", "material.beta", "material.delta_beta", "material.P", "mesh.n",
+      "mesh.cellsize", "mesh.periodic_x", "anisotropy[0].K1", "anisotropy[0].axis", "current.u", "run.duration",
+      "run.sample_interval", "run.field_every", "solver.method", "solver.dt", "solver.tolerance", "solver.max_dt",
+      "output.fields", "initial.type", "initial.position", "initial.width", "wall.transient", "relax.torque_tolerance",
+      "demag.images", "dmi.D", "zeeman.B",
+    ]
+    let values = [
+      "0", "-1", "1", "2", "1e300", "-1e300", "1e-300", "nan", "inf", "-inf", "\"x\"", "\"\"", "[1, 2]", "[]",
+      "true", "{}", "[1e300, 1e300, 0]", "[0, 0, 0]", "[1, 0, 0]", "[128, 1, 1]", "[1e9, 1, 1]", "[-5, 1, 1]",
+      "[2e-9, 2e-9, 2e-9]", "1e-13", "\"rk4\"", "\"m\"", "[\"m\", \"B_eff\"]", "[\"nope\"]", "2147483648",
+      "99999999999999999999", "\"wall\"", "\"random\"", "[[1]]",
+      // Plausible values, so that many mutated runs go through.
+      "0.5", "0.01", "3", "1e5", "-1e5", "[0, 1, 0]", "[64, 2, 1]", "1e-12", "5e-13", "0.3", "[1e-9, 1e-9, 1e-9]",
+    ]
+    let short = reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 2e-12")
+      .replacingOccurrences(of: "sample_interval = 1e-12", with: "sample_interval = 1e-12")
+    var rng = SeededGenerator(seed: 7)
+    var outcomes = [Int32: Int]()
+    for k in 0..<240 {
+      var text = short
+      var sets: [String] = []
+      if k % 4 == 3 {
+        // Mutate the text itself: deletions, duplications and odd bytes.
+        var bytes = Array(text.utf8)
+        for _ in 0..<(1 + Int(rng.nextUnit() * 4)) {
+          let at = Int(rng.nextUnit() * Double(bytes.count))
+          switch Int(rng.nextUnit() * 4) {
+          case 0: bytes.remove(at: at)
+          case 1: bytes.insert(Array("[{\"=#\n0.e-".utf8)[Int(rng.nextUnit() * 10)], at: at)
+          case 2: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 20)], at: at)
+          default: bytes.insert(0, at: at)
+          }
+        }
+        text = String(decoding: bytes, as: UTF8.self)
+      } else {
+        for _ in 0..<(k % 2 == 0 ? 1 : 1 + Int(rng.nextUnit() * 3)) {
+          let key = keys[Int(rng.nextUnit() * Double(keys.count))]
+          sets += ["--set", key + "=" + values[Int(rng.nextUnit() * Double(values.count))]]
+        }
+      }
+      let config = try writeConfig("fuzz.toml", text)
+      let out = temporaryPath("fuzz.h5")
+      try? FileManager.default.removeItem(atPath: out)
+      guard let r = try runGilbertBounded(["run", config, "--output", out, "--force"] + sets, seconds: 20) else {
+        Issue.record("case \(k) hung: \(sets)")
+        continue
+      }
+      outcomes[r.status, default: 0] += 1
+      #expect(!r.signal && [0, 1, 2].contains(r.status), "case \(k) \(sets): status \(r.status)\n\(r.stderr)")
+      if r.status != 0 { #expect(r.stderr.contains("error"), "case \(k) \(sets): no message") }
+      if r.status == 2 {
+        #expect(!FileManager.default.fileExists(atPath: out), "case \(k) \(sets): a refused config left a file")
+      }
+    }
+    // The fuzzer must reach all three outcomes, or it tests nothing.
+    #expect(outcomes[0, default: 0] > 10 && outcomes[2, default: 0] > 10, "\(outcomes)")
+  }
+}
+
+/// SplitMix64, so the fault moments and the fuzzer repeat from run to run.
+struct SeededGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
