@@ -65,6 +65,17 @@ public final class HDF5File {
     if id < 0 { throw HDF5Error(message: "cannot open '\(path)' as an HDF5 file") }
   }
 
+  /// Opens an existing file for reading and writing (to resume a run).
+  public init(updating path: String) throws {
+    gh5_silence_errors()
+    self.path = path
+    id = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
+    if id < 0 {
+      throw HDF5Error(
+        message: "cannot open '\(path)' for writing (not an HDF5 file, or open in another process)", isUsageError: true)
+    }
+  }
+
   deinit { close() }
 
   /// Flushes everything written so far to disk: a crash after this loses
@@ -343,6 +354,47 @@ public final class HDF5File {
     let ds = H5Dcreate2(id, datasetPath, element.nativeType, space, gh5_p_default(), plist, gh5_p_default())
     if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
     H5Dclose(ds)
+  }
+
+  /// Cuts (or grows) a growing dataset to `rows` rows.
+  public func setRows(_ datasetPath: String, _ rows: Int) throws {
+    let ds = H5Dopen2(id, datasetPath, gh5_p_default())
+    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    defer { H5Dclose(ds) }
+    let space = H5Dget_space(ds)
+    let rank = Int(H5Sget_simple_extent_ndims(space))
+    var dims = [hsize_t](repeating: 0, count: rank)
+    H5Sget_simple_extent_dims(space, &dims, nil)
+    H5Sclose(space)
+    dims[0] = hsize_t(rows)
+    if H5Dset_extent(ds, &dims) < 0 { throw HDF5Error.io("cannot resize \(datasetPath) in '\(path)'") }
+  }
+
+  /// Overwrites the whole of an existing float64 dataset, or creates it (1-D) when missing.
+  public func overwrite(_ datasetPath: String, doubles values: [Double]) throws {
+    if !exists(datasetPath) {
+      try writeDataset(datasetPath, doubles: values, shape: [values.count])
+      return
+    }
+    let ds = H5Dopen2(id, datasetPath, gh5_p_default())
+    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    defer { H5Dclose(ds) }
+    errno = 0
+    let status = values.withUnsafeBufferPointer {
+      H5Dwrite(ds, gh5_native_double(), gh5_s_all(), gh5_s_all(), gh5_p_default(), $0.baseAddress!)
+    }
+    if status < 0 {
+      writeFailed = true
+      throw HDF5Error.io("cannot write \(datasetPath) in '\(path)'")
+    }
+  }
+
+  /// Removes the link at `objectPath` if there is one.
+  public func remove(_ objectPath: String) throws {
+    guard exists(objectPath) else { return }
+    if H5Ldelete(id, objectPath, gh5_p_default()) < 0 {
+      throw HDF5Error(message: "cannot remove \(objectPath) from '\(path)'")
+    }
   }
 
   /// Appends rows to a growing dataset; `values` holds whole rows.

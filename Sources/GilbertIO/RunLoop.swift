@@ -7,12 +7,18 @@ import Gilbert
 protocol AfterStep {
   /// Called after each step; `atSample` is true when t reached a sample time.
   mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool
+  /// Its counters, for checkpoints.
+  var checkpoint: [Double] { get set }
 }
 
 /// Keeps a tracked wall near the centre by whole-cell shifts of m, every 50
 /// steps and at every sample.
 struct MovingFrame: AfterStep {
   var sinceRecentre = 0
+  var checkpoint: [Double] {
+    get { [Double(sinceRecentre)] }
+    set { sinceRecentre = Int(newValue[0]) }
+  }
 
   mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool {
     sinceRecentre += 1
@@ -30,6 +36,10 @@ struct TransportUpdate: AfterStep {
   let every: Int
   var sinceUpdate = 0
   var lastTime: Double
+  var checkpoint: [Double] {
+    get { [Double(sinceUpdate), lastTime] }
+    set { (sinceUpdate, lastTime) = (Int(newValue[0]), newValue[1]) }
+  }
 
   mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool {
     sinceUpdate += 1
@@ -82,16 +92,41 @@ struct RunLoop {
     try writer.flush()
   }
 
-  /// Integrates to `duration`, sampling every `run.sample_interval`.
-  mutating func integrate(duration: Double, progress: ((Double, Double) -> Void)?, shouldStop: () -> Bool) throws {
+  /// Integrates to `duration`, sampling every `run.sample_interval`, from
+  /// sample `first` (1, or the one after a checkpoint); writes a checkpoint
+  /// every `output.checkpoint_every` samples.
+  mutating func integrate(
+    duration: Double, from first: Int = 1, progress: ((Double, Double) -> Void)?, shouldStop: () -> Bool
+  ) throws {
     let run = sim.config.run
+    let every = sim.config.output.checkpointEvery
     let samples = Int((duration / run.sampleInterval * (1 - 1e-12)).rounded(.up))
-    for k in 1...samples {
+    guard first <= samples else { return }
+    for k in first...samples {
       let target = k == samples ? duration : Double(k) * run.sampleInterval
       guard let dt = try advance(to: target, shouldStop: shouldStop) else { return }
       try sample(frame: k % run.fieldEvery == 0 || k == samples, dt: dt)
+      if every > 0 && k % every == 0 && k < samples { try checkpoint(sample: k).write(to: writer.file) }
       progress?(sim.time, duration)
     }
+  }
+
+  /// The state after sample `k`.
+  func checkpoint(sample k: Int) -> Checkpoint {
+    Checkpoint(
+      sample: k, frames: writer.frames.values.max() ?? 0, rows: writer.rows, time: sim.time, m: sim.m.storage,
+      stepper: stepper.state, evaluations: sim.equation.evaluations, tracker: sim.tracker?.state,
+      afterSteps: afterSteps.map(\.checkpoint))
+  }
+
+  /// Continues from `c`: m, t, the stepper, the counts, the tracker and the after-step counters.
+  mutating func restore(_ c: Checkpoint) {
+    sim.m.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: c.m) }
+    sim.time = c.time
+    sim.equation.restoreEvaluations(c.evaluations)
+    if let t = c.tracker { sim.tracker?.restore(t) }
+    stepper.restore(c.stepper)
+    for (k, state) in zip(afterSteps.indices, c.afterSteps) { afterSteps[k].checkpoint = state }
   }
 
   /// Steps to `target`; returns the last step, or nil when the run stopped

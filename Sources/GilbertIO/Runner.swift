@@ -76,17 +76,79 @@ public enum Runner {
     } catch let error as HDF5Error where !error.isUsageError {
       loop.outcome = .failed(error.message)
     }
+    return finish(
+      loop, relax: relax, dynamics: mode == .dynamics && config.run.duration > 0, started: clock,
+      stopReason: stopReason)
+  }
+
+  /// Continues the run in `path` from its last checkpoint (`[output]
+  /// checkpoint_every`): every later frame, row and the final m equal an
+  /// uninterrupted run's to the last bit. `config` must be the one the file
+  /// was written with (its `config_resolved`, overrides included).
+  public static func resume(
+    config: SimulationConfig, path: String, progress: ((Double, Double) -> Void)? = nil,
+    shouldStop: () -> Bool = { false }, stopReason: () -> String? = { nil }
+  ) throws -> RunReport {
+    let clock = ContinuousClock.now
+    guard config.transport == nil else {
+      throw ConfigError(
+        key: "longitudinal",
+        message: "is set; --resume does not cover the longitudinal model yet (run it again instead)")
+    }
+    let checkpoint = try readCheckpoint(path, config: config)
+    var sim = try Simulation(config: config)
+    let fields = config.output.fields.map { name in sim.fieldOutputs.first { $0.name == name }! }
+    let writer = try TrajectoryWriter(
+      resuming: path, grid: config.grid, tableColumns: sim.tableColumns,
+      fields: fields.map { ($0.name, $0.unit, $0.components) }, frames: checkpoint.frames, rows: checkpoint.rows)
+    defer { writer.close() }
+    var loop = RunLoop(sim: sim, writer: writer)
+    loop.restore(checkpoint)
+    do {
+      try loop.integrate(
+        duration: config.run.duration, from: checkpoint.sample + 1, progress: progress, shouldStop: shouldStop)
+    } catch let error as HDF5Error where !error.isUsageError {
+      loop.outcome = .failed(error.message)
+    }
+    return finish(loop, relax: nil, dynamics: true, started: clock, stopReason: stopReason)
+  }
+
+  /// The checkpoint of `path`, after checking the file was written with `config`.
+  static func readCheckpoint(_ path: String, config: SimulationConfig) throws -> Checkpoint {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw HDF5Error(message: "--resume: '\(path)' does not exist", isUsageError: true)
+    }
+    let file = try HDF5File(reading: path)
+    defer { file.close() }
+    guard (try? file.stringAttribute("config_resolved")) == config.resolvedText else {
+      throw HDF5Error(
+        message:
+          "--resume: '\(path)' was written with another configuration (its config_resolved differs); resume with the same config file and --set values",
+        isUsageError: true)
+    }
+    guard let c = try Checkpoint.read(from: file) else {
+      throw HDF5Error(
+        message: "--resume: '\(path)' has no checkpoint; runs write them with [output] checkpoint_every = N (samples)",
+        isUsageError: true)
+    }
+    return c
+  }
+
+  /// Writes the summary and returns the report; a failed write marks the run failed.
+  static func finish(
+    _ loop: RunLoop, relax: RelaxResult?, dynamics: Bool, started: ContinuousClock.Instant,
+    stopReason: () -> String?
+  ) -> RunReport {
     var summary = RunSummary(
-      loop: loop, relax: relax, dynamics: mode == .dynamics && config.run.duration > 0,
-      seconds: (ContinuousClock.now - clock) / .seconds(1))
+      loop: loop, relax: relax, dynamics: dynamics, seconds: (ContinuousClock.now - started) / .seconds(1))
     if loop.outcome == .interrupted, let reason = stopReason() { summary.strings["status"] = "interrupted (\(reason))" }
     do {
-      try summary.write(to: writer)
-      try writer.flush()
+      try summary.write(to: loop.writer)
+      try loop.writer.flush()
     } catch let error as HDF5Error {
       if case .failed = loop.outcome {} else { summary.outcome = .failed(error.message) }
-    }
-    return summary.report(outputPath: outputPath, frames: writer.frames["m"] ?? 0)
+    } catch {}
+    return summary.report(outputPath: loop.writer.path, frames: loop.writer.frames["m"] ?? 0)
   }
 
   /// Creates the file with the layout the simulation's outputs declare.

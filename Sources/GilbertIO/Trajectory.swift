@@ -118,6 +118,35 @@ public final class TrajectoryWriter {
     }
   }
 
+  /// Reopens a run's file to continue it from a checkpoint: every growing
+  /// dataset is cut back to the checkpoint's `frames` and `rows` (what came
+  /// after it is computed again, bit for bit), and `/summary` is removed.
+  public init(
+    resuming path: String, grid: Grid, tableColumns: [(name: String, unit: String)],
+    fields: [(name: String, unit: String, components: Int)], frames: Int, rows: Int
+  ) throws {
+    file = try HDF5File(updating: path)
+    self.grid = grid
+    self.path = path
+    columns = tableColumns
+    var comps: [String: Int] = [:]
+    for f in fields { comps[f.name] = f.components }
+    fieldComponents = comps
+    fieldOrder = fields.map { ($0.name, $0.components) }
+    for f in fields {
+      for d in ["value", "time", "step"] { try file.setRows("/fields/\(f.name)/\(d)", frames) }
+      if file.exists("/VTKHDF/Steps/CellDataOffsets/\(f.name)") {
+        try file.setRows("/VTKHDF/Steps/CellDataOffsets/\(f.name)", frames)
+      }
+      self.frames[f.name] = frames
+    }
+    for c in tableColumns { try file.setRows("/table/\(c.name)", rows) }
+    self.rows = rows
+    if let first = fields.first { frameTimes = try file.readDoubles("/fields/\(first.name)/time").values }
+    try file.remove("/summary")
+    try flush()
+  }
+
   /// Refuses a target that exists (without `overwrite`), that another
   /// process holds open, whose directory is missing, or that is not an .h5
   /// name (the XDMF index beside it takes the .xdmf name).

@@ -106,26 +106,37 @@ func fail(_ message: String) -> Never {
 }
 
 /// Runs a configured simulation and reports how it ended.
-func execute(_ options: RunOptions, mode: RunMode) throws {
+func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws {
   let config = try options.loadConfig()
-  let path = options.outputPath
+  let path = resume ?? options.outputPath
   installSignalHandlers()
   let terminal = isatty(STDERR_FILENO) == 1
   let report: RunReport
   do {
-    report = try Runner.run(
-      config: config, outputPath: path, overwrite: options.force, mode: mode,
-      progress: terminal
-        ? { t, total in
-          let line = String(format: "\r  t = %.4g ns of %.4g ns (%3.0f%%)", t * 1e9, total * 1e9, 100 * t / total)
-          FileHandle.standardError.write(Data(line.utf8))
-        } : nil,
-      shouldStop: stopRequested, stopReason: stopSignalName,
-      relaxProgress: terminal
-        ? { iteration, torque in
-          let line = String(format: "\r  relax: iteration %d, max |m × B| = %.3g T", iteration, torque)
-          FileHandle.standardError.write(Data(line.utf8))
-        } : nil)
+    let progress: ((Double, Double) -> Void)? =
+      terminal
+      ? { t, total in
+        let line = String(format: "\r  t = %.4g ns of %.4g ns (%3.0f%%)", t * 1e9, total * 1e9, 100 * t / total)
+        FileHandle.standardError.write(Data(line.utf8))
+      } : nil
+    if let resume {
+      report = try Runner.resume(
+        config: config, path: resume, progress: progress, shouldStop: stopRequested, stopReason: stopSignalName)
+    } else {
+      report = try Runner.run(
+        config: config, outputPath: path, overwrite: options.force, mode: mode,
+        progress: terminal
+          ? { t, total in
+            let line = String(format: "\r  t = %.4g ns of %.4g ns (%3.0f%%)", t * 1e9, total * 1e9, 100 * t / total)
+            FileHandle.standardError.write(Data(line.utf8))
+          } : nil,
+        shouldStop: stopRequested, stopReason: stopSignalName,
+        relaxProgress: terminal
+          ? { iteration, torque in
+            let line = String(format: "\r  relax: iteration %d, max |m × B| = %.3g T", iteration, torque)
+            FileHandle.standardError.write(Data(line.utf8))
+          } : nil)
+    }
   } catch let error as ConfigError {
     fail("\(options.config): \(error)")
   } catch let error as HDF5Error {
@@ -167,7 +178,20 @@ struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Integrate the LLG equation and write the trajectory to HDF5.")
   @OptionGroup var options: RunOptions
-  func run() throws { try execute(options, mode: .dynamics) }
+
+  @Option(
+    help: ArgumentHelp(
+      "Continue FILE (a run of this config with [output] checkpoint_every) from its last checkpoint, bit for bit.",
+      valueName: "FILE"))
+  var resume: String?
+
+  func validate() throws {
+    if resume != nil && (options.output != nil || options.force) {
+      throw ValidationError("--resume continues the file it names; leave out --output and --force")
+    }
+  }
+
+  func run() throws { try execute(options, mode: .dynamics, resume: resume) }
 }
 
 struct RelaxCommand: ParsableCommand {

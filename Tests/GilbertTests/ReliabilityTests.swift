@@ -205,6 +205,48 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     }
   }
 
+  @Test(arguments: ["rk45", "rk4"])
+  func resumeAfterKillNineIsBitForBitTheUninterruptedRun(_ method: String) throws {
+    // rk45 (adaptive step and first-same-as-last stage carried over) and rk4,
+    // both with the moving frame (its offset, shift count and counters).
+    let text =
+      reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 3e-9")
+      + "\n[output]\ncheckpoint_every = 25\n[solver]\nmethod = \"\(method)\"\ndt = 2e-14\n"
+    let config = try writeConfig("resume-\(method).toml", text)
+    let reference = temporaryPath("resume-\(method)-reference.h5")
+    let whole = try runGilbert(["run", config, "--output", reference, "--force"])
+    try #require(whole.status == 0, "\(whole.stderr)")
+    var seeded = SeededGenerator(seed: method == "rk45" ? 11 : 12)
+    var killed = 0
+    for attempt in 0..<2 {
+      let out = temporaryPath("resume-\(method)-\(attempt).h5")
+      try? FileManager.default.removeItem(atPath: out)
+      let p = try startGilbert(["run", config, "--output", out, "--force"])
+      waitForFile(out, bytes: 150_000)  // past the first checkpoints
+      Thread.sleep(forTimeInterval: 0.3 * seeded.nextUnit())
+      kill(p.processIdentifier, SIGKILL)
+      p.waitUntilExit()
+      if p.terminationReason == .uncaughtSignal { killed += 1 }
+      let resumed = try runGilbert(["run", config, "--resume", out])
+      #expect(resumed.status == 0, "\(resumed.stderr)")
+      let a = try HDF5File(reading: reference), b = try HDF5File(reading: out)
+      defer {
+        a.close()
+        b.close()
+      }
+      #expect(try a.readDoubles("/fields/m/value").values == b.readDoubles("/fields/m/value").values)
+      for column in try a.members(of: "/table") {
+        #expect(try a.readDoubles("/table/\(column)").values == b.readDoubles("/table/\(column)").values, "\(column)")
+      }
+      #expect(try a.doubleAttribute("steps", on: "/summary") == b.doubleAttribute("steps", on: "/summary"))
+    }
+    #expect(killed > 0, "no attempt was killed mid-run")
+    // Resuming with another config is refused.
+    let other = try writeConfig("resume-other.toml", text.replacingOccurrences(of: "alpha = 0.1", with: "alpha = 0.2"))
+    let r = try runGilbert(["run", other, "--resume", reference])
+    #expect(r.status == 2 && r.stderr.contains("another configuration"), "\(r.stderr)")
+  }
+
   @Test func relativePathsResolveAgainstTheConfigFile() throws {
     let dir = URL(fileURLWithPath: temporaryPath("relative-\(UUID().uuidString)"))
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

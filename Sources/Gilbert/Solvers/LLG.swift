@@ -44,6 +44,9 @@ public struct LLG: DynamicEquation {
 
   public var cellCount: Int { magnet.grid.cellCount }
 
+  /// Sets the evaluation count (a resumed run continues its count).
+  public mutating func restoreEvaluations(_ n: Int) { evaluations = n }
+
   /// Recomputes ``effectiveField`` for `m` at `time`.
   public mutating func updateEffectiveField(m: VectorField, time: Double) {
     effectiveField.zero()

@@ -76,6 +76,41 @@ public struct RungeKutta<Equation: DynamicEquation> {
     self.init(cellCount: equation.cellCount, tableau: tableau, timeStep: timeStep, tolerance: tolerance)
   }
 
+  /// What a checkpoint needs to continue bit for bit: the next step size,
+  /// the counts, and the cached first stage (FSAL) when it is valid.
+  public struct State: Sendable, Equatable {
+    public var timeStep: Double
+    public var acceptedSteps: Int, rejectedSteps: Int
+    /// The first stage of the next step (planes), or nil when it is to be recomputed.
+    public var firstStage: [Double]?
+    public init(timeStep: Double, acceptedSteps: Int, rejectedSteps: Int, firstStage: [Double]?) {
+      self.timeStep = timeStep
+      self.acceptedSteps = acceptedSteps
+      self.rejectedSteps = rejectedSteps
+      self.firstStage = firstStage
+    }
+  }
+
+  /// The stepper's state now.
+  public var state: State {
+    State(
+      timeStep: timeStep, acceptedSteps: acceptedSteps, rejectedSteps: rejectedSteps,
+      firstStage: firstStageValid ? k[0].storage : nil)
+  }
+
+  /// Continues from a saved state.
+  public mutating func restore(_ s: State) {
+    timeStep = s.timeStep
+    acceptedSteps = s.acceptedSteps
+    rejectedSteps = s.rejectedSteps
+    if let f = s.firstStage, f.count == k[0].storage.count {
+      k[0].storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: f) }
+      firstStageValid = true
+    } else {
+      firstStageValid = false
+    }
+  }
+
   /// Forget the cached first stage (call after changing m or the equation from outside).
   public mutating func invalidate() { firstStageValid = false }
 

@@ -34,6 +34,17 @@ public struct WallTracker: Sendable {
   }
 
   /// Measures the wall in `m` (NaN position and tilt if there is no wall).
+  /// The tracker's memory, for checkpoints: the moving frame's offset and
+  /// shift count and the last tilt (for unwrapping); NaN for none.
+  public var state: [Double] { [offset, Double(shifts), lastTilt ?? .nan] }
+
+  /// Continues from a saved ``state``.
+  public mutating func restore(_ s: [Double]) {
+    offset = s[0]
+    shifts = Int(s[1])
+    lastTilt = s[2].isNaN ? nil : s[2]
+  }
+
   public mutating func observe(_ m: VectorField, magnet: Magnet) -> Observation {
     let mask: (Int) -> Bool = { magnet.isMagnetic($0) }
     let q = wall.position(m, grid: magnet.grid, mask: mask).map { $0 + offset } ?? .nan

@@ -102,11 +102,15 @@ public struct OutputSettings: ConfigSection, Equatable {
   public var fields: [String]
   /// gzip the field datasets.
   public var compress: Bool
+  /// Write a checkpoint for `gilbert run --resume` every this many samples (0: never).
+  public var checkpointEvery: Int
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> OutputSettings? {
     let o = try root.table("output") ?? ConfigTable([:], path: "output")
     let settings = OutputSettings(
-      fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false))
+      fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false),
+      checkpointEvery: try o.int(
+        "checkpoint_every", default: 0, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (samples; 0: no checkpoints)"))
     try o.finish()
     for (i, name) in settings.fields.enumerated() where settings.fields[..<i].contains(name) {
       throw ConfigError(key: "output.fields", message: "names \"\(name)\" twice; give each field once")
