@@ -247,6 +247,20 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     #expect(r.status == 2 && r.stderr.contains("another configuration"), "\(r.stderr)")
   }
 
+  @Test func configTextThatWouldCrashAParserIsRefused() throws {
+    let deep = [
+      "[" + Array(repeating: "a", count: 100_000).joined(separator: ".") + "]\nx = 1\n",
+      "x = " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n",
+      "x = " + String(repeating: "{a = ", count: 50_000) + "1" + String(repeating: "}", count: 50_000) + "\n",
+      reliabilityConfig.replacingOccurrences(of: "[run]", with: "[run]\u{0}"),
+    ]
+    for (k, text) in deep.enumerated() {
+      let config = try writeConfig("hostile-\(k).toml", text + reliabilityConfig)
+      let r = try runGilbert(["run", config, "--output", temporaryPath("hostile.h5"), "--force"])
+      #expect(r.status == 2 && r.stderr.contains("(file)"), "case \(k): \(r.status) \(r.stderr.prefix(200))")
+    }
+  }
+
   @Test func relativePathsResolveAgainstTheConfigFile() throws {
     let dir = URL(fileURLWithPath: temporaryPath("relative-\(UUID().uuidString)"))
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

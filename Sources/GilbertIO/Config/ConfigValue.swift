@@ -94,12 +94,14 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     if let nul = bytes.firstIndex(of: 0) {
       throw ConfigError(key: "(file)", message: "has a NUL byte at offset \(nul); a configuration is plain text")
     }
-    var depth = 0, line = 1
+    var depth = 0, line = 1, dots = 0
     var quote: UInt8? = nil
     var comment = false
-    for b in bytes {
+    let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+    for (k, b) in bytes.enumerated() {
       if b == UInt8(ascii: "\n") {
         line += 1
+        dots = 0
         comment = false
         if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { quote = nil }
         continue
@@ -108,6 +110,17 @@ public indirect enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
       if let q = quote {
         if b == q { quote = nil }
         continue
+      }
+      // A dotted key (`[a.b.c]`, `a.b = 1`) nests too: count the dots that
+      // are not a decimal point between two digits.
+      if b == UInt8(ascii: "."),
+        !(k > 0 && digits.contains(bytes[k - 1]) && k + 1 < bytes.count && digits.contains(bytes[k + 1]))
+      {
+        dots += 1
+        if dots > maximumDepth {
+          throw ConfigError(
+            key: "(file)", message: "has a key nested deeper than \(maximumDepth) levels at line \(line)")
+        }
       }
       switch b {
       case UInt8(ascii: "#"): comment = true
