@@ -53,13 +53,8 @@ public final class TrajectoryWriter {
       ".\((path as NSString).lastPathComponent).partial-\(getpid())")
     try? FileManager.default.removeItem(atPath: temporary)
     file = try HDF5File(creating: temporary, overwrite: false)
-    self.grid = grid
-    columns = tableColumns
-    var comps: [String: Int] = [:]
-    for f in fields { comps[f.name] = f.components }
-    fieldComponents = comps
-    fieldOrder = fields.map { ($0.name, $0.components) }
-    self.path = path
+    (self.grid, self.path, columns) = (grid, path, tableColumns)
+    (fieldComponents, fieldOrder) = Self.layout(fields)
 
     try file.writeRootHeader(configText: configText)
     try file.setAttribute("u_convention", string: uConvention)
@@ -126,13 +121,8 @@ public final class TrajectoryWriter {
     fields: [(name: String, unit: String, components: Int)], frames: Int, rows: Int
   ) throws {
     file = try HDF5File(updating: path)
-    self.grid = grid
-    self.path = path
-    columns = tableColumns
-    var comps: [String: Int] = [:]
-    for f in fields { comps[f.name] = f.components }
-    fieldComponents = comps
-    fieldOrder = fields.map { ($0.name, $0.components) }
+    (self.grid, self.path, columns) = (grid, path, tableColumns)
+    (fieldComponents, fieldOrder) = Self.layout(fields)
     for f in fields {
       for d in ["value", "time", "step"] { try file.setRows("/fields/\(f.name)/\(d)", frames) }
       if file.exists("/VTKHDF/Steps/CellDataOffsets/\(f.name)") {
@@ -145,6 +135,13 @@ public final class TrajectoryWriter {
     if let first = fields.first { frameTimes = try file.readDoubles("/fields/\(first.name)/time").values }
     try file.remove("/summary")
     try flush()
+  }
+
+  /// Components by field name, and the fields in order.
+  static func layout(_ fields: [(name: String, unit: String, components: Int)]) -> (
+    [String: Int], [(name: String, components: Int)]
+  ) {
+    (Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.components) }), fields.map { ($0.name, $0.components) })
   }
 
   /// Refuses a target that exists (without `overwrite`), that another

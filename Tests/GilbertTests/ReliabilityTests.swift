@@ -185,7 +185,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
 
   @Test func killNineAtTwentyMomentsLeavesTheOldFileOrAReadableNewOne() throws {
     let config = try writeConfig("reliability-kill.toml", reliabilityConfig)
-    var seeded = SeededGenerator(seed: 20_261_202)
+    var seeded = SplitMix64(seed: 20_261_202)
     for k in 0..<20 {
       let out = temporaryPath("reliability-kill-\(k).h5")
       // An older file at the target: a kill before the new one is complete must leave it.
@@ -216,7 +216,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     let reference = temporaryPath("resume-\(method)-reference.h5")
     let whole = try runGilbert(["run", config, "--output", reference, "--force"])
     try #require(whole.status == 0, "\(whole.stderr)")
-    var seeded = SeededGenerator(seed: method == "rk45" ? 11 : 12)
+    var seeded = SplitMix64(seed: method == "rk45" ? 11 : 12)
     var killed = 0
     for attempt in 0..<2 {
       let out = temporaryPath("resume-\(method)-\(attempt).h5")
@@ -323,7 +323,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     ]
     let short = reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 2e-12")
       .replacingOccurrences(of: "sample_interval = 1e-12", with: "sample_interval = 1e-12")
-    var rng = SeededGenerator(seed: 7)
+    var rng = SplitMix64(seed: 7)
     var outcomes = [Int32: Int]()
     for k in 0..<240 {
       var text = short
@@ -364,18 +364,4 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     // The fuzzer must reach all three outcomes, or it tests nothing.
     #expect(outcomes[0, default: 0] > 10 && outcomes[2, default: 0] > 10, "\(outcomes)")
   }
-}
-
-/// SplitMix64, so the fault moments and the fuzzer repeat from run to run.
-struct SeededGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
