@@ -21,6 +21,15 @@ static inline unsigned gh5_f_acc_excl(void) { return H5F_ACC_EXCL; }
 static inline unsigned gh5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned gh5_f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline size_t gh5_variable(void) { return H5T_VARIABLE; }
+static inline unsigned gh5_f_acc_swmr_read(void) { return H5F_ACC_SWMR_READ; }
+static inline unsigned gh5_f_acc_swmr_write(void) { return H5F_ACC_SWMR_WRITE; }
+
+/// A file-access property list for the latest file format (SWMR needs it).
+static inline hid_t gh5_fapl_latest(void) {
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  return fapl;
+}
 
 /// Silences HDF5's automatic error-stack printing; Swift reports errors itself.
 static inline void gh5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }

@@ -47,22 +47,60 @@ public final class HDF5File {
   /// file, so it is left to the process exit (the disk keeps the last flush).
   private var writeFailed = false
 
-  /// Creates a file. Without `overwrite`, an existing file is an error.
-  public init(creating path: String, overwrite: Bool) throws {
+  /// Creates a file. Without `overwrite`, an existing file is an error. With
+  /// `latestFormat` the file can later switch to SWMR writing (HDF5 1.10).
+  public init(creating path: String, overwrite: Bool, latestFormat: Bool = false) throws {
     gh5_silence_errors()
     self.path = path
-    id = H5Fcreate(path, overwrite ? gh5_f_acc_trunc() : gh5_f_acc_excl(), gh5_p_default(), gh5_p_default())
+    let fapl = latestFormat ? gh5_fapl_latest() : gh5_p_default()
+    defer { if latestFormat { H5Pclose(fapl) } }
+    id = H5Fcreate(path, overwrite ? gh5_f_acc_trunc() : gh5_f_acc_excl(), gh5_p_default(), fapl)
     if id < 0 {
       throw HDF5Error(message: "cannot create HDF5 file '\(path)'" + (overwrite ? "" : " (does it exist already?)"))
     }
   }
 
-  /// Opens an existing file for reading.
+  /// Opens an existing file for reading. A file being written in SWMR mode
+  /// (or left so by a crash) is opened as a SWMR reader.
   public init(reading path: String) throws {
     gh5_silence_errors()
     self.path = path
-    id = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
+    // A writer finishing a SWMR file holds it for a moment to write its
+    // summary: a reader that finds it locked waits for up to 2 s.
+    var opened: hid_t = -1
+    for attempt in 0..<40 {
+      opened = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
+      if opened < 0 { opened = H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()) }
+      if opened >= 0 || attempt == 39 || !Self.isLockedElsewhere(path) { break }
+      usleep(50_000)
+    }
+    id = opened
     if id < 0 { throw HDF5Error(message: "cannot open '\(path)' as an HDF5 file") }
+  }
+
+  /// Switches a file created with `latestFormat` to single-writer/multiple-
+  /// reader mode: from now on readers may open it (SWMR read) while it is
+  /// written; no new objects or attributes until it is closed. HDF5 drops
+  /// its file lock for SWMR, so a shared lock of our own keeps a second
+  /// writer from taking the file (``isLockedElsewhere`` sees it).
+  public func startSWMR() throws {
+    if H5Fstart_swmr_write(id) < 0 { throw HDF5Error(message: "cannot start SWMR writing of '\(path)'") }
+    guardLock = open(path, O_RDONLY)
+    if guardLock >= 0 { flock(guardLock, LOCK_SH) }
+  }
+
+  /// The descriptor that holds the shared lock while in SWMR mode (-1: none).
+  private var guardLock: Int32 = -1
+
+  /// Closes and reopens the file for ordinary writing (ends SWMR mode).
+  public func reopenForWriting() throws {
+    if guardLock >= 0 {
+      Foundation.close(guardLock)
+      guardLock = -1
+    }
+    close()
+    id = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
+    if id < 0 { throw HDF5Error(message: "cannot reopen '\(path)' after SWMR writing") }
   }
 
   /// Opens an existing file for reading and writing (to resume a run).
@@ -112,6 +150,10 @@ public final class HDF5File {
 
   /// Closes the file (idempotent).
   public func close() {
+    if guardLock >= 0 {
+      Foundation.close(guardLock)
+      guardLock = -1
+    }
     if id >= 0 {
       if !writeFailed { H5Fclose(id) }
       id = -1

@@ -62,14 +62,17 @@ public enum OVF {
   }
 
   /// Writes a vector field (planes of `grid`) as OVF 2.0, binary 8.
-  public static func write(path: String, grid: Grid, planes: [Double], title: String, unit: String = "") throws {
+  /// `time` (s), when given, is written as mumax3 does (`# Desc: Total simulation time: … s`).
+  public static func write(
+    path: String, grid: Grid, planes: [Double], title: String, unit: String = "", time: Double? = nil
+  ) throws {
     let n = grid.cellCount
     var text = """
       # OOMMF OVF 2.0
       # Segment count: 1
       # Begin: Segment
       # Begin: Header
-      # Title: \(title)
+      # Title: \(title)\(time.map { "\n# Desc: Total simulation time: \($0) s" } ?? "")
       # meshunit: m
       # meshtype: rectangular
       # xbase: \(grid.dx / 2)

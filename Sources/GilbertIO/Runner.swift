@@ -139,6 +139,8 @@ public enum Runner {
     _ loop: RunLoop, relax: RelaxResult?, dynamics: Bool, started: ContinuousClock.Instant,
     stopReason: () -> String?
   ) -> RunReport {
+    var loop = loop
+    do { try loop.writer.endSWMR() } catch let error as HDF5Error { loop.outcome = .failed(error.message) } catch {}
     var summary = RunSummary(
       loop: loop, relax: relax, dynamics: dynamics, seconds: (ContinuousClock.now - started) / .seconds(1))
     if loop.outcome == .interrupted, let reason = stopReason() { summary.strings["status"] = "interrupted (\(reason))" }
@@ -159,7 +161,8 @@ public enum Runner {
       path: path, overwrite: overwrite, grid: config.grid, configText: config.text,
       uConvention: config.section(CurrentSection.self)?.uConvention ?? "none: no current in this run",
       parameters: config.parameters, tableColumns: sim.tableColumns,
-      fields: fields.map { ($0.name, $0.unit, $0.components) }, compress: config.output.compress)
+      fields: fields.map { ($0.name, $0.unit, $0.components) }, compress: config.output.compress,
+      swmr: config.output.swmr)
     try writer.recordResolvedConfig(config.resolvedText, overrides: config.overrides)
     return writer
   }

@@ -36,6 +36,10 @@ public final class TrajectoryWriter {
   public private(set) var frames: [String: Int] = [:]
   /// Number of table rows written.
   public private(set) var rows = 0
+  /// Whether the file is in SWMR mode: readers may open it while it is
+  /// written (h5py `swmr=True`); the counts and `NSteps` attributes are
+  /// written when it ends (the dataset extents are the counts meanwhile).
+  public private(set) var swmrActive = false
 
   /// Creates the file and its layout. Refuses to replace an existing file
   /// unless `overwrite`, and never replaces one that another process holds
@@ -45,14 +49,14 @@ public final class TrajectoryWriter {
   public init(
     path: String, overwrite: Bool, grid: Grid, configText: String, uConvention: String,
     parameters: [RegionParameter], tableColumns: [(name: String, unit: String)],
-    fields: [(name: String, unit: String, components: Int)], compress: Bool
+    fields: [(name: String, unit: String, components: Int)], compress: Bool, swmr: Bool = false
   ) throws {
     try Self.checkTarget(path, overwrite: overwrite)
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     let temporary = (directory as NSString).appendingPathComponent(
       ".\((path as NSString).lastPathComponent).partial-\(getpid())")
     try? FileManager.default.removeItem(atPath: temporary)
-    file = try HDF5File(creating: temporary, overwrite: false)
+    file = try HDF5File(creating: temporary, overwrite: false, latestFormat: swmr)
     (self.grid, self.path, columns) = (grid, path, tableColumns)
     (fieldComponents, fieldOrder) = Self.layout(fields)
 
@@ -104,6 +108,11 @@ public final class TrajectoryWriter {
       try file.setAttribute("frames_complete", on: "/fields", int: 0)
       try file.setAttribute("rows_complete", on: "/table", int: 0)
       try file.flush()
+      // SWMR starts before the file takes its name, so a reader never finds it in another mode.
+      if swmr {
+        try file.startSWMR()
+        swmrActive = true
+      }
       try Self.checkTarget(path, overwrite: overwrite)
       try file.rename(to: path)
     } catch {
@@ -291,10 +300,21 @@ public final class TrajectoryWriter {
     // size grows with the frames), and always at the end.
     let n = frameTimes.count
     if n > 0 && (n & (n - 1) == 0 || n % 256 == 0) { writeXDMF() }
+    guard !swmrActive else { return }
     try file.setAttribute("frames_complete", on: "/fields", int: frames["m"] ?? frames.values.max() ?? 0)
     if file.exists("/VTKHDF/Steps") { try file.setAttribute("NSteps", on: "/VTKHDF/Steps", int: frameTimes.count) }
     try file.setAttribute("rows_complete", on: "/table", int: rows)
     try file.flush()
+  }
+
+  /// Ends SWMR mode (closes and reopens the file) so the summary and the
+  /// counts can be written; nothing when the file is not in SWMR mode.
+  public func endSWMR() throws {
+    guard swmrActive else { return }
+    try file.flush()
+    try file.reopenForWriting()
+    swmrActive = false
+    try flush()
   }
 
   /// Closes the file and writes the final XDMF index.
@@ -337,6 +357,13 @@ public enum TrajectoryReader {
   /// Frame `index` (negative counts from the end) of `/fields/m/value`, as a
   /// field on `grid`; the file's mesh must match.
   public static func frame(path: String, index: Int, grid: Grid, field: String = "m") throws -> VectorField {
+    try locatedFrame(path: path, index: index, grid: grid, field: field).field
+  }
+
+  /// A frame with its index (a negative `index` counts from the end) and time (s).
+  public static func locatedFrame(path: String, index: Int, grid: Grid, field: String = "m") throws -> (
+    field: VectorField, index: Int, time: Double
+  ) {
     guard FileManager.default.fileExists(atPath: path) else {
       throw ConfigError(key: "initial.path", message: "names '\(path)', which does not exist")
     }
@@ -355,9 +382,10 @@ public enum TrajectoryReader {
         message: "is \(index); the file has \(shape[0]) frames (0..<\(shape[0]), or −1 for the last)")
     }
     let row = try file.readRow("/fields/\(field)/value", row: i)
+    let time = try file.readRow("/fields/\(field)/time", row: i)[0]
     var m = VectorField(count: grid.cellCount)
     for c in 0..<grid.cellCount { m[c] = SIMD3(row[3 * c], row[3 * c + 1], row[3 * c + 2]) }
-    return m
+    return (m, i, time)
   }
 }
 

@@ -37,11 +37,11 @@ struct ExportCommand: ParsableCommand {
       }
       h5.close()
       let grid = Grid(nx: Int(n[0]), ny: Int(n[1]), dx: cell[0], dy: cell[1], dz: cell[2])
-      let m = try TrajectoryReader.frame(path: file, index: frame, grid: grid, field: field)
+      let (m, index, time) = try TrajectoryReader.locatedFrame(path: file, index: frame, grid: grid, field: field)
       try OVF.write(
-        path: output, grid: grid, planes: m.storage, title: "\(field) frame \(frame) of \(file)",
-        unit: field == "m" ? "" : "T")
-      print("wrote \(output)")
+        path: output, grid: grid, planes: m.storage, title: "\(field) frame \(index) of \(file)",
+        unit: field == "m" ? "" : "T", time: time)
+      print("wrote \(output): \(field) frame \(index), t = \(time) s")
     } catch let error as HDF5Error {
       fail(error.message)
     } catch let error as ConfigError {

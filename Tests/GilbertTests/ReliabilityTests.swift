@@ -53,6 +53,22 @@ func waitForFile(_ path: String, bytes: Int = 1, seconds: Double = 20) {
   }
 }
 
+/// Waits until the XDMF index beside `path` lists at least `frames` frames
+/// (it is rewritten at frames 1, 2, 4, …, 64, …), or 20 s pass. The index is
+/// plain text, so this needs no HDF5 open of a file being written.
+func waitForFrames(_ path: String, _ frames: Int) {
+  let xdmf = XDMF.path(for: path)
+  let deadline = Date().addingTimeInterval(20)
+  while Date() < deadline {
+    if let text = try? String(contentsOfFile: xdmf, encoding: .utf8),
+      text.components(separatedBy: "<Time ").count - 1 >= frames
+    {
+      return
+    }
+    Thread.sleep(forTimeInterval: 0.01)
+  }
+}
+
 /// Runs `gilbert` with a time limit; nil when it had to be killed (a hang).
 func runGilbertBounded(_ arguments: [String], seconds: Double) throws -> (status: Int32, signal: Bool, stderr: String)?
 {
@@ -222,7 +238,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
       let out = temporaryPath("resume-\(method)-\(attempt).h5")
       try? FileManager.default.removeItem(atPath: out)
       let p = try startGilbert(["run", config, "--output", out, "--force"])
-      waitForFile(out, bytes: 150_000)  // past the first checkpoints
+      waitForFrames(out, 64)  // past the first checkpoints (every 25 samples)
       Thread.sleep(forTimeInterval: 0.3 * seeded.nextUnit())
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
@@ -259,6 +275,58 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
       let r = try runGilbert(["run", config, "--output", temporaryPath("hostile.h5"), "--force"])
       #expect(r.status == 2 && r.stderr.contains("(file)"), "case \(k): \(r.status) \(r.stderr.prefix(200))")
     }
+  }
+
+  @Test func readersOpenASWMRFileWhileItIsWrittenAndAfterACrash() throws {
+    let text =
+      reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 3e-8")
+      + "\n[output]\nswmr = true\n"
+    let config = try writeConfig("swmr.toml", text)
+    let out = temporaryPath("swmr.h5")
+    try? FileManager.default.removeItem(atPath: out)
+    let writer = try startGilbert(["run", config, "--output", out, "--force"])
+    waitForFile(out, bytes: 50_000)
+    // 100 readers, each a separate process (the serial HDF5 library is not
+    // thread-safe), while the run goes on: every open succeeds, and the
+    // frame each one saw equals the finished file's frame of that index.
+    var seen: [(index: Int, values: [Double])] = []
+    let poll = temporaryPath("swmr-poll.ovf")
+    for _ in 0..<100 {
+      let p = Process()
+      p.executableURL = try gilbertExecutable()
+      p.arguments = ["export", out, "--frame", "-1", "--output", poll, "--force"]
+      let stdout = Pipe()
+      p.standardOutput = stdout
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      p.waitUntilExit()
+      let said = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      #expect(p.terminationStatus == 0, "a reader failed to open the running file")
+      guard p.terminationStatus == 0, let range = said.range(of: "frame ") else { continue }
+      let index = Int(said[range.upperBound...].prefix { $0.isNumber })!
+      seen.append((index, try OVF.read(path: poll).values))
+    }
+    let stillRunning = writer.isRunning
+    writer.waitUntilExit()
+    #expect(writer.terminationStatus == 0)
+    #expect(stillRunning, "the run ended before the readers did: make it longer")
+    let f = try HDF5File(reading: out)
+    for (index, values) in seen {
+      #expect(try f.readRow("/fields/m/value", row: index) == values, "frame \(index)")
+    }
+    #expect(Set(seen.map(\.index)).count > 10, "the readers saw the run advance")
+    f.close()
+    // After kill -9 the file opens (as a SWMR reader does) with every frame it counts.
+    let crashed = try startGilbert(["run", config, "--output", out, "--force"])
+    waitForFile(out, bytes: 50_000)
+    Thread.sleep(forTimeInterval: 0.3)
+    kill(crashed.processIdentifier, SIGKILL)
+    crashed.waitUntilExit()
+    let g = try HDF5File(reading: out)
+    let frames = try g.shape("/fields/m/value")[0]
+    let times = try g.readDoubles("/fields/m/time").values.count
+    #expect(frames > 0 && times == frames)
+    g.close()
   }
 
   @Test func relativePathsResolveAgainstTheConfigFile() throws {

@@ -104,14 +104,24 @@ public struct OutputSettings: ConfigSection, Equatable {
   public var compress: Bool
   /// Write a checkpoint for `gilbert run --resume` every this many samples (0: never).
   public var checkpointEvery: Int
+  /// Write in SWMR mode, so readers can open the file while the run goes on.
+  public var swmr: Bool
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> OutputSettings? {
     let o = try root.table("output") ?? ConfigTable([:], path: "output")
     let settings = OutputSettings(
       fields: try o.strings("fields", default: ["m"]), compress: try o.bool("compress", default: false),
       checkpointEvery: try o.int(
-        "checkpoint_every", default: 0, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (samples; 0: no checkpoints)"))
+        "checkpoint_every", default: 0, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (samples; 0: no checkpoints)"),
+      swmr: try o.bool("swmr", default: false))
     try o.finish()
+    if settings.swmr && settings.checkpointEvery > 0 {
+      throw ConfigError(
+        key: "output.swmr",
+        message:
+          "is true with checkpoint_every = \(settings.checkpointEvery); a SWMR file cannot take checkpoints yet: choose one"
+      )
+    }
     for (i, name) in settings.fields.enumerated() where settings.fields[..<i].contains(name) {
       throw ConfigError(key: "output.fields", message: "names \"\(name)\" twice; give each field once")
     }
