@@ -19,6 +19,8 @@ struct Checkpoint {
   var evaluations: Int
   var tracker: [Double]?
   var afterSteps: [[Double]]
+  /// The transport model's state by name (``Simulation/transportState``).
+  var transport: [String: [Double]] = [:]
 
   /// Writes the checkpoint into the slot after the current one, then names it.
   func write(to file: HDF5File) throws {
@@ -40,6 +42,8 @@ struct Checkpoint {
     try file.setAttribute("tracker", on: slot, doubles: tracker.map { [1] + $0 } ?? [0])
     try file.setAttribute(
       "after_steps", on: slot, doubles: [Double(afterSteps.count)] + afterSteps.flatMap { [Double($0.count)] + $0 })
+    try file.setAttribute("transport", on: slot, string: transport.keys.sorted().joined(separator: ","))
+    for (name, values) in transport { try file.overwrite("\(slot)/transport_\(name)", doubles: values) }
     try file.flush()
     try file.setAttribute("slot", on: "/checkpoint", int: 1 - current)
     try file.flush()
@@ -59,6 +63,10 @@ struct Checkpoint {
       flat = flat.dropFirst(n)
     }
     let trackerFlat = try file.doubleAttribute("tracker", on: slot)
+    var transport: [String: [Double]] = [:]
+    for name in try file.stringAttribute("transport", on: slot).split(separator: ",") {
+      transport[String(name)] = try file.readDoubles("\(slot)/transport_\(name)").values
+    }
     return Checkpoint(
       sample: Int(try number("sample")), frames: Int(try number("frames")), rows: Int(try number("rows")),
       time: try number("time"), m: try file.readDoubles("\(slot)/m").values,
@@ -68,6 +76,6 @@ struct Checkpoint {
         firstStage: hasStage ? try file.readDoubles("\(slot)/first_stage").values : nil),
       evaluations: Int(try number("rhs_evaluations")),
       tracker: trackerFlat[0] == 1 ? Array(trackerFlat.dropFirst()) : nil,
-      afterSteps: afterSteps)
+      afterSteps: afterSteps, transport: transport)
   }
 }

@@ -116,7 +116,7 @@ struct RunLoop {
     Checkpoint(
       sample: k, frames: writer.frames.values.max() ?? 0, rows: writer.rows, time: sim.time, m: sim.m.storage,
       stepper: stepper.state, evaluations: sim.equation.evaluations, tracker: sim.tracker?.state,
-      afterSteps: afterSteps.map(\.checkpoint))
+      afterSteps: afterSteps.map(\.checkpoint), transport: sim.transportState)
   }
 
   /// Continues from `c`: m, t, the stepper, the counts, the tracker and the after-step counters.
@@ -127,6 +127,7 @@ struct RunLoop {
     if let t = c.tracker { sim.tracker?.restore(t) }
     stepper.restore(c.stepper)
     for (k, state) in zip(afterSteps.indices, c.afterSteps) { afterSteps[k].checkpoint = state }
+    sim.restoreTransport(c.transport)
   }
 
   /// Steps to `target`; returns the last step, or nil when the run stopped

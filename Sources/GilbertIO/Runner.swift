@@ -90,11 +90,6 @@ public enum Runner {
     shouldStop: () -> Bool = { false }, stopReason: () -> String? = { nil }
   ) throws -> RunReport {
     let clock = ContinuousClock.now
-    guard config.transport == nil else {
-      throw ConfigError(
-        key: "longitudinal",
-        message: "is set; --resume does not cover the longitudinal model yet (run it again instead)")
-    }
     let checkpoint = try readCheckpoint(path, config: config)
     var sim = try Simulation(config: config)
     let fields = config.output.fields.map { name in sim.fieldOutputs.first { $0.name == name }! }

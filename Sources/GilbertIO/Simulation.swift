@@ -120,6 +120,37 @@ public struct Simulation {
     }
   }
 
+  /// What the transport model carries from one update to the next, by name:
+  /// δm, the last longitudinal fields (ṡ∥ advances δm; μ± warm-start the
+  /// next solve), the electrodes' current, potential and total. A checkpoint
+  /// saves these so a resumed run continues bit for bit.
+  public var transportState: [String: [Double]] {
+    var state: [String: [Double]] = [:]
+    if let model = longitudinal { state["delta_m"] = model.deltaM }
+    if let f = longitudinalFields { for (k, v) in f.named { state["fields_" + k] = v } }
+    if let solver = electrodes {
+      state["potential"] = solver.potential
+      state["j"] = currentDensity?.storage
+      state["total_current"] = totalCurrent.map { [$0] }
+    }
+    return state
+  }
+
+  /// Continues from a saved ``transportState``.
+  public mutating func restoreTransport(_ state: [String: [Double]]) {
+    if let d = state["delta_m"] { longitudinal?.restoreMagnitude(d) }
+    var fields: [String: [Double]] = [:]
+    for (k, v) in state where k.hasPrefix("fields_") { fields[String(k.dropFirst(7))] = v }
+    if let f = LongitudinalFields(named: fields) { longitudinalFields = f }
+    if let p = state["potential"] { electrodes?.restorePotential(p) }
+    if let j = state["j"], electrodes != nil {
+      var field = VectorField(count: m.count)
+      field.storage = j
+      equation.drive = Drive(magnet: magnet, currentDensity: field)
+    }
+    if let total = state["total_current"] { totalCurrent = total[0] }
+  }
+
   /// Whether the current or the longitudinal fields need updating as m changes.
   public var hasTransport: Bool { longitudinal != nil || electrodes != nil }
 

@@ -329,6 +329,42 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     g.close()
   }
 
+  @Test func resumeCarriesTheLongitudinalStateAndTheElectrodesBitForBit() throws {
+    // The paper's F/N junction with electrodes (Examples/fn_junction.toml):
+    // δm, the longitudinal fields, the electrodes' potential and current.
+    let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Examples/fn_junction.toml")
+    let config = example.path
+    let sets = [
+      "--set", "output.checkpoint_every=3", "--set", "run.duration=1e-10", "--set", "run.sample_interval=1e-13",
+      "--set", "output.fields=[\"m\", \"delta_m\", \"mu_up\", \"j\"]",
+    ]
+    let reference = temporaryPath("resume-junction-reference.h5")
+    let whole = try runGilbert(["run", config, "--output", reference, "--force"] + sets)
+    try #require(whole.status == 0, "\(whole.stderr)")
+    let out = temporaryPath("resume-junction.h5")
+    try? FileManager.default.removeItem(atPath: out)
+    let p = try startGilbert(["run", config, "--output", out, "--force"] + sets)
+    waitForFrames(out, 64)
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    let resumed = try runGilbert(["run", config, "--resume", out] + sets)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    let a = try HDF5File(reading: reference), b = try HDF5File(reading: out)
+    defer {
+      a.close()
+      b.close()
+    }
+    for field in ["m", "delta_m", "mu_up", "j"] {
+      #expect(
+        try a.readDoubles("/fields/\(field)/value").values == b.readDoubles("/fields/\(field)/value").values, "\(field)"
+      )
+    }
+    for column in try a.members(of: "/table") {
+      #expect(try a.readDoubles("/table/\(column)").values == b.readDoubles("/table/\(column)").values, "\(column)")
+    }
+  }
+
   @Test func relativePathsResolveAgainstTheConfigFile() throws {
     let dir = URL(fileURLWithPath: temporaryPath("relative-\(UUID().uuidString)"))
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

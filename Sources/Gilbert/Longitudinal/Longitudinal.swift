@@ -15,6 +15,32 @@ public struct LongitudinalFields: Sendable {
   public var mu: [[Double]]
   /// ṡ∥, m⁻³ s⁻¹.
   public var spinRate: [Double]
+
+  /// The fields as named arrays (for checkpoints), and back.
+  public var named: [String: [Double]] {
+    [
+      "E": electricField.storage, "div_E": divergenceE, "div_J": divergenceJ,
+      "parallel_derivative": parallelDerivative, "mu_up": mu[0], "mu_down": mu[1], "s_parallel_rate": spinRate,
+    ]
+  }
+
+  /// Fields from ``named`` arrays; nil when one is missing.
+  public init?(named a: [String: [Double]]) {
+    guard let e = a["E"], let de = a["div_E"], let dj = a["div_J"], let pd = a["parallel_derivative"],
+      let up = a["mu_up"], let down = a["mu_down"], let rate = a["s_parallel_rate"]
+    else { return nil }
+    var field = VectorField(count: e.count / 3)
+    field.storage = e
+    (electricField, divergenceE, divergenceJ, parallelDerivative, mu, spinRate) = (field, de, dj, pd, [up, down], rate)
+  }
+
+  init(
+    electricField: VectorField, divergenceE: [Double], divergenceJ: [Double], parallelDerivative: [Double],
+    mu: [[Double]], spinRate: [Double]
+  ) {
+    (self.electricField, self.divergenceE, self.divergenceJ) = (electricField, divergenceE, divergenceJ)
+    (self.parallelDerivative, self.mu, self.spinRate) = (parallelDerivative, mu, spinRate)
+  }
 }
 
 /// The longitudinal model of MODEL.md §3: from m and the current density j,
@@ -119,6 +145,12 @@ public final class LongitudinalModel: @unchecked Sendable {
 
   /// Advances δm by `dt` (s) with the rate ṡ∥ held fixed over the step: exact
   /// for a static source, δm → τ∥ (g μB/2Ms) ṡ∥.
+  /// Sets δm (a resumed run continues from its checkpoint).
+  public func restoreMagnitude(_ values: [Double]) {
+    precondition(values.count == deltaM.count, "one δm per cell")
+    deltaM = values
+  }
+
   public func advanceMagnitude(rate: [Double], dt: Double) {
     let c = magnitudeFactor
     for i in 0..<deltaM.count where c[i] > 0 {
