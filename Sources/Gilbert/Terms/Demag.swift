@@ -45,7 +45,11 @@ public struct Demag: LinearFieldTerm {
     let px = g.periodicX ? g.nx : 2 * g.nx
     let py = g.ny == 1 ? 1 : 2 * g.ny
     let cells = px * py
-    fft = RealFFT2D(rows: py, columns: px, threads: cells >= 262_144 ? Parallel.workers : 1, measure: cells >= 16384)
+    // FFTW_ESTIMATE, not MEASURE: MEASURE picks algorithms by timing, so two
+    // runs of one config differed by ~1e-13 per step (3e-5 after an SP4
+    // relax) and a resumed run could not match; the speed is the same within
+    // 4 % (gilbert bench --demag, 32k and 262k padded cells).
+    fft = RealFFT2D(rows: py, columns: px, threads: cells >= 262_144 ? Parallel.workers : 1, measure: false)
     work = Workspace(realCount: cells, spectrumCount: fft.spectrumCount)
     kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: fft, work: work)
   }
