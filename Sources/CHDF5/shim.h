@@ -24,6 +24,15 @@ static inline size_t gh5_variable(void) { return H5T_VARIABLE; }
 static inline unsigned gh5_f_acc_swmr_read(void) { return H5F_ACC_SWMR_READ; }
 static inline unsigned gh5_f_acc_swmr_write(void) { return H5F_ACC_SWMR_WRITE; }
 
+/// A file-access property list that clears the "open for writing" flags a
+/// crashed SWMR writer leaves in the superblock (what `h5clear -s` does).
+static inline hid_t gh5_fapl_clear_status_flags(void) {
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  hbool_t clear = 1;
+  H5Pset(fapl, "clear_status_flags", &clear);
+  return fapl;
+}
+
 /// A file-access property list for the latest file format (SWMR needs it).
 static inline hid_t gh5_fapl_latest(void) {
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);

@@ -107,7 +107,14 @@ public final class HDF5File {
   public init(updating path: String) throws {
     gh5_silence_errors()
     self.path = path
-    id = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
+    var opened = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
+    if opened < 0 && !Self.isLockedElsewhere(path) {
+      // A SWMR writer that crashed leaves the file marked open for writing.
+      let fapl = gh5_fapl_clear_status_flags()
+      opened = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
+      H5Pclose(fapl)
+    }
+    id = opened
     if id < 0 {
       throw HDF5Error(
         message: "cannot open '\(path)' for writing (not an HDF5 file, or open in another process)", isUsageError: true)

@@ -73,11 +73,16 @@ struct RunLoop {
       for: sim.equation, tableau: method.tableau, timeStep: solver.timeStep,
       tolerance: method.isAdaptive ? solver.tolerance : nil)
     stepper.maximumStep = solver.maximumStep
-    if sim.tracker != nil { afterSteps.append(MovingFrame()) }
-    if sim.hasTransport {
-      afterSteps.append(TransportUpdate(every: sim.config.transportUpdateEvery, lastTime: sim.time))
-    }
+    afterSteps = Self.makeAfterSteps(for: sim)
     frameFields = sim.config.output.fields
+  }
+
+  /// The steps after each step a run of `sim` takes, in order.
+  static func makeAfterSteps(for sim: Simulation) -> [any AfterStep] {
+    var steps: [any AfterStep] = []
+    if sim.tracker != nil { steps.append(MovingFrame()) }
+    if sim.hasTransport { steps.append(TransportUpdate(every: sim.config.transportUpdateEvery, lastTime: sim.time)) }
+    return steps
   }
 
   /// Writes a table row and, when `frame`, every configured field; flushes.

@@ -95,7 +95,8 @@ public enum Runner {
     let fields = config.output.fields.map { name in sim.fieldOutputs.first { $0.name == name }! }
     let writer = try TrajectoryWriter(
       resuming: path, grid: config.grid, tableColumns: sim.tableColumns,
-      fields: fields.map { ($0.name, $0.unit, $0.components) }, frames: checkpoint.frames, rows: checkpoint.rows)
+      fields: fields.map { ($0.name, $0.unit, $0.components) }, frames: checkpoint.frames, rows: checkpoint.rows,
+      swmr: config.output.swmr)
     defer { writer.close() }
     var loop = RunLoop(sim: sim, writer: writer)
     loop.restore(checkpoint)
@@ -157,9 +158,17 @@ public enum Runner {
       uConvention: config.section(CurrentSection.self)?.uConvention ?? "none: no current in this run",
       parameters: config.parameters, tableColumns: sim.tableColumns,
       fields: fields.map { ($0.name, $0.unit, $0.components) }, compress: config.output.compress,
-      swmr: config.output.swmr)
+      swmr: config.output.swmr, prepare: checkpointLayout(sim).map { layout in { try layout.create(in: $0) } })
     try writer.recordResolvedConfig(config.resolvedText, overrides: config.overrides)
     return writer
+  }
+
+  /// The sizes of the run's checkpoints, when it takes them.
+  static func checkpointLayout(_ sim: Simulation) -> Checkpoint.Layout? {
+    guard sim.config.output.checkpointEvery > 0 else { return nil }
+    return Checkpoint.Layout(
+      cells: sim.m.count, afterSteps: RunLoop.makeAfterSteps(for: sim).map { $0.checkpoint.count },
+      transport: sim.transportState.mapValues(\.count))
   }
 
   /// Minimises the energy in place (stoppable), then updates the transport state.

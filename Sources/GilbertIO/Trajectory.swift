@@ -49,7 +49,8 @@ public final class TrajectoryWriter {
   public init(
     path: String, overwrite: Bool, grid: Grid, configText: String, uConvention: String,
     parameters: [RegionParameter], tableColumns: [(name: String, unit: String)],
-    fields: [(name: String, unit: String, components: Int)], compress: Bool, swmr: Bool = false
+    fields: [(name: String, unit: String, components: Int)], compress: Bool, swmr: Bool = false,
+    prepare: ((HDF5File) throws -> Void)? = nil
   ) throws {
     try Self.checkTarget(path, overwrite: overwrite)
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -103,6 +104,9 @@ public final class TrajectoryWriter {
       try file.setAttribute("unit", on: "/table/\(c.name)", string: c.unit)
     }
     do {
+      // Whatever else the run will write into (checkpoint slots) is made
+      // now: a SWMR file takes no new objects once SWMR starts.
+      try prepare?(file)
       // The counts exist from the start: a file killed before its first
       // sample says it holds no frame.
       try file.setAttribute("frames_complete", on: "/fields", int: 0)
@@ -127,7 +131,7 @@ public final class TrajectoryWriter {
   /// after it is computed again, bit for bit), and `/summary` is removed.
   public init(
     resuming path: String, grid: Grid, tableColumns: [(name: String, unit: String)],
-    fields: [(name: String, unit: String, components: Int)], frames: Int, rows: Int
+    fields: [(name: String, unit: String, components: Int)], frames: Int, rows: Int, swmr: Bool = false
   ) throws {
     file = try HDF5File(updating: path)
     (self.grid, self.path, columns) = (grid, path, tableColumns)
@@ -144,6 +148,10 @@ public final class TrajectoryWriter {
     if let first = fields.first { frameTimes = try file.readDoubles("/fields/\(first.name)/time").values }
     try file.remove("/summary")
     try flush()
+    if swmr {
+      try file.startSWMR()
+      swmrActive = true
+    }
   }
 
   /// Components by field name, and the fields in order.

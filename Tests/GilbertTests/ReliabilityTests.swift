@@ -221,21 +221,24 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     }
   }
 
-  @Test(arguments: ["rk45", "rk4"])
-  func resumeAfterKillNineIsBitForBitTheUninterruptedRun(_ method: String) throws {
+  @Test(arguments: ["rk45", "rk4", "rk45 swmr"])
+  func resumeAfterKillNineIsBitForBitTheUninterruptedRun(_ variant: String) throws {
     // rk45 (adaptive step and first-same-as-last stage carried over) and rk4,
-    // both with the moving frame (its offset, shift count and counters).
+    // both with the moving frame (its offset, shift count and counters); and
+    // a SWMR file, which a crash leaves marked open for writing.
+    let method = String(variant.split(separator: " ")[0]), swmr = variant.hasSuffix("swmr")
     let text =
       reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 3e-9")
-      + "\n[output]\ncheckpoint_every = 25\n[solver]\nmethod = \"\(method)\"\ndt = 2e-14\n"
-    let config = try writeConfig("resume-\(method).toml", text)
-    let reference = temporaryPath("resume-\(method)-reference.h5")
+      + "\n[output]\ncheckpoint_every = 25\nswmr = \(swmr)\n[solver]\nmethod = \"\(method)\"\ndt = 2e-14\n"
+    let name = variant.replacingOccurrences(of: " ", with: "-")
+    let config = try writeConfig("resume-\(name).toml", text)
+    let reference = temporaryPath("resume-\(name)-reference.h5")
     let whole = try runGilbert(["run", config, "--output", reference, "--force"])
     try #require(whole.status == 0, "\(whole.stderr)")
-    var seeded = SplitMix64(seed: method == "rk45" ? 11 : 12)
+    var seeded = SplitMix64(seed: UInt64(variant.count))
     var killed = 0
     for attempt in 0..<2 {
-      let out = temporaryPath("resume-\(method)-\(attempt).h5")
+      let out = temporaryPath("resume-\(name)-\(attempt).h5")
       try? FileManager.default.removeItem(atPath: out)
       let p = try startGilbert(["run", config, "--output", out, "--force"])
       waitForFrames(out, 64)  // past the first checkpoints (every 25 samples)

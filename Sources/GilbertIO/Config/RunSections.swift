@@ -115,13 +115,6 @@ public struct OutputSettings: ConfigSection, Equatable {
         "checkpoint_every", default: 0, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (samples; 0: no checkpoints)"),
       swmr: try o.bool("swmr", default: false))
     try o.finish()
-    if settings.swmr && settings.checkpointEvery > 0 {
-      throw ConfigError(
-        key: "output.swmr",
-        message:
-          "is true with checkpoint_every = \(settings.checkpointEvery); a SWMR file cannot take checkpoints yet: choose one"
-      )
-    }
     for (i, name) in settings.fields.enumerated() where settings.fields[..<i].contains(name) {
       throw ConfigError(key: "output.fields", message: "names \"\(name)\" twice; give each field once")
     }
