@@ -36,6 +36,10 @@ public enum HDF5Element: Sendable {
   }
 }
 
+/// The serial HDF5 library is not thread-safe: every call into it, from
+/// any thread (tests run in parallel; a sweep may too), holds this lock.
+let hdf5Lock = NSRecursiveLock()
+
 /// An open HDF5 file: a thin, typed, throwing layer over the HDF5 C API.
 /// The only Swift file that imports CHDF5. Objects are addressed by absolute
 /// paths such as `/fields/m/value`.
@@ -50,6 +54,8 @@ public final class HDF5File {
   /// Creates a file. Without `overwrite`, an existing file is an error. With
   /// `latestFormat` the file can later switch to SWMR writing (HDF5 1.10).
   public init(creating path: String, overwrite: Bool, latestFormat: Bool = false) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     gh5_silence_errors()
     self.path = path
     let fapl = latestFormat ? gh5_fapl_latest() : gh5_p_default()
@@ -63,6 +69,8 @@ public final class HDF5File {
   /// Opens an existing file for reading. A file being written in SWMR mode
   /// (or left so by a crash) is opened as a SWMR reader.
   public init(reading path: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     gh5_silence_errors()
     self.path = path
     // A writer finishing a SWMR file holds it for a moment to write its
@@ -84,6 +92,8 @@ public final class HDF5File {
   /// its file lock for SWMR, so a shared lock of our own keeps a second
   /// writer from taking the file (``isLockedElsewhere`` sees it).
   public func startSWMR() throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     if H5Fstart_swmr_write(id) < 0 { throw HDF5Error(message: "cannot start SWMR writing of '\(path)'") }
     guardLock = open(path, O_RDONLY)
     if guardLock >= 0 { flock(guardLock, LOCK_SH) }
@@ -94,6 +104,8 @@ public final class HDF5File {
 
   /// Closes and reopens the file for ordinary writing (ends SWMR mode).
   public func reopenForWriting() throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     if guardLock >= 0 {
       Foundation.close(guardLock)
       guardLock = -1
@@ -105,6 +117,8 @@ public final class HDF5File {
 
   /// Opens an existing file for reading and writing (to resume a run).
   public init(updating path: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     gh5_silence_errors()
     self.path = path
     var opened = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
@@ -126,6 +140,8 @@ public final class HDF5File {
   /// Flushes everything written so far to disk: a crash after this loses
   /// nothing before it. Throws when the disk refuses (no space, I/O error).
   public func flush() throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     guard id >= 0 else { return }
     errno = 0
     if H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 {
@@ -136,6 +152,8 @@ public final class HDF5File {
 
   /// Renames the open file on disk (the handle stays valid; POSIX rename).
   public func rename(to newPath: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     errno = 0
     guard Foundation.rename(path, newPath) == 0 else { throw HDF5Error.io("cannot rename '\(path)' to '\(newPath)'") }
     path = newPath
@@ -145,6 +163,8 @@ public final class HDF5File {
   /// running writer, or a reader such as h5py). A file that cannot be
   /// opened at all is not locked.
   public static func isLockedElsewhere(_ path: String) -> Bool {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return false }
     defer { Foundation.close(fd) }
@@ -157,6 +177,8 @@ public final class HDF5File {
 
   /// Closes the file (idempotent).
   public func close() {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     if guardLock >= 0 {
       Foundation.close(guardLock)
       guardLock = -1
@@ -169,6 +191,8 @@ public final class HDF5File {
 
   /// Bytes free for this process on the file system that holds `path`.
   public static func freeSpace(near path: String) -> UInt64? {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     var s = statvfs()
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     guard statvfs(directory, &s) == 0 else { return nil }
@@ -179,6 +203,8 @@ public final class HDF5File {
 
   /// Whether an object exists at `objectPath` (every parent must exist too).
   public func exists(_ objectPath: String) -> Bool {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     var prefix = ""
     for part in objectPath.split(separator: "/") {
       prefix += "/" + part
@@ -189,6 +215,8 @@ public final class HDF5File {
 
   /// Creates a group, and its parents as needed.
   public func createGroup(_ groupPath: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     var prefix = ""
     for part in groupPath.split(separator: "/") {
       prefix += "/" + part
@@ -201,6 +229,8 @@ public final class HDF5File {
 
   /// Creates a hard link `linkPath` to the existing object `target` (no copy).
   public func hardLink(_ target: String, as linkPath: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     if H5Lcreate_hard(id, target, id, linkPath, gh5_p_default(), gh5_p_default()) < 0 {
       throw HDF5Error(message: "cannot link \(linkPath) to \(target) in '\(path)'")
     }
@@ -208,6 +238,8 @@ public final class HDF5File {
 
   /// The names of the members of a group.
   public func members(of groupPath: String) throws -> [String] {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let g = H5Gopen2(id, groupPath, gh5_p_default())
     if g < 0 { throw HDF5Error(message: "no group \(groupPath) in '\(path)'") }
     defer { H5Gclose(g) }
@@ -227,6 +259,8 @@ public final class HDF5File {
   // MARK: Attributes
 
   private func withObject<R>(_ objectPath: String, _ body: (hid_t) throws -> R) throws -> R {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let o = H5Oopen(id, objectPath, gh5_p_default())
     if o < 0 { throw HDF5Error(message: "no object \(objectPath) in '\(path)'") }
     defer { H5Oclose(o) }
@@ -236,6 +270,8 @@ public final class HDF5File {
   private func writeAttribute(
     _ name: String, on objectPath: String, type: hid_t, dims: [Int]?, _ write: (hid_t) -> herr_t
   ) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     try withObject(objectPath) { o in
       if H5Aexists(o, name) > 0 { H5Adelete(o, name) }
       let space: hid_t
@@ -254,6 +290,8 @@ public final class HDF5File {
   }
 
   private static func utf8StringType() -> hid_t {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let t = H5Tcopy(gh5_c_s1())
     H5Tset_size(t, gh5_variable())
     H5Tset_cset(t, H5T_CSET_UTF8)
@@ -262,6 +300,8 @@ public final class HDF5File {
 
   /// Writes a variable-length UTF-8 string attribute (h5py reads it as `str`).
   public func setAttribute(_ name: String, on objectPath: String = "/", string value: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let t = Self.utf8StringType()
     defer { H5Tclose(t) }
     try writeAttribute(name, on: objectPath, type: t, dims: nil) { a in
@@ -275,6 +315,8 @@ public final class HDF5File {
   /// Writes a fixed-length ASCII string attribute (for readers such as VTK's
   /// that expect one).
   public func setAttribute(_ name: String, on objectPath: String = "/", fixedString value: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let t = H5Tcopy(gh5_c_s1())
     defer { H5Tclose(t) }
     H5Tset_size(t, max(1, value.utf8.count))
@@ -288,6 +330,8 @@ public final class HDF5File {
 
   /// Writes a scalar float64 attribute.
   public func setAttribute(_ name: String, on objectPath: String = "/", double value: Double) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     var v = value
     try writeAttribute(name, on: objectPath, type: gh5_native_double(), dims: nil) {
       H5Awrite($0, gh5_native_double(), &v)
@@ -296,6 +340,8 @@ public final class HDF5File {
 
   /// Writes a scalar int64 attribute.
   public func setAttribute(_ name: String, on objectPath: String = "/", int value: Int) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     var v = Int64(value)
     try writeAttribute(name, on: objectPath, type: gh5_native_int64(), dims: nil) {
       H5Awrite($0, gh5_native_int64(), &v)
@@ -304,6 +350,8 @@ public final class HDF5File {
 
   /// Writes a 1-D float64 array attribute.
   public func setAttribute(_ name: String, on objectPath: String = "/", doubles values: [Double]) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     try writeAttribute(name, on: objectPath, type: gh5_native_double(), dims: [values.count]) { a in
       values.withUnsafeBufferPointer { H5Awrite(a, gh5_native_double(), $0.baseAddress) }
     }
@@ -311,6 +359,8 @@ public final class HDF5File {
 
   /// Writes a 1-D int64 array attribute.
   public func setAttribute(_ name: String, on objectPath: String = "/", ints values: [Int]) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let v = values.map { Int64($0) }
     try writeAttribute(name, on: objectPath, type: gh5_native_int64(), dims: [v.count]) { a in
       v.withUnsafeBufferPointer { H5Awrite(a, gh5_native_int64(), $0.baseAddress) }
@@ -319,7 +369,9 @@ public final class HDF5File {
 
   /// Reads a string attribute.
   public func stringAttribute(_ name: String, on objectPath: String = "/") throws -> String {
-    try withObject(objectPath) { o in
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
+    return try withObject(objectPath) { o in
       let a = H5Aopen(o, name, gh5_p_default())
       if a < 0 { throw HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'") }
       defer { H5Aclose(a) }
@@ -335,7 +387,9 @@ public final class HDF5File {
 
   /// Reads a numeric attribute (scalar or 1-D) as float64 values.
   public func doubleAttribute(_ name: String, on objectPath: String = "/") throws -> [Double] {
-    try withObject(objectPath) { o in
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
+    return try withObject(objectPath) { o in
       let a = H5Aopen(o, name, gh5_p_default())
       if a < 0 { throw HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'") }
       defer { H5Aclose(a) }
@@ -353,6 +407,8 @@ public final class HDF5File {
 
   /// Writes a whole fixed-size dataset of the given shape (row-major).
   public func writeDataset(_ datasetPath: String, doubles values: [Double], shape: [Int]) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     precondition(shape.reduce(1, *) == values.count, "shape does not match the data")
     var d = shape.map { hsize_t($0) }
     let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(d.count), &d, nil)
@@ -368,6 +424,8 @@ public final class HDF5File {
 
   /// Writes a 1-D dataset of variable-length UTF-8 strings.
   public func writeDataset(_ datasetPath: String, strings values: [String]) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     var d = [hsize_t(values.count)]
     let space = H5Screate_simple(1, &d, nil)
     defer { H5Sclose(space) }
@@ -391,6 +449,8 @@ public final class HDF5File {
     _ datasetPath: String, element: HDF5Element = .float64, rowShape: [Int], chunkRows: Int,
     chunkRowShape: [Int]? = nil, compress: Bool = false
   ) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     var dims = [hsize_t(0)] + rowShape.map { hsize_t($0) }
     var maxDims = [gh5_s_unlimited()] + rowShape.map { hsize_t($0) }
     var chunk = [hsize_t(max(1, chunkRows))] + (chunkRowShape ?? rowShape).map { hsize_t($0) }
@@ -407,6 +467,8 @@ public final class HDF5File {
 
   /// Cuts (or grows) a growing dataset to `rows` rows.
   public func setRows(_ datasetPath: String, _ rows: Int) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
     if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
     defer { H5Dclose(ds) }
@@ -421,6 +483,8 @@ public final class HDF5File {
 
   /// Overwrites the whole of an existing float64 dataset, or creates it (1-D) when missing.
   public func overwrite(_ datasetPath: String, doubles values: [Double]) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     if !exists(datasetPath) {
       try writeDataset(datasetPath, doubles: values, shape: [values.count])
       return
@@ -440,6 +504,8 @@ public final class HDF5File {
 
   /// Removes the link at `objectPath` if there is one.
   public func remove(_ objectPath: String) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     guard exists(objectPath) else { return }
     if H5Ldelete(id, objectPath, gh5_p_default()) < 0 {
       throw HDF5Error(message: "cannot remove \(objectPath) from '\(path)'")
@@ -448,6 +514,8 @@ public final class HDF5File {
 
   /// Appends rows to a growing dataset; `values` holds whole rows.
   public func append(_ datasetPath: String, doubles values: [Double]) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     try appendRaw(datasetPath, element: .float64, count: values.count) { buf in
       values.withUnsafeBufferPointer { buf($0.baseAddress!) }
     }
@@ -455,6 +523,8 @@ public final class HDF5File {
 
   /// Appends rows to a growing int64 dataset.
   public func append(_ datasetPath: String, ints values: [Int]) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let v = values.map { Int64($0) }
     try appendRaw(datasetPath, element: .int64, count: v.count) { buf in
       v.withUnsafeBufferPointer { buf($0.baseAddress!) }
@@ -465,6 +535,8 @@ public final class HDF5File {
     _ datasetPath: String, element: HDF5Element, count: Int,
     _ withBuffer: ((UnsafeRawPointer) -> herr_t) -> herr_t
   ) throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
     if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
     defer { H5Dclose(ds) }
@@ -498,6 +570,8 @@ public final class HDF5File {
 
   /// The shape of a dataset.
   public func shape(_ datasetPath: String) throws -> [Int] {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
     if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
     defer { H5Dclose(ds) }
@@ -510,6 +584,8 @@ public final class HDF5File {
 
   /// Reads a whole numeric dataset as float64, row-major, with its shape.
   public func readDoubles(_ datasetPath: String) throws -> (values: [Double], shape: [Int]) {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let shape = try shape(datasetPath)
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
     defer { H5Dclose(ds) }
@@ -525,6 +601,8 @@ public final class HDF5File {
 
   /// Reads one row (index `row` along the first axis) of a numeric dataset.
   public func readRow(_ datasetPath: String, row: Int) throws -> [Double] {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
     let shape = try shape(datasetPath)
     guard !shape.isEmpty, row >= 0, row < shape[0] else {
       throw HDF5Error(message: "\(datasetPath) in '\(path)' has no row \(row) (it has \(shape.first ?? 0))")
