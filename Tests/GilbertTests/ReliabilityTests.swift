@@ -69,6 +69,24 @@ func waitForFrames(_ path: String, _ frames: Int) {
   }
 }
 
+/// Two runs' files hold the same `fields`, every table column and the same
+/// step count, to the last bit.
+func expectSameRun(_ reference: String, _ other: String, fields: [String]) throws {
+  let a = try HDF5File(reading: reference), b = try HDF5File(reading: other)
+  defer {
+    a.close()
+    b.close()
+  }
+  for field in fields {
+    #expect(
+      try a.readDoubles("/fields/\(field)/value").values == b.readDoubles("/fields/\(field)/value").values, "\(field)")
+  }
+  for column in try a.members(of: "/table") {
+    #expect(try a.readDoubles("/table/\(column)").values == b.readDoubles("/table/\(column)").values, "\(column)")
+  }
+  #expect(try a.doubleAttribute("steps", on: "/summary") == b.doubleAttribute("steps", on: "/summary"))
+}
+
 /// Runs `gilbert` with a time limit; nil when it had to be killed (a hang).
 func runGilbertBounded(_ arguments: [String], seconds: Double) throws -> (status: Int32, signal: Bool, stderr: String)?
 {
@@ -248,16 +266,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
       if p.terminationReason == .uncaughtSignal { killed += 1 }
       let resumed = try runGilbert(["run", config, "--resume", out])
       #expect(resumed.status == 0, "\(resumed.stderr)")
-      let a = try HDF5File(reading: reference), b = try HDF5File(reading: out)
-      defer {
-        a.close()
-        b.close()
-      }
-      #expect(try a.readDoubles("/fields/m/value").values == b.readDoubles("/fields/m/value").values)
-      for column in try a.members(of: "/table") {
-        #expect(try a.readDoubles("/table/\(column)").values == b.readDoubles("/table/\(column)").values, "\(column)")
-      }
-      #expect(try a.doubleAttribute("steps", on: "/summary") == b.doubleAttribute("steps", on: "/summary"))
+      try expectSameRun(reference, out, fields: ["m"])
     }
     #expect(killed > 0, "no attempt was killed mid-run")
     // Resuming with another config is refused.
@@ -353,19 +362,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     p.waitUntilExit()
     let resumed = try runGilbert(["run", config, "--resume", out] + sets)
     #expect(resumed.status == 0, "\(resumed.stderr)")
-    let a = try HDF5File(reading: reference), b = try HDF5File(reading: out)
-    defer {
-      a.close()
-      b.close()
-    }
-    for field in ["m", "delta_m", "mu_up", "j"] {
-      #expect(
-        try a.readDoubles("/fields/\(field)/value").values == b.readDoubles("/fields/\(field)/value").values, "\(field)"
-      )
-    }
-    for column in try a.members(of: "/table") {
-      #expect(try a.readDoubles("/table/\(column)").values == b.readDoubles("/table/\(column)").values, "\(column)")
-    }
+    try expectSameRun(reference, out, fields: ["m", "delta_m", "mu_up", "j"])
   }
 
   @Test func runsWithFFTDemagRepeatAndResumeBitForBit() throws {
@@ -404,15 +401,8 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     p.waitUntilExit()
     let resumed = try runGilbert(["run", config, "--resume", out])
     #expect(resumed.status == 0, "\(resumed.stderr)")
-    let a = try HDF5File(reading: first), b = try HDF5File(reading: second), c = try HDF5File(reading: out)
-    defer {
-      a.close()
-      b.close()
-      c.close()
-    }
-    let m = try a.readDoubles("/fields/m/value").values
-    #expect(try m == b.readDoubles("/fields/m/value").values, "two runs of one config")
-    #expect(try m == c.readDoubles("/fields/m/value").values, "a resumed run")
+    try expectSameRun(first, second, fields: ["m"])  // two runs of one config
+    try expectSameRun(first, out, fields: ["m"])  // a resumed run
   }
 
   @Test func relativePathsResolveAgainstTheConfigFile() throws {
