@@ -22,7 +22,6 @@ static inline unsigned gh5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned gh5_f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline size_t gh5_variable(void) { return H5T_VARIABLE; }
 static inline unsigned gh5_f_acc_swmr_read(void) { return H5F_ACC_SWMR_READ; }
-static inline unsigned gh5_f_acc_swmr_write(void) { return H5F_ACC_SWMR_WRITE; }
 
 /// A file-access property list that clears the "open for writing" flags a
 /// crashed SWMR writer leaves in the superblock (what `h5clear -s` does).

@@ -33,7 +33,4 @@ public struct Drive: Sendable {
     velocity = SpinDrift.masked(SpinDrift.velocity(magnet: magnet, currentDensity: j), magnet: magnet)
     currentDensity = j
   }
-
-  /// Whether a current flows.
-  public var isActive: Bool { velocity != nil }
 }

@@ -28,7 +28,4 @@ public struct RegionParameter: Sendable, Equatable {
 
   /// The value of every cell of `magnet`.
   public func perCell(_ magnet: Magnet) -> [Double] { magnet.regions.map { value(region: $0) } }
-
-  /// Whether the value is zero in every region.
-  public var isZero: Bool { values.allSatisfy { $0 == 0 } }
 }

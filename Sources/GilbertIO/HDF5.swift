@@ -102,14 +102,11 @@ public final class HDF5File {
   /// The descriptor that holds the shared lock while in SWMR mode (-1: none).
   private var guardLock: Int32 = -1
 
-  /// Closes and reopens the file for ordinary writing (ends SWMR mode).
+  /// Closes and reopens the file for ordinary writing (ends SWMR mode;
+  /// `close()` releases the guard lock first, as HDF5 wants its own).
   public func reopenForWriting() throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
-    if guardLock >= 0 {
-      Foundation.close(guardLock)
-      guardLock = -1
-    }
     close()
     id = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
     if id < 0 { throw HDF5Error(message: "cannot reopen '\(path)' after SWMR writing") }

@@ -57,8 +57,8 @@ public enum Runner {
     stopReason: () -> String? = { nil }, relaxProgress: ((Int, Double) -> Void)? = nil
   ) throws -> RunReport {
     let clock = ContinuousClock.now
-    var sim = try Simulation(config: config)
-    let writer = try openWriter(&sim, path: outputPath, overwrite: overwrite)
+    let sim = try Simulation(config: config)
+    let writer = try openWriter(sim, path: outputPath, overwrite: overwrite)
     defer { writer.close() }
     var loop = RunLoop(sim: sim, writer: writer)
     var relax: RelaxResult? = nil
@@ -91,12 +91,10 @@ public enum Runner {
   ) throws -> RunReport {
     let clock = ContinuousClock.now
     let checkpoint = try readCheckpoint(path, config: config)
-    var sim = try Simulation(config: config)
-    let fields = config.output.fields.map { name in sim.fieldOutputs.first { $0.name == name }! }
+    let sim = try Simulation(config: config)
     let writer = try TrajectoryWriter(
-      resuming: path, grid: config.grid, tableColumns: sim.tableColumns,
-      fields: fields.map { ($0.name, $0.unit, $0.components) }, frames: checkpoint.frames, rows: checkpoint.rows,
-      swmr: config.output.swmr)
+      resuming: path, grid: config.grid, tableColumns: sim.tableColumns, fields: frameFields(sim),
+      frames: checkpoint.frames, rows: checkpoint.rows, swmr: config.output.swmr)
     defer { writer.close() }
     var loop = RunLoop(sim: sim, writer: writer)
     loop.restore(checkpoint)
@@ -149,18 +147,29 @@ public enum Runner {
     return summary.report(outputPath: loop.writer.path, frames: loop.writer.frames["m"] ?? 0)
   }
 
-  /// Creates the file with the layout the simulation's outputs declare.
-  static func openWriter(_ sim: inout Simulation, path: String, overwrite: Bool) throws -> TrajectoryWriter {
+  /// The fields each frame holds (`output.fields`), with their units and components.
+  static func frameFields(_ sim: Simulation) -> [(name: String, unit: String, components: Int)] {
+    sim.config.output.fields.map { name in
+      let f = sim.fieldOutputs.first { $0.name == name }!
+      return (f.name, f.unit, f.components)
+    }
+  }
+
+  /// Creates the file with the layout the simulation's outputs declare. The
+  /// resolved config and the checkpoint slots are written before the file
+  /// takes its name (and before SWMR starts, which allows no new objects).
+  static func openWriter(_ sim: Simulation, path: String, overwrite: Bool) throws -> TrajectoryWriter {
     let config = sim.config
-    let fields = config.output.fields.map { name in sim.fieldOutputs.first { $0.name == name }! }
-    let writer = try TrajectoryWriter(
+    let layout = checkpointLayout(sim)
+    return try TrajectoryWriter(
       path: path, overwrite: overwrite, grid: config.grid, configText: config.text,
       uConvention: config.section(CurrentSection.self)?.uConvention ?? "none: no current in this run",
-      parameters: config.parameters, tableColumns: sim.tableColumns,
-      fields: fields.map { ($0.name, $0.unit, $0.components) }, compress: config.output.compress,
-      swmr: config.output.swmr, prepare: checkpointLayout(sim).map { layout in { try layout.create(in: $0) } })
-    try writer.recordResolvedConfig(config.resolvedText, overrides: config.overrides)
-    return writer
+      parameters: config.parameters, tableColumns: sim.tableColumns, fields: frameFields(sim),
+      compress: config.output.compress, swmr: config.output.swmr,
+      prepare: { file in
+        try file.writeResolvedConfig(config.resolvedText, overrides: config.overrides)
+        try layout?.create(in: file)
+      })
   }
 
   /// The sizes of the run's checkpoints, when it takes them.

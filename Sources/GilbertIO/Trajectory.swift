@@ -16,6 +16,13 @@ extension HDF5File {
     try setAttribute("created_utc", string: ISO8601DateFormatter().string(from: Date()))
     try setAttribute("config_toml", string: configText)
   }
+
+  /// Records the configuration after `--set` overrides (`config_resolved`)
+  /// and the overrides themselves (`overrides`, one KEY=VALUE per line).
+  func writeResolvedConfig(_ text: String, overrides: [String]) throws {
+    try setAttribute("config_resolved", string: text)
+    try setAttribute("overrides", string: overrides.joined(separator: "\n"))
+  }
 }
 
 /// Writes one run to an HDF5 file in the layout of ../shared/FORMAT.md
@@ -191,13 +198,6 @@ public final class TrajectoryWriter {
       throw HDF5Error(
         message: "cannot write '\(path)': the directory '\(directory)' does not exist", isUsageError: true)
     }
-  }
-
-  /// Records the configuration after `--set` overrides (`config_resolved`)
-  /// and the overrides themselves (`overrides`, one KEY=VALUE per line).
-  public func recordResolvedConfig(_ text: String, overrides: [String]) throws {
-    try file.setAttribute("config_resolved", string: text)
-    try file.setAttribute("overrides", string: overrides.joined(separator: "\n"))
   }
 
   /// Appends a frame of `name` given as planes (component-major), writing it

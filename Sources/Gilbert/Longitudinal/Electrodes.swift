@@ -59,15 +59,15 @@ public final class ElectrodeSolver: @unchecked Sendable {
     return (gx, gy, gl, gr)
   }
 
-  /// Solves for the potential with m's AMR, returning j (A/m², cell centres)
-  /// and the total current I (A) entering at the x = 0 electrode.
-  @discardableResult
   /// Sets the potential the next solve starts from (a resumed run).
   public func restorePotential(_ values: [Double]) {
     precondition(values.count == potential.count, "one potential per cell")
     potential = values
   }
 
+  /// Solves for the potential with m's AMR, returning j (A/m², cell centres)
+  /// and the total current I (A) entering at the x = 0 electrode.
+  @discardableResult
   public func solve(m: VectorField) -> (current: VectorField, total: Double) {
     let g = grid
     let n = g.cellCount

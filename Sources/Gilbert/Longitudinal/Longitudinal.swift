@@ -143,14 +143,14 @@ public final class LongitudinalModel: @unchecked Sendable {
   /// The factor g μB/(2 Ms) (m³) turning ṡ∥ into a rate of δm, per cell (0 off the magnet).
   public let magnitudeFactor: [Double]
 
-  /// Advances δm by `dt` (s) with the rate ṡ∥ held fixed over the step: exact
-  /// for a static source, δm → τ∥ (g μB/2Ms) ṡ∥.
   /// Sets δm (a resumed run continues from its checkpoint).
   public func restoreMagnitude(_ values: [Double]) {
     precondition(values.count == deltaM.count, "one δm per cell")
     deltaM = values
   }
 
+  /// Advances δm by `dt` (s) with the rate ṡ∥ held fixed over the step: exact
+  /// for a static source, δm → τ∥ (g μB/2Ms) ṡ∥.
   public func advanceMagnitude(rate: [Double], dt: Double) {
     let c = magnitudeFactor
     for i in 0..<deltaM.count where c[i] > 0 {

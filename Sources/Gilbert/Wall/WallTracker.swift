@@ -33,7 +33,6 @@ public struct WallTracker: Sendable {
     public var width: Double
   }
 
-  /// Measures the wall in `m` (NaN position and tilt if there is no wall).
   /// The tracker's memory, for checkpoints: the moving frame's offset and
   /// shift count and the last tilt (for unwrapping); NaN for none.
   public var state: [Double] { [offset, Double(shifts), lastTilt ?? .nan] }
@@ -45,6 +44,7 @@ public struct WallTracker: Sendable {
     lastTilt = s[2].isNaN ? nil : s[2]
   }
 
+  /// Measures the wall in `m` (NaN position and tilt if there is no wall).
   public mutating func observe(_ m: VectorField, magnet: Magnet) -> Observation {
     let mask: (Int) -> Bool = { magnet.isMagnetic($0) }
     let q = wall.position(m, grid: magnet.grid, mask: mask).map { $0 + offset } ?? .nan
