@@ -19,11 +19,13 @@ let package = Package(
       name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(
       name: "CFFTW3", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+    .systemLibrary(
+      name: "CLAPACK", providers: [.apt(["liblapack-dev"])]),
     // The engine: grids, fields, terms, solvers. Imports no IO and no CLI.
     .target(
       name: "Gilbert",
       dependencies: [
-        "CFFTW3",
+        "CFFTW3", "CLAPACK",
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),

@@ -17,7 +17,7 @@ struct Checkpoint {
   var rows: Int
   var time: Double
   var m: [Double]
-  var stepper: RungeKutta<LLG>.State
+  var stepper: StepperState
   var evaluations: Int
   var tracker: [Double]?
   var afterSteps: [[Double]]
@@ -35,7 +35,7 @@ struct Checkpoint {
       for k in 0..<2 {
         let slot = "/checkpoint/slot\(k)"
         try file.createGroup(slot)
-        try file.writeDataset("\(slot)/scalars", doubles: [Double](repeating: 0, count: 9), shape: [9])
+        try file.writeDataset("\(slot)/scalars", doubles: [Double](repeating: 0, count: 10), shape: [10])
         try file.writeDataset("\(slot)/m", doubles: [Double](repeating: 0, count: 3 * cells), shape: [3 * cells])
         try file.writeDataset(
           "\(slot)/first_stage", doubles: [Double](repeating: 0, count: 3 * cells), shape: [3 * cells])
@@ -62,7 +62,7 @@ struct Checkpoint {
     let slot = "/checkpoint/slot\(next)"
     let scalars: [Double] = [
       Double(sample), Double(frames), Double(rows), time, stepper.timeStep, Double(stepper.acceptedSteps),
-      Double(stepper.rejectedSteps), Double(evaluations), stepper.firstStage == nil ? 0 : 1,
+      Double(stepper.rejectedSteps), Double(evaluations), stepper.firstStage == nil ? 0 : 1, stepper.firstStageRate,
     ]
     try file.overwrite("\(slot)/scalars", doubles: scalars)
     try file.overwrite("\(slot)/m", doubles: m)
@@ -97,9 +97,10 @@ struct Checkpoint {
     }
     return Checkpoint(
       sample: Int(s[0]), frames: Int(s[1]), rows: Int(s[2]), time: s[3], m: try file.readDoubles("\(slot)/m").values,
-      stepper: RungeKutta<LLG>.State(
+      stepper: StepperState(
         timeStep: s[4], acceptedSteps: Int(s[5]), rejectedSteps: Int(s[6]),
-        firstStage: s[8] == 1 ? try file.readDoubles("\(slot)/first_stage").values : nil),
+        firstStage: s[8] == 1 ? try file.readDoubles("\(slot)/first_stage").values : nil,
+        firstStageRate: s.count > 9 ? s[9] : 0),
       evaluations: Int(s[7]), tracker: tracker[0] == 1 ? Array(tracker.dropFirst()) : nil, afterSteps: afterSteps,
       transport: transport)
   }

@@ -28,6 +28,23 @@ struct MovingFrame: AfterStep {
   }
 }
 
+/// Moves the continuously co-moving frame's displacement, integrated by the
+/// stepper over the last step, into the tracker's offset (so the absolute
+/// position is offset + the position in the frame, and a checkpoint after
+/// a step holds all of it).
+struct FrameDisplacement: AfterStep {
+  var checkpoint: [Double] {
+    get { [] }
+    set {}
+  }
+
+  mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool {
+    guard let d = sim.equation.frame?.takeDisplacement() else { return false }
+    sim.tracker?.advanceFrame(by: d)
+    return false
+  }
+}
+
 /// The longitudinal state follows m: δm integrates the last ṡ∥ over the steps
 /// since the last update, then the current (AMR), the drive and the fields
 /// are recomputed for the new m, every `longitudinal.update_every` steps and
@@ -59,28 +76,47 @@ struct TransportUpdate: AfterStep {
 struct RunLoop {
   var sim: Simulation
   let writer: TrajectoryWriter
-  var stepper: RungeKutta<LLG>
+  var stepper: any TimeStepper<LLG>
   var afterSteps: [any AfterStep] = []
   var outcome = RunOutcome.completed
   let frameFields: [String]
+  /// With `run.until = "velocity_converged"`: the test, fed at every sample.
+  var convergence: VelocityConvergence?
 
   init(sim: Simulation, writer: TrajectoryWriter) {
     self.sim = sim
     self.writer = writer
-    let solver = sim.config.solver
-    let method = solver.scheme
-    stepper = RungeKutta(
-      for: sim.equation, tableau: method.tableau, timeStep: solver.timeStep,
-      tolerance: method.isAdaptive ? solver.tolerance : nil)
-    stepper.maximumStep = solver.maximumStep
+    stepper = Self.makeStepper(for: sim)
     afterSteps = Self.makeAfterSteps(for: sim)
     frameFields = sim.config.output.fields
+    if sim.config.run.until == .velocityConverged, let w = sim.config.wall {
+      convergence = VelocityConvergence(tolerance: w.velocityTolerance)
+    }
+  }
+
+  /// The stepper `solver.method` names.
+  static func makeStepper(for sim: Simulation) -> any TimeStepper<LLG> {
+    let solver = sim.config.solver
+    let method = solver.scheme
+    var stepper: any TimeStepper<LLG>
+    if let tableau = method.tableau {
+      stepper = RungeKutta(
+        for: sim.equation, tableau: tableau, timeStep: solver.timeStep,
+        tolerance: method.isAdaptive ? solver.tolerance : nil)
+    } else {
+      stepper = ImplicitStepper<LLG>(
+        cellCount: sim.m.count, rowLength: sim.magnet.grid.nx, timeStep: solver.timeStep,
+        tolerance: solver.tolerance)
+    }
+    stepper.maximumStep = solver.maximumStep
+    return stepper
   }
 
   /// The steps after each step a run of `sim` takes, in order.
   static func makeAfterSteps(for sim: Simulation) -> [any AfterStep] {
     var steps: [any AfterStep] = []
     if sim.tracker != nil { steps.append(MovingFrame()) }
+    if sim.equation.frame != nil { steps.append(FrameDisplacement()) }
     if sim.hasTransport { steps.append(TransportUpdate(every: sim.config.transportUpdateEvery, lastTime: sim.time)) }
     return steps
   }
@@ -110,6 +146,17 @@ struct RunLoop {
     for k in first...samples {
       let target = k == samples ? duration : Double(k) * run.sampleInterval
       guard let dt = try advance(to: target, shouldStop: shouldStop) else { return }
+      if var test = convergence, let tracker = sim.tracker {
+        var probe = tracker
+        let o = probe.observe(sim.m, magnet: sim.magnet)
+        let done = test.add(time: sim.time, position: o.position, tilt: o.tilt)
+        convergence = test
+        if done {
+          try sample(frame: true, dt: dt)
+          progress?(duration, duration)
+          return
+        }
+      }
       try sample(frame: k % run.fieldEvery == 0 || k == samples, dt: dt)
       if every > 0 && k % every == 0 && k < samples { try checkpoint(sample: k).write(to: writer.file) }
       progress?(sim.time, duration)

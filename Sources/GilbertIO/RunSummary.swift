@@ -36,7 +36,18 @@ struct RunSummary {
     case .failed(let why): strings = ["status": "failed: " + why]
     }
     if let w = sim.config.wall, dynamics, let (times, q, phi) = try? loop.writer.wallSeries() {
-      wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
+      if let test = loop.convergence {
+        // until = "velocity_converged": the converged estimate, or the
+        // fitted one (marked unconverged) when the duration ran out first.
+        strings["velocity_converged"] = test.converged == nil ? "false" : "true"
+        if let e = test.converged {
+          wallVelocity = WallVelocity(velocity: e.velocity, regime: e.regime, period: e.period)
+          numbers["wall_velocity_uncertainty"] = e.uncertainty
+        }
+      }
+      if wallVelocity == nil {
+        wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
+      }
       if let v = wallVelocity {
         numbers["wall_velocity"] = v.velocity
         strings["wall_regime"] = v.regime.rawValue

@@ -98,6 +98,13 @@ public enum Runner {
     defer { writer.close() }
     var loop = RunLoop(sim: sim, writer: writer)
     loop.restore(checkpoint)
+    if loop.convergence != nil, let (times, q, phi) = try? writer.wallSeries() {
+      // The convergence test sees the samples before the checkpoint again
+      // (the first row is the start, before any step).
+      for i in 1..<min(times.count, checkpoint.rows) {
+        loop.convergence!.add(time: times[i], position: q[i], tilt: phi[i])
+      }
+    }
     do {
       try loop.integrate(
         duration: config.run.duration, from: checkpoint.sample + 1, progress: progress, shouldStop: shouldStop)

@@ -55,7 +55,10 @@ public struct Simulation {
       drive: try Self.initialDrive(config.current, magnet: magnet, conducts: longitudinal?.cells.conducts))
     m = try Self.initialMagnetization(config.initial, magnet: magnet)
     updateTransport()
-    tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.movingFrame) }
+    tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.frame == .shift) }
+    if let w = config.wall, w.frame == .continuous {
+      equation.frame = ComovingFrame(magnet: magnet, axis: w.kind.wall.easyAxis)
+    }
     fieldOutputs = OutputRegistry.producers.flatMap { $0.fields(of: self) }
     tableOutputs = OutputRegistry.producers.flatMap { $0.columns(of: self) }
     let available = fieldOutputs.map(\.name)

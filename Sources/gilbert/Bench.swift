@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gilbert
+import GilbertIO
 
 /// `gilbert bench`: cell-updates per second of the LLG right-hand side and of
 /// whole RK45 steps, over grid sizes, so cost versus grid size is measured,
@@ -20,7 +21,50 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Include the FFT demag term (cells 2.5 × 2.5 × 3 nm, as standard problem 4).")
   var demag = false
 
+  @Flag(
+    help:
+      "Time the wall-velocity points P1–P4 (Examples/velocity) instead: whole runs until the velocity converges, with their error against the reference velocities."
+  )
+  var walls = false
+
+  @Option(help: "The directory of the P1–P4 configs (with --walls).")
+  var wallsDirectory = "Examples/velocity"
+
+  /// The reference velocities of issue 10's points (the converged continuum limit), m/s.
+  static let wallPoints: [(name: String, file: String, reference: Double)] = [
+    ("P1 steady", "p1_steady_head_to_head.toml", 66.6669),
+    ("P2 precessing", "p2_precessing_head_to_head.toml", 587.980),
+    ("P3 steady", "p3_steady_bloch.toml", 15.7961),
+    ("P4 precessing", "p4_precessing_bloch.toml", 98.7095),
+  ]
+
+  /// Runs each point in this process (the configs' own solver and
+  /// stopping rule) and prints the velocity, its error and the cost.
+  func runWalls() throws {
+    print("threads: \(Parallel.workers)  (whole runs: build, integrate until converged, write the table)")
+    print("point           cells   v (m/s)     reference   rel. error  regime      steps    rhs   seconds")
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gilbert-bench-\(getpid()).h5").path
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    for point in Self.wallPoints {
+      let path = (wallsDirectory as NSString).appendingPathComponent(point.file)
+      guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        fail("--walls-directory: cannot read '\(path)'; run from the repository root or pass --walls-directory")
+      }
+      let config = try SimulationConfig(toml: text, overrides: [], baseDirectory: wallsDirectory)
+      let r = try Runner.run(config: config, outputPath: scratch, overwrite: true)
+      let v = r.wallVelocity?.velocity ?? .nan
+      print(
+        String(
+          format: "%@ %6d %11.4f %11.4f %11.2e  %@ %7d %7d %8.3f",
+          point.name.padding(toLength: 14, withPad: " ", startingAt: 0), config.grid.cellCount, v, point.reference,
+          (v - point.reference) / point.reference,
+          (r.wallVelocity?.regime.rawValue ?? "none").padding(toLength: 10, withPad: " ", startingAt: 0), r.steps,
+          r.rhsEvaluations, r.wallClockSeconds))
+    }
+  }
+
   func run() throws {
+    if walls { return try runWalls() }
     let sizes: [(Int, Int)] = grids.split(separator: ",").map { s in
       let p = s.split(separator: "x").compactMap { Int($0) }
       guard p.count == 2, p[0] > 0, p[1] > 0 else {

@@ -239,15 +239,18 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     }
   }
 
-  @Test(arguments: ["rk45", "rk4", "rk45 swmr"])
+  @Test(arguments: ["rk45", "rk4", "rk45 swmr", "implicit continuous", "rk45 continuous"])
   func resumeAfterKillNineIsBitForBitTheUninterruptedRun(_ variant: String) throws {
     // rk45 (adaptive step and first-same-as-last stage carried over) and rk4,
-    // both with the moving frame (its offset, shift count and counters); and
-    // a SWMR file, which a crash leaves marked open for writing.
+    // both with the moving frame (its offset, shift count and counters); a
+    // SWMR file, which a crash leaves marked open for writing; and the
+    // stiff solver and RK45 in the continuously co-moving frame (its
+    // displacement, and the frame velocity of RK45's cached first stage).
     let method = String(variant.split(separator: " ")[0]), swmr = variant.hasSuffix("swmr")
+    let frame = variant.hasSuffix("continuous") ? "\n[wall]\nmoving_frame = \"continuous\"\n" : ""
     let text =
       reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 3e-9")
-      + "\n[output]\ncheckpoint_every = 25\nswmr = \(swmr)\n[solver]\nmethod = \"\(method)\"\ndt = 2e-14\n"
+      + "\n[output]\ncheckpoint_every = 25\nswmr = \(swmr)\n[solver]\nmethod = \"\(method)\"\ndt = 2e-14\n" + frame
     let name = variant.replacingOccurrences(of: " ", with: "-")
     let config = try writeConfig("resume-\(name).toml", text)
     let reference = temporaryPath("resume-\(name)-reference.h5")

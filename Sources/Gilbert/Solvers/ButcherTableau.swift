@@ -60,18 +60,26 @@ public enum SolverMethod: String, CaseIterable, Sendable {
   case rk4
   /// Heun's method, second order, fixed step.
   case heun
+  /// Kværnø's ESDIRK 3(2), L-stable, adaptive, with Newton–GMRES stages
+  /// (``ImplicitStepper``): for stiff problems (fine cells, walls).
+  case implicit
 
-  /// The method's coefficients.
-  public var tableau: ButcherTableau {
+  /// The coefficients of an explicit method (nil for the implicit one).
+  public var tableau: ButcherTableau? {
     switch self {
     case .rk45: return .dormandPrince
     case .rk4: return .rk4
     case .heun: return .heun
+    case .implicit: return nil
     }
   }
 
   /// Whether the step adapts to `solver.tolerance`.
-  public var isAdaptive: Bool { tableau.e != nil }
+  public var isAdaptive: Bool { tableau.map { $0.e != nil } ?? true }
+
+  /// The default largest step, s: explicit steps are bounded by stability
+  /// anyway; the implicit one may take long steps where nothing changes.
+  public var defaultMaximumStep: Double { self == .implicit ? 1e-9 : 1e-11 }
 
   /// The config spellings, for error messages and choices.
   public static var names: [String] { allCases.map(\.rawValue) }

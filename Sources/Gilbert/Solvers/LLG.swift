@@ -4,17 +4,56 @@ public protocol DynamicEquation {
   var cellCount: Int { get }
   /// Writes dm/dt (rad/s) for the state `m` at time `time` into `dmdt`.
   mutating func derivative(m: VectorField, time: Double, into dmdt: inout VectorField)
+  /// dm/dt without its nonlocal parts, for the stiff solver's preconditioner:
+  /// cell i's rate may depend only on cell i and its grid neighbours.
+  /// Defaults to ``derivative(m:time:into:)``.
+  mutating func localDerivative(m: VectorField, time: Double, into dmdt: inout VectorField)
+  /// A scalar rate the last ``derivative(m:time:into:)`` computed beside
+  /// dm/dt (the co-moving frame's velocity), which the stepper integrates
+  /// with the same stage weights as m; 0 by default.
+  var auxiliaryRate: Double { get }
+  /// Adds the step's integral of ``auxiliaryRate`` (called once per accepted step).
+  mutating func accumulateAuxiliary(_ increment: Double)
+  /// A global rank-one part of the equation, as of the last evaluation:
+  /// f(m) = f_v(m) + v(m) g(m) with v = −Σ_i e·f_v,i(m) / S held fixed in
+  /// ``localDerivative(m:time:into:)`` (the co-moving frame; f_v includes
+  /// v g with v frozen, so ∇v = −eᵀ J_local / S). The stiff solver's
+  /// preconditioner adds it by Sherman–Morrison. Nil by default.
+  var rankOneCoupling: RankOneCoupling? { get }
+}
+
+/// See ``DynamicEquation/rankOneCoupling``: the direction field g, the axis e and the normalisation S.
+public struct RankOneCoupling {
+  public var direction: VectorField
+  public var axis: SIMD3<Double>
+  public var normalization: Double
+  public init(direction: VectorField, axis: SIMD3<Double>, normalization: Double) {
+    self.direction = direction
+    self.axis = axis
+    self.normalization = normalization
+  }
+}
+
+extension DynamicEquation {
+  public mutating func localDerivative(m: VectorField, time: Double, into dmdt: inout VectorField) {
+    derivative(m: m, time: time, into: &dmdt)
+  }
+  public var auxiliaryRate: Double { 0 }
+  public mutating func accumulateAuxiliary(_ increment: Double) {}
+  public var rankOneCoupling: RankOneCoupling? { nil }
 }
 
 /// The Landau–Lifshitz–Gilbert equation in its explicit form (MODEL.md §2):
 ///
-///     T = −γ_LL m × B_eff + Σ T_torque
-///     dm/dt = (T + α m × T) / (1 + α²)
+///     T = −γ_LL m × B_eff + Σ T_torque,   T⊥ = T − (m·T) m/|m|²
+///     dm/dt = (T⊥ + α m × T⊥) / (1 + α²)
 ///
 /// B_eff (T) is the sum of the field terms, T_torque the torque terms
 /// (spin-transfer) driven by the equation's ``drive``, α the per-cell damping. Empty cells have dm/dt = 0.
 /// With `precession = false` the precessional part is dropped and only the
 /// damping remains, dm/dt = −γ_LL α/(1 + α²) m × (m × B) (relaxation).
+/// With a ``frame`` the equation is solved in a frame moving with the wall
+/// (``ComovingFrame``).
 public struct LLG: DynamicEquation {
   /// The body: grid, regions and materials.
   public let magnet: Magnet
@@ -26,6 +65,10 @@ public struct LLG: DynamicEquation {
   public var drive: Drive
   /// Whether the precessional term is integrated.
   public var precession = true
+  /// The continuously co-moving frame, if the run uses one.
+  public var frame: ComovingFrame?
+  /// True while ``localDerivative(m:time:into:)`` runs: nonlocal field terms are skipped and v_f is frozen.
+  var localOnly = false
   /// The effective field of the last evaluation, T (owned scratch).
   public private(set) var effectiveField: VectorField
   /// Number of right-hand-side evaluations so far.
@@ -50,8 +93,30 @@ public struct LLG: DynamicEquation {
   /// Recomputes ``effectiveField`` for `m` at `time`.
   public mutating func updateEffectiveField(m: VectorField, time: Double) {
     effectiveField.zero()
-    for term in fieldTerms { term.addField(to: &effectiveField, m: m, time: time) }
+    for term in fieldTerms where !localOnly || term.isLocal {
+      term.addField(to: &effectiveField, m: m, time: time)
+    }
   }
+
+  public mutating func localDerivative(m: VectorField, time: Double, into dmdt: inout VectorField) {
+    localOnly = true
+    frame?.frozen = true
+    derivative(m: m, time: time, into: &dmdt)
+    localOnly = false
+    frame?.frozen = false
+  }
+
+  /// The co-moving frame's velocity v_f at the last evaluation, m/s (0 without a frame).
+  public var auxiliaryRate: Double { frame?.velocity ?? 0 }
+
+  /// The co-moving frame's coupling, when its velocity is defined (a wall is in the grid).
+  public var rankOneCoupling: RankOneCoupling? {
+    guard let f = frame, f.hasWall else { return nil }
+    return RankOneCoupling(direction: f.gradient, axis: f.axis, normalization: f.slope)
+  }
+
+  /// Adds to the frame's displacement.
+  public mutating func accumulateAuxiliary(_ increment: Double) { frame?.displacement += increment }
 
   public mutating func derivative(m: VectorField, time: Double, into dmdt: inout VectorField) {
     evaluations += 1
@@ -89,7 +154,13 @@ public struct LLG: DynamicEquation {
                 }
                 let a = alpha[i]
                 let s = 1 / (1 + a * a)
-                let x = tx[i], y = ty[i], z = tz[i]
+                // Only T ⟂ m moves m: a discrete torque such as −(u·∇)m has a
+                // small part along m, which would change |m|. Removing it here
+                // keeps |m| constant under the flow, so a stage of an implicit
+                // step stays on the sphere (and renormalising removes nothing).
+                let mm = mx[i] * mx[i] + my[i] * my[i] + mz[i] * mz[i]
+                let r = (mx[i] * tx[i] + my[i] * ty[i] + mz[i] * tz[i]) / mm
+                let x = tx[i] - r * mx[i], y = ty[i] - r * my[i], z = tz[i] - r * mz[i]
                 // c = m × T
                 let cx = my[i] * z - mz[i] * y
                 let cy = mz[i] * x - mx[i] * z
@@ -110,6 +181,7 @@ public struct LLG: DynamicEquation {
         }
       }
     }
+    if frame != nil { frame!.apply(m: m, dmdt: &dmdt) }
   }
 
   /// The total energy and each field term's energy (J) for `m` at `time`.

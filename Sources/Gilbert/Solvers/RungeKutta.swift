@@ -31,6 +31,60 @@ public enum IntegrationError: Error, CustomStringConvertible, Equatable {
   }
 }
 
+/// What a checkpoint needs to continue a stepper bit for bit: the next step
+/// size, the counts, and the cached first stage (FSAL) with its auxiliary
+/// rate when it is valid.
+public struct StepperState: Sendable, Equatable {
+  public var timeStep: Double
+  public var acceptedSteps: Int, rejectedSteps: Int
+  /// The first stage of the next step (planes), or nil when it is to be recomputed.
+  public var firstStage: [Double]?
+  /// The equation's auxiliary rate at the first stage.
+  public var firstStageRate: Double
+  public init(
+    timeStep: Double, acceptedSteps: Int, rejectedSteps: Int, firstStage: [Double]?, firstStageRate: Double = 0
+  ) {
+    self.timeStep = timeStep
+    self.acceptedSteps = acceptedSteps
+    self.rejectedSteps = rejectedSteps
+    self.firstStage = firstStage
+    self.firstStageRate = firstStageRate
+  }
+}
+
+/// A time integrator of a ``DynamicEquation``: explicit (``RungeKutta``) or
+/// implicit (``ImplicitStepper``). The run loop holds one of these.
+public protocol TimeStepper<Equation> {
+  associatedtype Equation: DynamicEquation
+  /// The next attempted step, s.
+  var timeStep: Double { get set }
+  /// Bounds on an adaptive step, s.
+  var minimumStep: Double { get set }
+  var maximumStep: Double { get set }
+  /// Accepted and rejected steps so far.
+  var acceptedSteps: Int { get }
+  var rejectedSteps: Int { get }
+  /// The state a checkpoint saves.
+  var state: StepperState { get }
+  /// Continues from a saved state.
+  mutating func restore(_ s: StepperState)
+  /// Forget anything cached about m or the equation (call after changing either from outside).
+  mutating func invalidate()
+  /// Advances (m, t) by one accepted step, never past `limit` (t becomes
+  /// exactly `limit` when the step is clamped to it).
+  mutating func step(
+    _ equation: inout Equation, m: inout VectorField, time t: inout Double, limit: Double
+  ) throws(IntegrationError)
+}
+
+/// The step to attempt from `t`: `step`, or exactly what is left to `limit`
+/// when the step would reach or overshoot it (or stop a hair short of it).
+@inlinable
+func clampedStep(_ step: Double, from t: Double, to limit: Double) -> (step: Double, clamped: Bool) {
+  if t + step >= limit || limit - (t + step) < 1e-9 * step { return (limit - t, true) }
+  return (step, false)
+}
+
 /// One generic explicit Runge–Kutta stepper over a ``DynamicEquation``.
 ///
 /// The stepper knows no physics: stages follow the ``ButcherTableau``. It owns
@@ -41,7 +95,7 @@ public enum IntegrationError: Error, CustomStringConvertible, Equatable {
 /// error weights and a `tolerance`, the step adapts so that the estimated
 /// max over cells of |Δm| stays below the tolerance; otherwise the step is
 /// fixed at ``timeStep``.
-public struct RungeKutta<Equation: DynamicEquation> {
+public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
   /// The method.
   public let tableau: ButcherTableau
   /// Error tolerance on max |Δm| per step (adaptive methods), or nil for fixed steps.
@@ -56,6 +110,8 @@ public struct RungeKutta<Equation: DynamicEquation> {
   public private(set) var acceptedSteps = 0, rejectedSteps = 0
 
   var k: [VectorField]
+  /// The equation's ``DynamicEquation/auxiliaryRate`` at each stage.
+  var stageRates: [Double]
   var trial: VectorField
   var errorEstimate: VectorField
   var firstStageValid = false
@@ -67,6 +123,7 @@ public struct RungeKutta<Equation: DynamicEquation> {
     self.timeStep = timeStep
     self.tolerance = tableau.e == nil ? nil : tolerance
     k = (0..<tableau.stages).map { _ in VectorField(count: n) }
+    stageRates = [Double](repeating: 0, count: tableau.stages)
     trial = VectorField(count: n)
     errorEstimate = VectorField(count: tableau.e == nil ? 0 : n)
   }
@@ -76,26 +133,14 @@ public struct RungeKutta<Equation: DynamicEquation> {
     self.init(cellCount: equation.cellCount, tableau: tableau, timeStep: timeStep, tolerance: tolerance)
   }
 
-  /// What a checkpoint needs to continue bit for bit: the next step size,
-  /// the counts, and the cached first stage (FSAL) when it is valid.
-  public struct State: Sendable, Equatable {
-    public var timeStep: Double
-    public var acceptedSteps: Int, rejectedSteps: Int
-    /// The first stage of the next step (planes), or nil when it is to be recomputed.
-    public var firstStage: [Double]?
-    public init(timeStep: Double, acceptedSteps: Int, rejectedSteps: Int, firstStage: [Double]?) {
-      self.timeStep = timeStep
-      self.acceptedSteps = acceptedSteps
-      self.rejectedSteps = rejectedSteps
-      self.firstStage = firstStage
-    }
-  }
+  /// What a checkpoint needs to continue bit for bit.
+  public typealias State = StepperState
 
   /// The stepper's state now.
   public var state: State {
     State(
       timeStep: timeStep, acceptedSteps: acceptedSteps, rejectedSteps: rejectedSteps,
-      firstStage: firstStageValid ? k[0].storage : nil)
+      firstStage: firstStageValid ? k[0].storage : nil, firstStageRate: firstStageValid ? stageRates[0] : 0)
   }
 
   /// Continues from a saved state.
@@ -105,6 +150,7 @@ public struct RungeKutta<Equation: DynamicEquation> {
     rejectedSteps = s.rejectedSteps
     if let f = s.firstStage, f.count == k[0].storage.count {
       k[0].storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: f) }
+      stageRates[0] = s.firstStageRate
       firstStageValid = true
     } else {
       firstStageValid = false
@@ -122,14 +168,10 @@ public struct RungeKutta<Equation: DynamicEquation> {
     precondition(limit > t, "step limit must lie ahead")
     let stages = tableau.stages
     while true {
-      var h = timeStep
-      var clamped = false
-      if t + h >= limit || limit - (t + h) < 1e-9 * h {
-        h = limit - t
-        clamped = true
-      }
+      let (h, clamped) = clampedStep(timeStep, from: t, to: limit)
       if !firstStageValid {
         equation.derivative(m: m, time: t, into: &k[0])
+        stageRates[0] = equation.auxiliaryRate
         firstStageValid = true
       }
       // Stages 2...s (for FSAL tableaux the last stage is the new solution).
@@ -142,6 +184,7 @@ public struct RungeKutta<Equation: DynamicEquation> {
           try check(drift, time: t + h)
         }
         equation.derivative(m: trial, time: t + tableau.c[s] * h, into: &k[s])
+        stageRates[s] = equation.auxiliaryRate
       }
       if !tableau.firstSameAsLast {
         Self.combine(into: &trial, base: m, stages: k, weights: tableau.b, step: h)
@@ -163,8 +206,10 @@ public struct RungeKutta<Equation: DynamicEquation> {
         timeStep = min(timeStep, maximumStep)
       }
       swap(&m, &trial)
+      equation.accumulateAuxiliary(h * zip(tableau.b, stageRates).reduce(0) { $0 + $1.0 * $1.1 })
       if tableau.firstSameAsLast {
         k.swapAt(0, stages - 1)
+        stageRates.swapAt(0, stages - 1)
       } else {
         firstStageValid = false
       }

@@ -13,6 +13,8 @@
 /// evaluated from two threads at once.
 public struct Demag: LinearFieldTerm {
   public let name = "demag"
+  /// Every cell's field depends on every other cell's m.
+  public var isLocal: Bool { false }
   public let energyFactor = 0.5
   public let saturationMagnetization: [Double]
   public let cellVolume: Double

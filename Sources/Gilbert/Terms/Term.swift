@@ -11,6 +11,14 @@ public protocol FieldTerm: Sendable {
   func energy(m: VectorField, time: Double) -> Double
   /// The energy density (J/m³) of every cell.
   func energyDensity(m: VectorField, time: Double) -> [Double]
+  /// Whether a cell's field depends only on the cell and its grid
+  /// neighbours (true by default; demag is not). The stiff solver's
+  /// preconditioner is built from the local terms alone.
+  var isLocal: Bool { get }
+}
+
+extension FieldTerm {
+  public var isLocal: Bool { true }
 }
 
 /// A contribution to the torque T of the Gilbert equation that is not a field

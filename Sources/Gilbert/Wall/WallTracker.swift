@@ -57,6 +57,9 @@ public struct WallTracker: Sendable {
     return Observation(position: q, tilt: phi, width: wall.width(m, grid: magnet.grid, mask: mask))
   }
 
+  /// Adds the displacement of a continuously moving frame (``ComovingFrame``) to ``offset``.
+  public mutating func advanceFrame(by displacement: Double) { offset += displacement }
+
   /// Shifts m if the wall has left the centre; returns whether it did.
   public mutating func recenter(_ m: inout VectorField, magnet: Magnet) -> Bool {
     guard movingFrame else { return false }
@@ -110,6 +113,13 @@ public struct WallVelocity: Sendable, Equatable {
   public var regime: Regime
   /// Period of a full 2π turn of φ, s (precessing only).
   public var period: Double?
+
+  /// A velocity in a regime (with its period when precessing).
+  public init(velocity: Double, regime: Regime, period: Double?) {
+    self.velocity = velocity
+    self.regime = regime
+    self.period = period
+  }
 
   /// Analyses the samples with t ≥ `from`: if φ turns by at least π there,
   /// the wall precesses and v = Δq/Δt between the first and last crossing of

@@ -10,6 +10,9 @@ public struct RunSettings: ConfigSection, Equatable {
   public var fieldEvery: Int
   /// Relax the initial state before the dynamics.
   public var relaxFirst: Bool
+  /// When the run ends: after `duration`, or as soon as the wall velocity
+  /// has converged (`[wall] velocity_tolerance`), `duration` being the bound.
+  public var until: StopRule
   /// The most table rows a run may write.
   public static let maximumSamples = 10_000_000
 
@@ -22,7 +25,9 @@ public struct RunSettings: ConfigSection, Equatable {
         "sample_interval", default: duration > 0 ? duration / 100 : 1e-12, unit: "s", valid: { $0 > 0 },
         expected: "a positive number"),
       fieldEvery: try r.int("field_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1"),
-      relaxFirst: try r.bool("relax_first", default: false))
+      relaxFirst: try r.bool("relax_first", default: false),
+      until: StopRule(rawValue: try r.string("until", default: "duration", choices: StopRule.allCases.map(\.rawValue)))!
+    )
     try r.finish()
     let samples = settings.duration / settings.sampleInterval
     guard samples <= Double(maximumSamples) else {
@@ -34,6 +39,14 @@ public struct RunSettings: ConfigSection, Equatable {
     }
     return settings
   }
+}
+
+/// `[run] until`: what ends a run.
+public enum StopRule: String, CaseIterable, Sendable {
+  /// Integrate for `run.duration`.
+  case duration
+  /// Stop when the wall velocity is known to `wall.velocity_tolerance`, or at `run.duration`.
+  case velocityConverged = "velocity_converged"
 }
 
 /// `[solver]`: the time integrator (``SolverMethod`` names them).
@@ -55,12 +68,15 @@ public struct SolverSettings: ConfigSection, Equatable {
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> SolverSettings? {
     let s = try root.table("solver") ?? ConfigTable([:], path: "solver")
     let positive: (Double) -> Bool = { $0 > 0 }
+    let method = try s.string("method", default: SolverMethod.rk45.rawValue, choices: SolverMethod.names)
     let settings = SolverSettings(
-      method: try s.string("method", default: SolverMethod.rk45.rawValue, choices: SolverMethod.names),
+      method: method,
       tolerance: try s.double(
         "tolerance", default: 1e-5, valid: positive, expected: "a positive number (max |Δm| per step)"),
       timeStep: try s.double("dt", default: 1e-14, unit: "s", valid: positive, expected: "a positive number"),
-      maximumStep: try s.double("max_dt", default: 1e-11, unit: "s", valid: positive, expected: "a positive number"))
+      maximumStep: try s.double(
+        "max_dt", default: SolverMethod(rawValue: method)!.defaultMaximumStep, unit: "s", valid: positive,
+        expected: "a positive number"))
     try s.finish()
     // Steps are bounded before any work: a fixed step takes duration/dt
     // steps, an adaptive one at least duration/max_dt.

@@ -1,39 +1,107 @@
 import Gilbert
 
+/// How the grid follows a tracked wall (`[wall] moving_frame`).
+public enum FrameMode: String, Sendable, CaseIterable {
+  /// The grid stays put.
+  case none
+  /// m is shifted by whole cells when the wall strays from the centre (`true`).
+  case shift
+  /// The equation is solved in a frame moving with the wall continuously
+  /// (``ComovingFrame``): a steady wall is a fixed point.
+  case continuous
+}
+
 /// `[wall]`: tracking one domain wall (implied by an `[initial]` wall).
 public struct WallSettings: ConfigSection, Equatable {
   /// The wall type (its axes).
   public var kind: WallKind
-  /// Keep the wall centred by shifting m (MODEL.md §1).
-  public var movingFrame: Bool
+  /// How the grid follows the wall (MODEL.md §1).
+  public var frame: FrameMode
   /// The velocity is fitted to samples with t ≥ this, s.
   public var transient: Double
+  /// Relative tolerance of `[run] until = "velocity_converged"`.
+  public var velocityTolerance: Double
+
+  /// Whether any moving frame is used.
+  public var movingFrame: Bool { frame != .none }
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> WallSettings? {
     let table = try root.table("wall")
     let initialKind = context.section(InitialSection.self)?.wallKind
-    guard table != nil || initialKind != nil else { return nil }
+    let until = context.section(RunSettings.self)?.until ?? .duration
+    guard table != nil || initialKind != nil else {
+      if until == .velocityConverged {
+        throw ConfigError(
+          key: "run.until",
+          message: "is \"velocity_converged\" but no wall is tracked; add a [wall] table or an [initial] wall")
+      }
+      return nil
+    }
     let g = context.grid
     let w = table ?? ConfigTable([:], path: "wall")
     let kindName = try w.string("type", default: initialKind?.rawValue, choices: WallKind.allCases.map(\.rawValue))
-    let moving = try w.bool("moving_frame", default: !g.periodicX)
-    if moving && g.periodicX {
-      throw ConfigError(
-        key: "wall.moving_frame",
-        message: "is true on a grid with periodic_x; a periodic wire needs no moving frame (set it false)")
-    }
-    if moving {
+    let frame = try readFrame(w, grid: g)
+    if frame != .none {
       let map = context.regionMap
       for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
         throw ConfigError(
           key: "wall.moving_frame",
           message:
-            "is true but the regions vary along x (row \(iy)); shifting m would move it across them: set it false")
+            "is \(frame == .shift ? "true" : "\"continuous\"") but the regions vary along x (row \(iy)); a moving frame would move them with the wall: set it false"
+        )
+      }
+    }
+    if frame == .continuous {
+      // The frame moves the whole body: every input must be the same at every x.
+      switch context.section(CurrentSection.self)?.settings {
+      case .step?, .file?, .electrodes?:
+        throw ConfigError(
+          key: "wall.moving_frame",
+          message:
+            "is \"continuous\" but the current varies along x (a step, a file or electrodes); use a uniform u or j, or moving_frame = true (whole-cell shifts)"
+        )
+      default: break
+      }
+      if context.section(LongitudinalSection.self) != nil {
+        throw ConfigError(
+          key: "wall.moving_frame",
+          message:
+            "is \"continuous\" but [longitudinal] carries δm in the lab frame; use moving_frame = true (whole-cell shifts)"
+        )
       }
     }
     let transient = try w.optionalDouble("transient", unit: "s", valid: { $0 >= 0 }, expected: "a number ≥ 0")
+    let tolerance =
+      try w.optionalDouble(
+        "velocity_tolerance", valid: { $0 > 0 && $0 < 1 }, expected: "a relative tolerance between 0 and 1")
+      ?? 1e-3
     try w.finish()
     let duration = context.section(RunSettings.self)!.duration
-    return WallSettings(kind: WallKind(rawValue: kindName)!, movingFrame: moving, transient: transient ?? duration / 2)
+    return WallSettings(
+      kind: WallKind(rawValue: kindName)!, frame: frame, transient: transient ?? duration / 2,
+      velocityTolerance: tolerance)
+  }
+
+  /// `moving_frame`: true (whole-cell shifts), false, or one of "none", "shift", "continuous".
+  static func readFrame(_ w: ConfigTable, grid g: Grid) throws(ConfigError) -> FrameMode {
+    let valid = "true, false, \"shift\", \"continuous\" or \"none\""
+    let frame: FrameMode
+    switch w.raw("moving_frame") {
+    case nil: frame = g.periodicX ? .none : .shift
+    case .bool(let b)?: frame = b ? .shift : .none
+    case .string(let s)?:
+      guard let f = FrameMode(rawValue: s) else {
+        throw ConfigError(key: w.key("moving_frame"), message: "is \"\(s)\"; expected \(valid)")
+      }
+      frame = f
+    case let v?:
+      throw ConfigError(key: w.key("moving_frame"), message: "is \(v); expected \(valid)")
+    }
+    if frame != .none && g.periodicX {
+      throw ConfigError(
+        key: "wall.moving_frame",
+        message: "asks for a moving frame on a grid with periodic_x; a periodic wire needs none (set it false)")
+    }
+    return frame
   }
 }

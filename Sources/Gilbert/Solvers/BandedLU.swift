@@ -1,0 +1,88 @@
+import CLAPACK
+
+/// An n × n band matrix with `kl` sub- and `ku` super-diagonals, factored
+/// by LAPACK's dgbtrf (LU with partial pivoting) and solved as dgbtrs does.
+///
+/// Storage is LAPACK's band layout, column-major: A[i, j] lives at
+/// `ab[(kv + i − j) + j · ldab]` with kv = kl + ku and ldab = 2 kl + ku + 1;
+/// the first kl rows of each column take the fill-in of the row exchanges.
+public struct BandedLU: Sendable {
+  /// Order and bandwidths.
+  public let n: Int, kl: Int, ku: Int
+  let ldab: Int
+  var ab: [Double]
+  var pivots: [Int32]
+  /// False until a factorisation succeeds (and after one meets a zero pivot).
+  public private(set) var isFactored = false
+
+  /// A zero matrix of order `n` with `kl` sub- and `ku` super-diagonals.
+  public init(n: Int, kl: Int, ku: Int) {
+    self.n = n
+    self.kl = kl
+    self.ku = ku
+    ldab = 2 * kl + ku + 1
+    ab = [Double](repeating: 0, count: ldab * max(n, 1))
+    pivots = [Int32](repeating: 0, count: max(n, 1))
+  }
+
+  /// Zeroes the matrix (before setting new entries).
+  public mutating func reset() {
+    ab.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    isFactored = false
+  }
+
+  /// Sets A[i, j]; |i − j| must lie within the band.
+  public mutating func set(_ i: Int, _ j: Int, _ value: Double) {
+    ab[(kl + ku + i - j) + j * ldab] = value
+  }
+
+  /// Factors A = P L U in place; returns false for a singular matrix.
+  @discardableResult
+  public mutating func factor() -> Bool {
+    let (n, kl, ku, ld) = (Int32(n), Int32(kl), Int32(ku), Int32(ldab))
+    let info = ab.withUnsafeMutableBufferPointer { a in
+      pivots.withUnsafeMutableBufferPointer { p in gilbert_dgbtrf(n, kl, ku, a.baseAddress, ld, p.baseAddress) }
+    }
+    isFactored = info == 0
+    return isFactored
+  }
+
+  /// Solves A x = b in place (b, n values, becomes x) with the factors of
+  /// dgbtrf: the row exchanges and L column by column, then U by back
+  /// substitution (what dgbtrs does; written out here because reference
+  /// BLAS makes one call per column, which for a band of 5 costs several
+  /// times the arithmetic; the factorisation, once per step, stays LAPACK's).
+  public func solve(_ b: UnsafeMutablePointer<Double>) {
+    precondition(isFactored, "solve before a successful factor()")
+    let kv = kl + ku, ld = ldab, n = n, kl = kl
+    ab.withUnsafeBufferPointer { buffer in
+      let a = buffer.baseAddress!
+      pivots.withUnsafeBufferPointer { piv in
+        if kl > 0 && n > 1 {
+          for j in 0..<(n - 1) {
+            let lm = min(kl, n - 1 - j)
+            let p = Int(piv[j]) - 1  // LAPACK pivots are 1-based
+            if p != j {
+              let tmp = b[p]
+              b[p] = b[j]
+              b[j] = tmp
+            }
+            let bj = b[j]
+            if bj != 0 {
+              let col = a + j * ld + kv
+              for t in 1...lm { b[j + t] -= col[t] * bj }
+            }
+          }
+        }
+        for j in stride(from: n - 1, through: 0, by: -1) {
+          let col = a + j * ld + kv
+          let bj = b[j] / col[0]
+          b[j] = bj
+          if bj != 0 {
+            for i in max(0, j - kv)..<j { b[i] -= col[i - j] * bj }
+          }
+        }
+      }
+    }
+  }
+}

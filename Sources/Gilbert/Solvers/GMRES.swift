@@ -1,0 +1,307 @@
+import RealModule
+
+/// Restarted GMRES with right preconditioning (Saad & Schultz 1986; Saad,
+/// *Iterative Methods for Sparse Linear Systems*, Alg. 9.5): solves A x = b
+/// for an operator given as a function, with modified Gram–Schmidt and Givens
+/// rotations. Owns its Krylov basis; no allocation per solve.
+public struct GMRES: Sendable {
+  /// Length of the vectors.
+  public let size: Int
+  /// Krylov vectors per cycle.
+  public let restart: Int
+  /// The most restart cycles per solve.
+  public var maximumCycles = 4
+  var basis: [[Double]]
+  var hessenberg: [[Double]]
+  var cosines: [Double], sines: [Double], g: [Double]
+  var work: [Double]
+  /// The last solution.
+  public private(set) var solution: [Double]
+
+  /// A solver for vectors of `size` with `restart` vectors per cycle.
+  public init(size: Int, restart: Int) {
+    self.size = size
+    self.restart = restart
+    basis = (0...restart).map { _ in [Double](repeating: 0, count: size) }
+    hessenberg = (0...restart).map { _ in [Double](repeating: 0, count: restart) }
+    cosines = [Double](repeating: 0, count: restart)
+    sines = cosines
+    g = [Double](repeating: 0, count: restart + 1)
+    work = [Double](repeating: 0, count: size)
+    solution = work
+  }
+
+  /// Solves A x = b to ‖b − A x‖₂ ≤ `relativeTolerance` ‖b‖₂ (or until the
+  /// cycles run out) into ``solution``, starting from x = 0. `apply(v, out)`
+  /// writes A v; `precondition(v)` replaces v by M⁻¹ v. Returns the number
+  /// of Krylov iterations.
+  public mutating func solve(
+    rhs b: [Double], relativeTolerance: Double,
+    apply: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void,
+    precondition: (UnsafeMutablePointer<Double>) -> Void
+  ) -> Int {
+    let n = size
+    solution.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    var beta = Self.norm(b)
+    if beta == 0 || !beta.isFinite { return 0 }
+    let target = relativeTolerance * beta
+    basis[0].withUnsafeMutableBufferPointer { v in
+      b.withUnsafeBufferPointer { r in for k in 0..<n { v[k] = r[k] } }
+    }
+    var iterations = 0
+    for cycle in 0..<maximumCycles {
+      // v_0 = r / β
+      let inv = 1 / beta
+      basis[0].withUnsafeMutableBufferPointer { v in for k in 0..<n { v[k] *= inv } }
+      for i in 0...restart { g[i] = 0 }
+      g[0] = beta
+      var used = 0
+      var converged = false
+      for j in 0..<restart {
+        // w = A M⁻¹ v_j into basis[j + 1].
+        work.withUnsafeMutableBufferPointer { w in
+          basis[j].withUnsafeBufferPointer { v in for k in 0..<n { w[k] = v[k] } }
+          precondition(w.baseAddress!)
+        }
+        work.withUnsafeBufferPointer { w in
+          basis[j + 1].withUnsafeMutableBufferPointer { out in apply(w.baseAddress!, out.baseAddress!) }
+        }
+        iterations += 1
+        // Modified Gram–Schmidt.
+        for i in 0...j {
+          let hij = Self.dot(basis[j + 1], basis[i])
+          hessenberg[i][j] = hij
+          basis[i].withUnsafeBufferPointer { vi in
+            basis[j + 1].withUnsafeMutableBufferPointer { w in for k in 0..<n { w[k] -= hij * vi[k] } }
+          }
+        }
+        let hNext = Self.norm(basis[j + 1])
+        hessenberg[j + 1][j] = hNext
+        if hNext > 0 {
+          let r = 1 / hNext
+          basis[j + 1].withUnsafeMutableBufferPointer { w in for k in 0..<n { w[k] *= r } }
+        }
+        // Earlier rotations, then a new one that zeroes h[j+1][j].
+        for i in 0..<j {
+          let a = hessenberg[i][j], c = hessenberg[i + 1][j]
+          hessenberg[i][j] = cosines[i] * a + sines[i] * c
+          hessenberg[i + 1][j] = -sines[i] * a + cosines[i] * c
+        }
+        let a = hessenberg[j][j], c = hessenberg[j + 1][j]
+        let d = (a * a + c * c).squareRoot()
+        cosines[j] = d == 0 ? 1 : a / d
+        sines[j] = d == 0 ? 0 : c / d
+        hessenberg[j][j] = d
+        hessenberg[j + 1][j] = 0
+        g[j + 1] = -sines[j] * g[j]
+        g[j] = cosines[j] * g[j]
+        used = j + 1
+        if abs(g[j + 1]) <= target || hNext == 0 || !g[j + 1].isFinite {
+          converged = true
+          break
+        }
+      }
+      // y = H⁻¹ g; x += M⁻¹ V y.
+      var y = [Double](repeating: 0, count: used)
+      for i in stride(from: used - 1, through: 0, by: -1) {
+        var s = g[i]
+        for k in (i + 1)..<used { s -= hessenberg[i][k] * y[k] }
+        y[i] = hessenberg[i][i] == 0 ? 0 : s / hessenberg[i][i]
+      }
+      work.withUnsafeMutableBufferPointer { w in
+        w.update(repeating: 0)
+        for i in 0..<used {
+          let yi = y[i]
+          basis[i].withUnsafeBufferPointer { v in for k in 0..<n { w[k] += yi * v[k] } }
+        }
+        precondition(w.baseAddress!)
+        solution.withUnsafeMutableBufferPointer { x in for k in 0..<n { x[k] += w[k] } }
+      }
+      if converged || cycle == maximumCycles - 1 { break }
+      // The true residual b − A x starts the next cycle.
+      solution.withUnsafeBufferPointer { x in
+        basis[0].withUnsafeMutableBufferPointer { r in apply(x.baseAddress!, r.baseAddress!) }
+      }
+      basis[0].withUnsafeMutableBufferPointer { r in
+        b.withUnsafeBufferPointer { bp in for k in 0..<n { r[k] = bp[k] - r[k] } }
+      }
+      beta = Self.norm(basis[0])
+      if beta <= target || !beta.isFinite { break }
+    }
+    return iterations
+  }
+
+  static func dot(_ a: [Double], _ b: [Double]) -> Double {
+    a.withUnsafeBufferPointer { x in
+      b.withUnsafeBufferPointer { y in
+        var s = 0.0
+        for k in 0..<x.count { s += x[k] * y[k] }
+        return s
+      }
+    }
+  }
+
+  static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
+}
+
+/// The stiff solver's preconditioner: I − hγ J_line (− hγ g ∇vᵀ, the
+/// co-moving frame's rank-one part, by Sherman–Morrison), where J_line is the
+/// Jacobian of the equation's local part restricted to couplings along x
+/// (cells ix − 1, ix, ix + 1 of the same row, all three components), one
+/// ``BandedLU`` per grid row. Built by finite differences: the cells are
+/// coloured so that no two cells of a colour share a neighbour (ix mod 3 on
+/// one row; (ix + 2 iy) mod 5 on a 2D grid, a distance-2 colouring of the
+/// 5-point stencil), and one evaluation per colour and component gives every
+/// entry of those columns.
+struct LinePreconditioner: Sendable {
+  let nx: Int, ny: Int
+  /// J[(cell q, l), (cell q + e, k)] at ((3q + l) · 3 + e + 1) · 3 + k, e ∈ {−1, 0, 1}.
+  var jacobian: [Double]
+  var rows: [BandedLU]
+  var usable: [Bool]
+  var line: [Double]
+  var f0: VectorField, fp: VectorField, perturbed: VectorField
+  /// The equation's rank-one coupling at the build: u = g (scaled by hγ at
+  /// the factorisation), w = ∇v, and z = P⁻¹ u, d = 1 − w·z for Sherman–Morrison.
+  var coupling: (g: [Double], w: [Double])?
+  var shermanMorrison: (z: [Double], d: Double)?
+  /// The finite-difference step in m.
+  let epsilon = 1e-7
+
+  init(nx: Int, ny: Int) {
+    self.nx = nx
+    self.ny = ny
+    let cells = nx * ny
+    jacobian = [Double](repeating: 0, count: cells * 27)
+    rows = (0..<ny).map { _ in BandedLU(n: 3 * nx, kl: 5, ku: 5) }
+    usable = [Bool](repeating: false, count: ny)
+    line = [Double](repeating: 0, count: 3 * nx)
+    f0 = VectorField(count: cells)
+    fp = f0
+    perturbed = f0
+  }
+
+  /// The colour of cell (ix, iy) and the number of colours.
+  var colours: Int { ny == 1 ? min(3, nx) : 5 }
+  func colour(_ ix: Int, _ iy: Int) -> Int { ny == 1 ? ix % 3 : (ix + 2 * iy) % 5 }
+
+  /// Fills ``jacobian`` at (m, t) from the equation's local derivative.
+  mutating func buildJacobian<E: DynamicEquation>(_ equation: inout E, m: VectorField, time: Double) {
+    let cells = nx * ny, nx = nx, ny = ny, epsilon = epsilon
+    let colourOf = (0..<cells).map { colour($0 % nx, $0 / nx) }
+    equation.localDerivative(m: m, time: time, into: &f0)
+    let rankOne = equation.rankOneCoupling
+    let inv = 1 / epsilon
+    for c in 0..<colours {
+      for k in 0..<3 {
+        perturbed.storage.withUnsafeMutableBufferPointer { p in
+          m.storage.withUnsafeBufferPointer { y in _ = p.update(fromContentsOf: y) }
+          for iy in 0..<ny {
+            for ix in 0..<nx where colourOf[iy * nx + ix] == c { p[k * cells + iy * nx + ix] += epsilon }
+          }
+        }
+        equation.localDerivative(m: perturbed, time: time, into: &fp)
+        fp.storage.withUnsafeBufferPointer { fpp in
+          f0.storage.withUnsafeBufferPointer { f0p in
+            jacobian.withUnsafeMutableBufferPointer { jac in
+              for iy in 0..<ny {
+                for ix in 0..<nx where colourOf[iy * nx + ix] == c {
+                  // Column (cell ix, component k) reaches rows ix − 1 ... ix + 1.
+                  for r in max(0, ix - 1)...min(nx - 1, ix + 1) {
+                    let q = iy * nx + r
+                    let e = ix - r
+                    for l in 0..<3 {
+                      let value = (fpp[l * cells + q] - f0p[l * cells + q]) * inv
+                      jac[((3 * q + l) * 3 + e + 1) * 3 + k] = value
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    coupling = rankOne.map { c in
+      (c.direction.storage, rankOneGradient(axis: c.axis, normalization: c.normalization))
+    }
+  }
+
+  /// ∇v = −eᵀ J / S over the columns of the band Jacobian (see ``RankOneCoupling``).
+  func rankOneGradient(axis e: SIMD3<Double>, normalization s: Double) -> [Double] {
+    let cells = nx * ny
+    var w = [Double](repeating: 0, count: 3 * cells)
+    let axis = [e.x, e.y, e.z]
+    for iy in 0..<ny {
+      for ix in 0..<nx {
+        let j = iy * nx + ix
+        for k in 0..<3 {
+          var sum = 0.0
+          // Rows q = j + d (d = −1, 0, 1) hold column j at offset e = −d.
+          for d in -1...1 where ix + d >= 0 && ix + d < nx {
+            let q = j + d
+            for l in 0..<3 { sum += axis[l] * jacobian[((3 * q + l) * 3 - d + 1) * 3 + k] }
+          }
+          w[k * cells + j] = -sum / s
+        }
+      }
+    }
+    return w
+  }
+
+  /// Factors I − hγ J_line row by row; a row that is singular is left unpreconditioned.
+  mutating func factor(hGamma: Double) {
+    for iy in 0..<ny {
+      rows[iy].reset()
+      for ix in 0..<nx {
+        let q = iy * nx + ix
+        for l in 0..<3 {
+          for e in -1...1 where ix + e >= 0 && ix + e < nx {
+            for k in 0..<3 {
+              var value = -hGamma * jacobian[((3 * q + l) * 3 + e + 1) * 3 + k]
+              if e == 0 && k == l { value += 1 }
+              rows[iy].set(3 * ix + l, 3 * (ix + e) + k, value)
+            }
+          }
+        }
+      }
+      usable[iy] = rows[iy].factor()
+    }
+    // Sherman–Morrison for P − u wᵀ, u = hγ g: z = P⁻¹ u, d = 1 − w·z.
+    shermanMorrison = nil
+    if let (g, w) = coupling {
+      var z = g.map { hGamma * $0 }
+      z.withUnsafeMutableBufferPointer { solveLines($0.baseAddress!) }
+      var wz = 0.0
+      for k in 0..<z.count { wz += w[k] * z[k] }
+      let d = 1 - wz
+      if d.isFinite && abs(d) > 1e-12 { shermanMorrison = (z, d) }
+    }
+  }
+
+  /// v ← (I − hγ J_line − hγ g ∇vᵀ)⁻¹ v, v in planes (x, y, z).
+  mutating func solve(_ v: UnsafeMutablePointer<Double>) {
+    solveLines(v)
+    guard let (z, d) = shermanMorrison, let (_, w) = coupling else { return }
+    var wv = 0.0
+    for k in 0..<w.count { wv += w[k] * v[k] }
+    let scale = wv / d
+    for k in 0..<z.count { v[k] += scale * z[k] }
+  }
+
+  /// v ← (I − hγ J_line)⁻¹ v, row by row.
+  mutating func solveLines(_ v: UnsafeMutablePointer<Double>) {
+    let cells = nx * ny
+    for iy in 0..<ny where usable[iy] {
+      line.withUnsafeMutableBufferPointer { b in
+        for ix in 0..<nx {
+          for l in 0..<3 { b[3 * ix + l] = v[l * cells + iy * nx + ix] }
+        }
+        rows[iy].solve(b.baseAddress!)
+        for ix in 0..<nx {
+          for l in 0..<3 { v[l * cells + iy * nx + ix] = b[3 * ix + l] }
+        }
+      }
+    }
+  }
+}

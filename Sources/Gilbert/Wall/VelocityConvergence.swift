@@ -1,0 +1,89 @@
+/// Decides, sample by sample, when a wall's velocity is known to a relative
+/// tolerance, so a run can stop there (`[run] until = "velocity_converged"`).
+///
+/// - Precessing (φ has turned by 2π at least twice): the velocity over each
+///   whole turn of φ (from one crossing of φ_0 + 2πk to the next, every term
+///   of the equation being periodic in 2π) is compared with the turn before;
+///   converged when they agree within the tolerance. The estimate is the
+///   last turn's mean velocity.
+/// - Steady: the mean velocity (Δq/Δt) over the last eighth of the samples
+///   so far and over the eighth before are compared; converged when they
+///   agree within the tolerance and φ moved by at most 10 × tolerance (rad)
+///   over both (a steady wall's tilt settles with its velocity; a slowly
+///   precessing one, whose windows can agree by symmetry, turns). The
+///   estimate is the last window's velocity.
+///
+/// The uncertainty is the difference of the two estimates compared. Agreement
+/// means |v₁ − v₂| ≤ tolerance · |v₁| + `floor` (the floor, 1e-6 m/s by
+/// default, lets a wall at rest converge).
+public struct VelocityConvergence: Sendable {
+  /// Relative tolerance.
+  public let tolerance: Double
+  /// Absolute floor on the agreement, m/s.
+  public var floor = 1e-6
+  /// Samples needed before the steady rule is tried.
+  public var minimumSamples = 8
+  var times: [Double] = [], positions: [Double] = [], tilts: [Double] = []
+  /// φ crossings through φ_0 + 2πk: (t, q, k).
+  var crossings: [(t: Double, q: Double, k: Int)] = []
+
+  /// The converged (or latest) estimate.
+  public struct Estimate: Sendable, Equatable {
+    public var velocity: Double
+    public var uncertainty: Double
+    public var regime: WallVelocity.Regime
+    /// Period of a full turn of φ, s (precessing only).
+    public var period: Double?
+  }
+  /// The estimate once converged, nil before.
+  public private(set) var converged: Estimate?
+
+  /// A test with relative `tolerance`.
+  public init(tolerance: Double) { self.tolerance = tolerance }
+
+  /// Adds a sample (t, q, φ unwrapped); returns true once the velocity has converged.
+  @discardableResult
+  public mutating func add(time t: Double, position q: Double, tilt phi: Double) -> Bool {
+    guard converged == nil else { return true }
+    guard t.isFinite, q.isFinite, phi.isFinite else { return false }
+    if let last = tilts.last, let p0 = tilts.first {
+      // Crossings of φ through p0 ± 2πk, interpolated linearly.
+      let turn = 2 * Double.pi
+      let k0 = Int(((last - p0) / turn).rounded(.towardZero)), k1 = Int(((phi - p0) / turn).rounded(.towardZero))
+      if k1 != k0 && abs(k1) > abs(k0) {
+        let level = p0 + Double(k1) * turn
+        let f = (level - last) / (phi - last)
+        let tc = times.last! + f * (t - times.last!)
+        let qc = positions.last! + f * (q - positions.last!)
+        crossings.append((tc, qc, k1))
+      }
+    }
+    times.append(t)
+    positions.append(q)
+    tilts.append(phi)
+    if crossings.count >= 3 {
+      let c = crossings.suffix(3).map { $0 }
+      let v1 = (c[2].q - c[1].q) / (c[2].t - c[1].t)
+      let v0 = (c[1].q - c[0].q) / (c[1].t - c[0].t)
+      if agree(v1, v0) {
+        converged = Estimate(velocity: v1, uncertainty: abs(v1 - v0), regime: .precessing, period: c[2].t - c[1].t)
+      }
+      return converged != nil
+    }
+    let n = times.count
+    guard n >= minimumSamples, crossings.isEmpty else { return false }
+    // Two adjacent windows of an eighth of the samples each (at least 2).
+    let width = max(2, n / 8)
+    let a = n - 1 - 2 * width, b = n - 1 - width, c = n - 1
+    guard a >= 0 else { return false }
+    let v1 = (positions[c] - positions[b]) / (times[c] - times[b])
+    let v0 = (positions[b] - positions[a]) / (times[b] - times[a])
+    let tiltMoved = max(abs(tilts[c] - tilts[b]), abs(tilts[b] - tilts[a]))
+    if agree(v1, v0) && tiltMoved <= 10 * tolerance {
+      converged = Estimate(velocity: v1, uncertainty: abs(v1 - v0), regime: .steady, period: nil)
+    }
+    return converged != nil
+  }
+
+  func agree(_ v1: Double, _ v0: Double) -> Bool { abs(v1 - v0) <= tolerance * abs(v1) + floor }
+}
