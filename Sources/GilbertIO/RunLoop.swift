@@ -82,6 +82,8 @@ struct RunLoop {
   let frameFields: [String]
   /// With `run.until = "velocity_converged"`: the test, fed at every sample.
   var convergence: VelocityConvergence?
+  /// The table's wall_position and wall_tilt columns, when a wall is tracked.
+  let wallColumns: (position: Int, tilt: Int)?
 
   init(sim: Simulation, writer: TrajectoryWriter) {
     self.sim = sim
@@ -89,6 +91,12 @@ struct RunLoop {
     stepper = Self.makeStepper(for: sim)
     afterSteps = Self.makeAfterSteps(for: sim)
     frameFields = sim.config.output.fields
+    let names = sim.tableColumns.map(\.name)
+    if let q = names.firstIndex(of: "wall_position"), let phi = names.firstIndex(of: "wall_tilt") {
+      wallColumns = (q, phi)
+    } else {
+      wallColumns = nil
+    }
     if sim.config.run.until == .velocityConverged, let w = sim.config.wall {
       convergence = VelocityConvergence(tolerance: w.velocityTolerance)
     }
@@ -123,8 +131,13 @@ struct RunLoop {
 
   /// Writes a table row and, when `frame`, every configured field; flushes.
   mutating func sample(frame: Bool, dt: Double = 0) throws {
+    try sample(frame: frame, row: sim.tableRow(step: stepper.acceptedSteps, dt: dt))
+  }
+
+  /// Writes the table row `row` and, when `frame`, every configured field; flushes.
+  mutating func sample(frame: Bool, row: [Double]) throws {
     try writer.checkSpace(frame: frame)
-    try writer.appendRow(sim.tableRow(step: stepper.acceptedSteps, dt: dt))
+    try writer.appendRow(row)
     if frame {
       for name in frameFields {
         try writer.appendFrame(name, planes: sim.field(named: name).data, time: sim.time, step: stepper.acceptedSteps)
@@ -146,18 +159,17 @@ struct RunLoop {
     for k in first...samples {
       let target = k == samples ? duration : Double(k) * run.sampleInterval
       guard let dt = try advance(to: target, shouldStop: shouldStop) else { return }
-      if var test = convergence, let tracker = sim.tracker {
-        var probe = tracker
-        let o = probe.observe(sim.m, magnet: sim.magnet)
-        let done = test.add(time: sim.time, position: o.position, tilt: o.tilt)
-        convergence = test
-        if done {
-          try sample(frame: true, dt: dt)
-          progress?(duration, duration)
-          return
-        }
+      let row = sim.tableRow(step: stepper.acceptedSteps, dt: dt)
+      // The convergence test reads the wall columns of the row it writes (as a resume replays them).
+      var converged = false
+      if convergence != nil, let (q, phi) = wallColumns {
+        converged = convergence!.add(time: sim.time, position: row[q], tilt: row[phi])
       }
-      try sample(frame: k % run.fieldEvery == 0 || k == samples, dt: dt)
+      try sample(frame: converged || k % run.fieldEvery == 0 || k == samples, row: row)
+      if converged {
+        progress?(duration, duration)
+        return
+      }
       if every > 0 && k % every == 0 && k < samples { try checkpoint(sample: k).write(to: writer.file) }
       progress?(sim.time, duration)
     }

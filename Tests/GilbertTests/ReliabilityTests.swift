@@ -53,6 +53,25 @@ func waitForFile(_ path: String, bytes: Int = 1, seconds: Double = 20) {
   }
 }
 
+/// Starts `gilbert run CONFIG --output OUT --force EXTRA`, kills it with
+/// SIGKILL once `frames` frames are on disk (and `delay` s later), then
+/// continues it with `--resume OUT EXTRA`, expecting exit 0. Returns whether
+/// the kill met a running process (not one that had already finished).
+@discardableResult
+func killNineThenResume(
+  config: String, output out: String, afterFrames frames: Int, delay: Double = 0, extra: [String] = []
+) throws -> Bool {
+  try? FileManager.default.removeItem(atPath: out)
+  let p = try startGilbert(["run", config, "--output", out, "--force"] + extra)
+  waitForFrames(out, frames)
+  if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+  kill(p.processIdentifier, SIGKILL)
+  p.waitUntilExit()
+  let resumed = try runGilbert(["run", config, "--resume", out] + extra)
+  #expect(resumed.status == 0, "\(resumed.stderr)")
+  return p.terminationReason == .uncaughtSignal
+}
+
 /// Waits until the XDMF index beside `path` lists at least `frames` frames
 /// (it is rewritten at frames 1, 2, 4, …, 64, …), or 20 s pass. The index is
 /// plain text, so this needs no HDF5 open of a file being written.
@@ -260,15 +279,10 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     var killed = 0
     for attempt in 0..<2 {
       let out = temporaryPath("resume-\(name)-\(attempt).h5")
-      try? FileManager.default.removeItem(atPath: out)
-      let p = try startGilbert(["run", config, "--output", out, "--force"])
-      waitForFrames(out, 64)  // past the first checkpoints (every 25 samples)
-      Thread.sleep(forTimeInterval: 0.3 * seeded.nextUnit())
-      kill(p.processIdentifier, SIGKILL)
-      p.waitUntilExit()
-      if p.terminationReason == .uncaughtSignal { killed += 1 }
-      let resumed = try runGilbert(["run", config, "--resume", out])
-      #expect(resumed.status == 0, "\(resumed.stderr)")
+      // Past the first checkpoints (every 25 samples), then a random moment.
+      if try killNineThenResume(config: config, output: out, afterFrames: 64, delay: 0.3 * seeded.nextUnit()) {
+        killed += 1
+      }
       try expectSameRun(reference, out, fields: ["m"])
     }
     #expect(killed > 0, "no attempt was killed mid-run")
@@ -358,13 +372,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     let whole = try runGilbert(["run", config, "--output", reference, "--force"] + sets)
     try #require(whole.status == 0, "\(whole.stderr)")
     let out = temporaryPath("resume-junction.h5")
-    try? FileManager.default.removeItem(atPath: out)
-    let p = try startGilbert(["run", config, "--output", out, "--force"] + sets)
-    waitForFrames(out, 64)
-    kill(p.processIdentifier, SIGKILL)
-    p.waitUntilExit()
-    let resumed = try runGilbert(["run", config, "--resume", out] + sets)
-    #expect(resumed.status == 0, "\(resumed.stderr)")
+    try killNineThenResume(config: config, output: out, afterFrames: 64, extra: sets)
     try expectSameRun(reference, out, fields: ["m", "delta_m", "mu_up", "j"])
   }
 
@@ -397,13 +405,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
       try #require(r.status == 0, "\(r.stderr)")
     }
     let out = temporaryPath("demag-resumed.h5")
-    try? FileManager.default.removeItem(atPath: out)
-    let p = try startGilbert(["run", config, "--output", out, "--force"])
-    waitForFrames(out, 32)
-    kill(p.processIdentifier, SIGKILL)
-    p.waitUntilExit()
-    let resumed = try runGilbert(["run", config, "--resume", out])
-    #expect(resumed.status == 0, "\(resumed.stderr)")
+    try killNineThenResume(config: config, output: out, afterFrames: 32)
     try expectSameRun(first, second, fields: ["m"])  // two runs of one config
     try expectSameRun(first, out, fields: ["m"])  // a resumed run
   }

@@ -161,8 +161,13 @@ struct LinePreconditioner: Sendable {
   var usable: [Bool]
   var line: [Double]
   var f0: VectorField, fp: VectorField, perturbed: VectorField
+  /// The colour of every cell and the number of colours.
+  let colourOf: [Int]
+  let colours: Int
   /// The equation's rank-one coupling at the build: u = g (scaled by hγ at
   /// the factorisation), w = ∇v, and z = P⁻¹ u, d = 1 − w·z for Sherman–Morrison.
+  /// g is copied into a buffer of its own, so the equation's buffer is not
+  /// shared while the equation writes it again.
   var coupling: (g: [Double], w: [Double])?
   var shermanMorrison: (z: [Double], d: Double)?
   /// The finite-difference step in m.
@@ -179,18 +184,23 @@ struct LinePreconditioner: Sendable {
     f0 = VectorField(count: cells)
     fp = f0
     perturbed = f0
+    colours = ny == 1 ? min(3, nx) : 5
+    colourOf = (0..<cells).map { i in ny == 1 ? i % nx % 3 : (i % nx + 2 * (i / nx)) % 5 }
   }
-
-  /// The colour of cell (ix, iy) and the number of colours.
-  var colours: Int { ny == 1 ? min(3, nx) : 5 }
-  func colour(_ ix: Int, _ iy: Int) -> Int { ny == 1 ? ix % 3 : (ix + 2 * iy) % 5 }
 
   /// Fills ``jacobian`` at (m, t) from the equation's local derivative.
   mutating func buildJacobian<E: DynamicEquation>(_ equation: inout E, m: VectorField, time: Double) {
-    let cells = nx * ny, nx = nx, ny = ny, epsilon = epsilon
-    let colourOf = (0..<cells).map { colour($0 % nx, $0 / nx) }
+    let cells = nx * ny, nx = nx, ny = ny, epsilon = epsilon, colourOf = colourOf
     equation.localDerivative(m: m, time: time, into: &f0)
-    let rankOne = equation.rankOneCoupling
+    // The coupling at m, copied before the perturbed evaluations rewrite its source.
+    var rankOne: (axis: SIMD3<Double>, normalization: Double)? = nil
+    if let c = equation.rankOneCoupling {
+      if coupling?.g.count != 3 * cells { coupling = ([Double](repeating: 0, count: 3 * cells), []) }
+      coupling!.g.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: c.direction.storage) }
+      rankOne = (c.axis, c.normalization)
+    } else {
+      coupling = nil
+    }
     let inv = 1 / epsilon
     for c in 0..<colours {
       for k in 0..<3 {
@@ -222,9 +232,7 @@ struct LinePreconditioner: Sendable {
         }
       }
     }
-    coupling = rankOne.map { c in
-      (c.direction.storage, rankOneGradient(axis: c.axis, normalization: c.normalization))
-    }
+    if let c = rankOne { coupling!.w = rankOneGradient(axis: c.axis, normalization: c.normalization) }
   }
 
   /// ∇v = −eᵀ J / S over the columns of the band Jacobian (see ``RankOneCoupling``).

@@ -29,8 +29,8 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
   /// Largest allowed change of |m| within one step before renormalisation.
   public var normDriftLimit = 1e-2
   public private(set) var acceptedSteps = 0, rejectedSteps = 0
-  /// Newton iterations, GMRES iterations and preconditioner builds so far.
-  public private(set) var newtonIterations = 0, krylovIterations = 0, jacobianBuilds = 0
+  /// Newton and GMRES iterations so far.
+  public private(set) var newtonIterations = 0, krylovIterations = 0
   /// Steps rejected because Newton's method did not converge (part of ``rejectedSteps``).
   public private(set) var newtonFailures = 0
 
@@ -49,8 +49,8 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
 
   let cells: Int
   var recentFailure = false
-  let nx: Int, ny: Int
   let coefficients: [[Double]]
+  let stageTimes: [Double]
   var stages: [VectorField]
   var rates = [Double](repeating: 0, count: 4)
   var z: VectorField
@@ -69,11 +69,10 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
   public init(cellCount: Int, rowLength: Int, timeStep: Double, tolerance: Double) {
     precondition(rowLength >= 1 && cellCount % rowLength == 0, "rows must tile the cells")
     cells = cellCount
-    nx = rowLength
-    ny = cellCount / rowLength
     self.timeStep = timeStep
     self.tolerance = tolerance
     coefficients = Self.a
+    stageTimes = Self.c
     stages = (0..<4).map { _ in VectorField(count: cellCount) }
     z = VectorField(count: cellCount)
     base = z
@@ -110,7 +109,6 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
     rates[0] = equation.auxiliaryRate
     try checkFinite(stages[0], time: t)
     preconditioner.buildJacobian(&equation, m: m, time: t)
-    jacobianBuilds += 1
     while true {
       let (h, clamped) = clampedStep(timeStep, from: t, to: limit)
       preconditioner.factor(hGamma: h * g)
@@ -119,7 +117,7 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
         // base = y_n + h Σ_{j<i} a_ij F_j; first guess Z = base + hγ F_{i−1}.
         combine(into: &base, start: m, weights: coefficients[i], step: h)
         combine(into: &z, start: base, only: i - 1, weight: h * g)
-        guard let rate = try newton(&equation, time: t + Self.c[i] * h, hGamma: h * g) else {
+        guard let rate = try newton(&equation, time: t + stageTimes[i] * h, hGamma: h * g) else {
           solved = false
           break
         }
@@ -157,11 +155,7 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
         continue
       }
       let drift = z.normalizeReportingWorst()
-      if drift.deviation.isNaN { throw .notFinite(time: t + h, cell: drift.cell, adaptive: true) }
-      if drift.deviation > normDriftLimit {
-        throw .normDrift(
-          deviation: drift.deviation, limit: normDriftLimit, time: t + h, cell: drift.cell, adaptive: true)
-      }
+      try checkRenormalisation(drift, limit: normDriftLimit, time: t + h, adaptive: true)
       timeStep = clamped ? max(timeStep * min(factor, 1), h * factor) : h * factor
       timeStep = min(timeStep, maximumStep)
       recentFailure = false

@@ -85,6 +85,18 @@ func clampedStep(_ step: Double, from t: Double, to limit: Double) -> (step: Dou
   return (step, false)
 }
 
+/// Throws when a step's renormalisation met a NaN (`drift.deviation` NaN) or
+/// a change of |m| above `limit`, naming the cell (from
+/// ``VectorField/normalizeReportingWorst()``).
+func checkRenormalisation(
+  _ drift: (deviation: Double, cell: Int), limit: Double, time: Double, adaptive: Bool
+) throws(IntegrationError) {
+  if drift.deviation.isNaN { throw .notFinite(time: time, cell: drift.cell, adaptive: adaptive) }
+  if drift.deviation > limit {
+    throw .normDrift(deviation: drift.deviation, limit: limit, time: time, cell: drift.cell, adaptive: adaptive)
+  }
+}
+
 /// One generic explicit Runge–Kutta stepper over a ``DynamicEquation``.
 ///
 /// The stepper knows no physics: stages follow the ``ButcherTableau``. It owns
@@ -227,12 +239,7 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
   }
 
   func check(_ drift: (deviation: Double, cell: Int), time: Double) throws(IntegrationError) {
-    let adaptive = tolerance != nil
-    if drift.deviation.isNaN { throw .notFinite(time: time, cell: drift.cell, adaptive: adaptive) }
-    if drift.deviation > normDriftLimit {
-      throw .normDrift(
-        deviation: drift.deviation, limit: normDriftLimit, time: time, cell: drift.cell, adaptive: adaptive)
-    }
+    try checkRenormalisation(drift, limit: normDriftLimit, time: time, adaptive: tolerance != nil)
   }
 
   /// out = base + h Σ w_j k_j.
