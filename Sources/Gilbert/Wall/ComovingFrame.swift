@@ -55,30 +55,21 @@ public struct ComovingFrame: Sendable {
   /// Adds v_f (∂x m)⊥ to `dmdt` (which holds LLG(m)), choosing v_f unless ``frozen``.
   mutating func apply(m: VectorField, dmdt: inout VectorField) {
     let n = m.count
-    let h = stencil.halfInverseDx
     let e = axis
     var rate = 0.0, slope = 0.0
     m.withPlanes { mx, my, mz in
       gradient.withMutablePlanes { gx, gy, gz in
         dmdt.withPlanes { tx, ty, tz in
-          stencil.left.withUnsafeBufferPointer { l in
-            stencil.right.withUnsafeBufferPointer { r in
-              for i in 0..<n where magnetic[i] {
-                let il = Int(l[i]), ir = Int(r[i])
-                var ax = (mx[ir] - mx[il]) * h
-                var ay = (my[ir] - my[il]) * h
-                var az = (mz[ir] - mz[il]) * h
-                let p = (mx[i] * ax + my[i] * ay + mz[i] * az) / (mx[i] * mx[i] + my[i] * my[i] + mz[i] * mz[i])
-                ax -= p * mx[i]
-                ay -= p * my[i]
-                az -= p * mz[i]
-                gx[i] = ax
-                gy[i] = ay
-                gz[i] = az
-                slope += e.x * ax + e.y * ay + e.z * az
-                rate += e.x * tx[i] + e.y * ty[i] + e.z * tz[i]
-              }
-            }
+          stencil.forEachGradient(m, in: 0..<n) { i, dmdx, _ in
+            guard magnetic[i] else { return }
+            let mi = SIMD3<Double>(mx[i], my[i], mz[i])
+            let p: Double = dot(mi, dmdx) / dot(mi, mi)
+            let a: SIMD3<Double> = dmdx - p * mi
+            gx[i] = a.x
+            gy[i] = a.y
+            gz[i] = a.z
+            slope += dot(e, a)
+            rate += e.x * tx[i] + e.y * ty[i] + e.z * tz[i]
           }
         }
       }
