@@ -45,9 +45,11 @@ extension DynamicEquation {
 
 /// The Landau–Lifshitz–Gilbert equation in its explicit form (MODEL.md §2):
 ///
-///     T = −γ_LL m × B_eff + Σ T_torque,   T⊥ = T − (m·T) m/|m|²
-///     dm/dt = (T⊥ + α m × T⊥) / (1 + α²)
+///     T = −γ_LL m × B_eff + Σ T_torque
+///     dm/dt = (T + α m × T) / (1 + α²)
 ///
+/// Every term's T is perpendicular to m (a torque term projects its own
+/// discrete derivatives), so the flow keeps |m| constant.
 /// B_eff (T) is the sum of the field terms, T_torque the torque terms
 /// (spin-transfer) driven by the equation's ``drive``, α the per-cell damping. Empty cells have dm/dt = 0.
 /// With `precession = false` the precessional part is dropped and only the
@@ -154,13 +156,7 @@ public struct LLG: DynamicEquation {
                 }
                 let a = alpha[i]
                 let s = 1 / (1 + a * a)
-                // Only T ⟂ m moves m: a discrete torque such as −(u·∇)m has a
-                // small part along m, which would change |m|. Removing it here
-                // keeps |m| constant under the flow, so a stage of an implicit
-                // step stays on the sphere (and renormalising removes nothing).
-                let mm = mx[i] * mx[i] + my[i] * my[i] + mz[i] * mz[i]
-                let r = (mx[i] * tx[i] + my[i] * ty[i] + mz[i] * tz[i]) / mm
-                let x = tx[i] - r * mx[i], y = ty[i] - r * my[i], z = tz[i] - r * mz[i]
+                let x = tx[i], y = ty[i], z = tz[i]
                 // c = m × T
                 let cx = my[i] * z - mz[i] * y
                 let cy = mz[i] * x - mx[i] * z

@@ -1,6 +1,6 @@
 /// The Zhang–Li spin-transfer torque, adiabatic and non-adiabatic:
 ///
-///     T = −(u·∇)m + β m × (u·∇)m        (rad/s)
+///     T = −[(u·∇)m]⊥ + β m × (u·∇)m        (rad/s)
 ///
 /// u (m/s) is the spin-drift velocity of every cell, read from the equation's
 /// ``Drive``; β the non-adiabatic parameter of each cell's region. Derivatives
@@ -27,9 +27,14 @@ public enum ZhangLi: CurrentTorqueFormula {
 
   @inlinable @inline(__always)
   public static func torque(_ c: CellDerivatives, coefficient beta: Double) -> SIMD3<Double> {
-    // D = (u·∇)m
+    // D = (u·∇)m. Its central differences have a small part along m (of
+    // order dx² |∂x m|³ u); only D⊥ = D − (m·D) m/|m|² is kept, so the torque
+    // does not change |m| (an implicit step's stages stay on the sphere).
+    // m × D = m × D⊥.
     let d: SIMD3<Double> = c.u.x * c.dx + c.u.y * c.dy
-    return beta * cross(c.m, d) - d
+    let p: Double = dot(c.m, d) / dot(c.m, c.m)
+    let perpendicular: SIMD3<Double> = d - p * c.m
+    return beta * cross(c.m, d) - perpendicular
   }
 }
 
