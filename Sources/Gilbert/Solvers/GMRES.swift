@@ -148,7 +148,8 @@ public struct GMRES: Sendable {
 /// co-moving frame's rank-one part, by Sherman–Morrison), where J_line is the
 /// Jacobian of the equation's local part restricted to couplings along x
 /// (cells ix − 1, ix, ix + 1 of the same row, all three components), one
-/// ``BandedLU`` per grid row. Built by finite differences: the cells are
+/// ``BlockTridiagonalLU`` per grid row (``BandedLU`` when its blocks are ill
+/// conditioned). Built by finite differences: the cells are
 /// coloured so that no two cells of a colour share a neighbour (ix mod 3 on
 /// one row; (ix + 2 iy) mod 5 on a 2D grid, a distance-2 colouring of the
 /// 5-point stencil), and one evaluation per colour and component gives every
@@ -157,8 +158,12 @@ struct LinePreconditioner: Sendable {
   let nx: Int, ny: Int
   /// J[(cell q, l), (cell q + e, k)] at ((3q + l) · 3 + e + 1) · 3 + k, e ∈ {−1, 0, 1}.
   var jacobian: [Double]
-  var rows: [BandedLU]
-  var usable: [Bool]
+  /// Each row's factors: block tridiagonal, or the band LU with pivoting
+  /// when a pivot block is ill conditioned (built on first need).
+  var blocks: [BlockTridiagonalLU]
+  var rows: [BandedLU?]
+  enum Factors { case blocks, band, none }
+  var factors: [Factors]
   var line: [Double]
   var f0: VectorField, fp: VectorField, perturbed: VectorField
   /// The colour of every cell and the number of colours.
@@ -178,8 +183,9 @@ struct LinePreconditioner: Sendable {
     self.ny = ny
     let cells = nx * ny
     jacobian = [Double](repeating: 0, count: cells * 27)
-    rows = (0..<ny).map { _ in BandedLU(n: 3 * nx, kl: 5, ku: 5) }
-    usable = [Bool](repeating: false, count: ny)
+    blocks = (0..<ny).map { _ in BlockTridiagonalLU(count: nx) }
+    rows = [BandedLU?](repeating: nil, count: ny)
+    factors = [Factors](repeating: .none, count: ny)
     line = [Double](repeating: 0, count: 3 * nx)
     f0 = VectorField(count: cells)
     fp = f0
@@ -257,10 +263,21 @@ struct LinePreconditioner: Sendable {
     return w
   }
 
-  /// Factors I − hγ J_line row by row; a row that is singular is left unpreconditioned.
+  /// Factors I − hγ J_line row by row: block tridiagonal first, the band
+  /// LU with pivoting for a row whose blocks are ill conditioned; a row that
+  /// is singular either way is left unpreconditioned.
   mutating func factor(hGamma: Double) {
     for iy in 0..<ny {
-      rows[iy].reset()
+      let first = iy * nx
+      jacobian.withUnsafeBufferPointer { jac in
+        blocks[iy].fill(identityMinus: hGamma, jacobian: jac.baseAddress!, first: first)
+      }
+      if blocks[iy].factor() {
+        factors[iy] = .blocks
+        continue
+      }
+      if rows[iy] == nil { rows[iy] = BandedLU(n: 3 * nx, kl: 5, ku: 5) }
+      rows[iy]!.reset()
       for ix in 0..<nx {
         let q = iy * nx + ix
         for l in 0..<3 {
@@ -268,12 +285,12 @@ struct LinePreconditioner: Sendable {
             for k in 0..<3 {
               var value = -hGamma * jacobian[((3 * q + l) * 3 + e + 1) * 3 + k]
               if e == 0 && k == l { value += 1 }
-              rows[iy].set(3 * ix + l, 3 * (ix + e) + k, value)
+              rows[iy]!.set(3 * ix + l, 3 * (ix + e) + k, value)
             }
           }
         }
       }
-      usable[iy] = rows[iy].factor()
+      factors[iy] = rows[iy]!.factor() ? .band : .none
     }
     // Sherman–Morrison for P − u wᵀ, u = hγ g: z = P⁻¹ u, d = 1 − w·z.
     shermanMorrison = nil
@@ -300,15 +317,20 @@ struct LinePreconditioner: Sendable {
   /// v ← (I − hγ J_line)⁻¹ v, row by row.
   mutating func solveLines(_ v: UnsafeMutablePointer<Double>) {
     let cells = nx * ny
-    for iy in 0..<ny where usable[iy] {
-      line.withUnsafeMutableBufferPointer { b in
-        for ix in 0..<nx {
-          for l in 0..<3 { b[3 * ix + l] = v[l * cells + iy * nx + ix] }
+    for iy in 0..<ny {
+      switch factors[iy] {
+      case .blocks: blocks[iy].solve(v, start: iy * nx, planeStride: cells)
+      case .band:
+        line.withUnsafeMutableBufferPointer { b in
+          for ix in 0..<nx {
+            for l in 0..<3 { b[3 * ix + l] = v[l * cells + iy * nx + ix] }
+          }
+          rows[iy]!.solve(b.baseAddress!)
+          for ix in 0..<nx {
+            for l in 0..<3 { v[l * cells + iy * nx + ix] = b[3 * ix + l] }
+          }
         }
-        rows[iy].solve(b.baseAddress!)
-        for ix in 0..<nx {
-          for l in 0..<3 { v[l * cells + iy * nx + ix] = b[3 * ix + l] }
-        }
+      case .none: break
       }
     }
   }

@@ -49,6 +49,10 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
 
   let cells: Int
   var recentFailure = false
+  /// The largest step to try: 0.9 × the last step whose Newton iteration
+  /// failed, relaxed by ``capRelaxation`` per accepted step (∞ at first).
+  public private(set) var stepCap = Double.infinity
+  let capRelaxation = 1.1
   let coefficients: [[Double]]
   let stageTimes: [Double]
   var stages: [VectorField]
@@ -87,16 +91,19 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
   }
 
   public var state: StepperState {
-    StepperState(timeStep: timeStep, acceptedSteps: acceptedSteps, rejectedSteps: rejectedSteps, firstStage: nil)
+    StepperState(
+      timeStep: timeStep, acceptedSteps: acceptedSteps, rejectedSteps: rejectedSteps, firstStage: nil,
+      stepCap: stepCap)
   }
 
   public mutating func restore(_ s: StepperState) {
     timeStep = s.timeStep
+    stepCap = s.stepCap
     acceptedSteps = s.acceptedSteps
     rejectedSteps = s.rejectedSteps
   }
 
-  /// Nothing is cached between steps: each step builds its own preconditioner.
+  /// Nothing is cached between steps: each stage builds its own preconditioner.
   public mutating func invalidate() {}
 
   public mutating func step(
@@ -108,19 +115,25 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
     equation.derivative(m: m, time: t, into: &stages[0])
     rates[0] = equation.auxiliaryRate
     try checkFinite(stages[0], time: t)
-    preconditioner.buildJacobian(&equation, m: m, time: t)
     while true {
-      let (h, clamped) = clampedStep(timeStep, from: t, to: limit)
-      preconditioner.factor(hGamma: h * g)
+      let (h, clamped) = clampedStep(min(timeStep, stepCap), from: t, to: limit)
       var solved = true
+      var contraction = 0.0
       for i in 1..<4 {
         // base = y_n + h Σ_{j<i} a_ij F_j; first guess Z = base + hγ F_{i−1}.
         combine(into: &base, start: m, weights: coefficients[i], step: h)
         combine(into: &z, start: base, only: i - 1, weight: h * g)
-        guard let rate = try newton(&equation, time: t + stageTimes[i] * h, hGamma: h * g) else {
+        // The preconditioner at the first guess: Newton then starts from an
+        // exact linearisation, and a wall that turns within the step does not
+        // leave the Jacobian of y_n behind.
+        let stageTime = t + stageTimes[i] * h
+        preconditioner.buildJacobian(&equation, m: z, time: stageTime)
+        preconditioner.factor(hGamma: h * g)
+        guard let (rate, theta) = try newton(&equation, time: stageTime, hGamma: h * g) else {
           solved = false
           break
         }
+        contraction = max(contraction, theta)
         rates[i] = rate
         // F_i = (Z_i − base)/(hγ), consistent with the solved stage.
         let r = 1 / (h * g)
@@ -137,6 +150,10 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
         rejectedSteps += 1
         newtonFailures += 1
         recentFailure = true
+        // Newton's basin shrinks as the step grows: steps near this one are
+        // not tried again until a few have converged (the cap relaxes by
+        // ``capRelaxation`` per accepted step).
+        stepCap = 0.9 * h
         timeStep = h * 0.5
         if timeStep < minimumStep { throw .stepTooSmall(step: timeStep, time: t) }
         continue
@@ -146,7 +163,8 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
       if !err.isFinite { throw .notFinite(time: t + h, cell: nil, adaptive: true) }
       // Growth is held to 2× a step (1× right after a Newton failure): a
       // longer step than the last that converged risks an expensive failure.
-      let growth = recentFailure ? 1.0 : 2.0
+      // Slow Newton convergence (contraction above 1/4) also holds the step.
+      let growth = recentFailure || contraction > 0.25 ? 1.0 : 2.0
       let factor = err == 0 ? growth : min(growth, max(0.2, 0.9 * Double.pow(tolerance / err, 1.0 / 3)))
       if err > tolerance {
         rejectedSteps += 1
@@ -159,6 +177,7 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
       timeStep = clamped ? max(timeStep * min(factor, 1), h * factor) : h * factor
       timeStep = min(timeStep, maximumStep)
       recentFailure = false
+      stepCap *= capRelaxation
       swap(&m, &z)
       let b = coefficients[3] + [g]
       equation.accumulateAuxiliary(h * zip(b, rates).reduce(0) { $0 + $1.0 * $1.1 })
@@ -169,13 +188,18 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
   }
 
   /// Solves Z = base + hγ f(Z) for Z (in ``z``, holding the first guess);
-  /// returns the auxiliary rate at the solution, or nil when Newton fails.
+  /// returns the auxiliary rate at the solution and the largest contraction
+  /// ‖δ_{k+1}‖/‖δ_k‖ seen, or nil when Newton fails: a correction that does
+  /// not shrink by 0.9, or a contraction that cannot reach the tolerance
+  /// within the iterations left (Hairer & Wanner, *Solving ODEs II*, IV.8).
   mutating func newton(_ equation: inout Equation, time: Double, hGamma: Double) throws(IntegrationError)
-    -> Double?
+    -> (rate: Double, contraction: Double)?
   {
     let tolerance = 1e-2 * self.tolerance
+    let iterations = 8
     var previous = Double.infinity
-    for iteration in 0..<8 {
+    var contraction = 0.0
+    for iteration in 0..<iterations {
       newtonIterations += 1
       equation.derivative(m: z, time: time, into: &fz)
       let rate = equation.auxiliaryRate
@@ -217,8 +241,15 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
         }
       }
       if !size.isFinite { return nil }
-      if size <= tolerance { return rate }
-      if iteration >= 1 && size > 0.9 * previous { return nil }
+      if iteration >= 1 { contraction = max(contraction, size / previous) }
+      if size <= tolerance { return (rate, contraction) }
+      if iteration >= 1 {
+        let theta = size / previous
+        if theta > 0.9 { return nil }
+        // The corrections still to come sum to about size θ/(1 − θ) and
+        // shrink by θ each: give up when the last allowed one stays above tolerance.
+        if size * Double.pow(theta, Double(iterations - 1 - iteration)) > tolerance { return nil }
+      }
       previous = size
     }
     return nil

@@ -41,9 +41,13 @@ public struct StepperState: Sendable, Equatable {
   public var firstStage: [Double]?
   /// The equation's auxiliary rate at the first stage.
   public var firstStageRate: Double
+  /// The implicit stepper's cap on the step after a Newton failure (∞ when none).
+  public var stepCap: Double
   public init(
-    timeStep: Double, acceptedSteps: Int, rejectedSteps: Int, firstStage: [Double]?, firstStageRate: Double = 0
+    timeStep: Double, acceptedSteps: Int, rejectedSteps: Int, firstStage: [Double]?, firstStageRate: Double = 0,
+    stepCap: Double = .infinity
   ) {
+    self.stepCap = stepCap
     self.timeStep = timeStep
     self.acceptedSteps = acceptedSteps
     self.rejectedSteps = rejectedSteps
