@@ -59,6 +59,20 @@ public struct VectorField: Sendable, Equatable {
     storage.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) }
   }
 
+  /// The largest |v| over the cells (NaN when one is not finite).
+  public var maxNorm: Double {
+    let n = count
+    return withPlanes { x, y, z in
+      var worst = 0.0
+      for i in 0..<n {
+        let s = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
+        if !s.isFinite { return .nan }
+        worst = max(worst, s)
+      }
+      return worst.squareRoot()
+    }
+  }
+
   /// Scales every vector to unit length, in place; zero vectors stay zero.
   /// Returns the largest deviation | |v| − 1 | seen before scaling, over the
   /// nonzero vectors (NaN if any component is not finite).

@@ -80,6 +80,8 @@ struct RunLoop {
   var afterSteps: [any AfterStep] = []
   var outcome = RunOutcome.completed
   let frameFields: [String]
+  /// With `[wall] steady_solve`: what the stationary-state search found.
+  var steadySolve: SteadyStateSolver<LLG>.Result?
   /// With `run.until = "velocity_converged"`: the test, fed at every sample.
   var convergence: VelocityConvergence?
   /// The table's wall_position and wall_tilt columns, when a wall is tracked.

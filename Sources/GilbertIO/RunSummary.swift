@@ -11,6 +11,7 @@ struct RunSummary {
   var strings: [String: String]
   var finalTime: Double
   var relaxIterations: Int?
+  var steadySolve: SteadyStateSolver<LLG>.Result?
   var average: SIMD3<Double>
   var wallVelocity: WallVelocity?
   var modelMotion: WallModel.Motion?
@@ -34,6 +35,13 @@ struct RunSummary {
     case .completed: strings = ["status": "completed"]
     case .interrupted: strings = ["status": "interrupted"]
     case .failed(let why): strings = ["status": "failed: " + why]
+    }
+    if let s = loop.steadySolve {
+      steadySolve = s
+      strings["steady_solve"] = s.converged ? "converged" : "failed: " + (s.reason ?? "unknown")
+      counts["steady_solve_iterations"] = s.iterations
+      numbers["steady_solve_residual"] = s.residual
+      if s.converged { numbers["steady_solve_velocity"] = s.velocity }
     }
     if let w = sim.config.wall, dynamics, let (times, q, phi) = try? loop.writer.wallSeries() {
       if let test = loop.convergence {
@@ -84,6 +92,6 @@ struct RunSummary {
       rejectedSteps: counts["rejected_steps"] ?? 0, rhsEvaluations: counts["rhs_evaluations"] ?? 0,
       relaxIterations: relaxIterations, wallClockSeconds: numbers["wall_clock_seconds"] ?? 0, frames: frames,
       averageMagnetization: average, wallVelocity: wallVelocity, modelMotion: modelMotion,
-      modelWalkerVelocity: modelWalker, modelUnavailable: strings["model_unavailable"])
+      modelWalkerVelocity: modelWalker, modelUnavailable: strings["model_unavailable"], steadySolve: steadySolve)
   }
 }

@@ -31,6 +31,8 @@ public struct RunReport: Sendable {
   public var modelWalkerVelocity: Double?
   /// Why the (q, φ) model gives no velocity for this run (a term it does not cover), when it does not.
   public var modelUnavailable: String?
+  /// What `[wall] steady_solve` found, when the run asked for it.
+  public var steadySolve: SteadyStateSolver<LLG>.Result?
 }
 
 /// What the runner does with the configured simulation.
@@ -68,6 +70,14 @@ public enum Runner {
       if mode == .relax || config.run.relaxFirst {
         relax = Self.relax(&loop.sim, warn: mode == .relax, shouldStop: shouldStop, progress: relaxProgress)
         if relax!.interrupted { loop.outcome = .interrupted }
+      }
+      if mode == .dynamics && config.wall?.steadySolve == true && loop.outcome == .completed {
+        loop.steadySolve = Self.steadySolve(&loop.sim, shouldStop: shouldStop)
+        if loop.steadySolve?.reason == "interrupted" { loop.outcome = .interrupted }
+        // From a stationary state the first step may be a whole sample.
+        if loop.steadySolve?.converged == true {
+          loop.stepper.timeStep = min(config.run.sampleInterval, loop.stepper.maximumStep)
+        }
       }
       try loop.sample(frame: true)
       if mode == .dynamics && config.run.duration > 0 && loop.outcome == .completed {
@@ -185,6 +195,16 @@ public enum Runner {
     return Checkpoint.Layout(
       cells: sim.m.count, afterSteps: RunLoop.makeAfterSteps(for: sim).map { $0.checkpoint.count },
       transport: sim.transportState.mapValues(\.count))
+  }
+
+  /// Looks for the wall's stationary state in the co-moving frame
+  /// (`[wall] steady_solve`), to a tenth of the velocity tolerance; m is
+  /// replaced by it when found, left as it was when not (a precessing wall).
+  static func steadySolve(_ sim: inout Simulation, shouldStop: () -> Bool) -> SteadyStateSolver<LLG>.Result {
+    let tolerance = 0.1 * (sim.config.wall?.velocityTolerance ?? 1e-3)
+    var solver = SteadyStateSolver<LLG>(
+      cellCount: sim.m.count, rowLength: sim.magnet.grid.nx, tolerance: tolerance)
+    return solver.solve(&sim.equation, m: &sim.m, time: sim.time, shouldStop: shouldStop)
   }
 
   /// Minimises the energy in place (stoppable), then updates the transport state.

@@ -16,10 +16,19 @@ struct BenchCommand: ParsableCommand {
   var seconds = 1.0
 
   @Option(help: "Grids as NXxNY, comma separated.")
-  var grids = "256x1,4096x1,64x64,128x128,256x256,512x512,1024x1024"
+  var grids = BenchCommand.defaultGridList
 
   @Flag(help: "Include the FFT demag term (cells 2.5 × 2.5 × 3 nm, as standard problem 4).")
   var demag = false
+
+  @Flag(
+    help:
+      "Time the 1D wire instead: exchange, an easy and a hard anisotropy, Zhang–Li and δβ (u = 200 m/s), on NX×1 grids; the one-pass kernel and the general path side by side."
+  )
+  var wire = false
+
+  @Flag(help: "Print one JSON object per grid (for tools/bench) instead of the table.")
+  var json = false
 
   @Flag(
     help:
@@ -65,43 +74,40 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     if walls { return try runWalls() }
-    let sizes: [(Int, Int)] = grids.split(separator: ",").map { s in
+    let defaultGrids = wire ? "512x1,2048x1,4096x1,16384x1,65536x1" : grids
+    let spec = grids == Self.defaultGridList ? defaultGrids : grids
+    let sizes: [(Int, Int)] = spec.split(separator: ",").map { s in
       let p = s.split(separator: "x").compactMap { Int($0) }
       guard p.count == 2, p[0] > 0, p[1] > 0 else {
         fail("--grids entry '\(s)' is not NXxNY with positive integers (e.g. 256x256)")
       }
       return (p[0], p[1])
     }
-    print(
-      "threads: \(Parallel.workers)  terms: exchange + uniaxial anisotropy + Zeeman" + (demag ? " + demag (FFT)" : ""))
-    print(
-      "grid".padding(toLength: 12, withPad: " ", startingAt: 0)
-        + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)")
+    if wire && sizes.contains(where: { $0.1 != 1 }) { fail("--wire needs 1D grids NXx1 (got '\(spec)')") }
+    let problem = wire ? "wire" : demag ? "demag" : "local"
+    if !json {
+      print(
+        "threads: \(Parallel.workers)  terms: "
+          + (wire
+            ? "exchange + easy and hard anisotropy + Zhang–Li + δβ (one-pass kernel; general path beside it)"
+            : "exchange + uniaxial anisotropy + Zeeman" + (demag ? " + demag (FFT)" : "")))
+      print(
+        "grid".padding(toLength: 12, withPad: " ", startingAt: 0)
+          + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)" + (wire ? "  general rhs (µs)" : ""))
+    }
     for (nx, ny) in sizes {
-      let grid =
-        demag
-        ? Grid(nx: nx, ny: ny, dx: 2.5e-9, dy: 2.5e-9, dz: 3e-9) : Grid(nx: nx, ny: ny, dx: 2e-9, dy: 2e-9, dz: 2e-9)
-      let magnet = Magnet(
-        grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02))
-      var terms: [any FieldTerm] = [
-        Exchange(magnet: magnet),
-        UniaxialAnisotropy(magnet: magnet, constants: [5e5], axis: SIMD3(1, 0, 0)),
-        Zeeman(magnet: magnet, amplitude: SIMD3(0, 0.01, 0)),
-      ]
-      if demag { terms.append(Demag(magnet: magnet)) }
-      var llg = LLG(magnet: magnet, fieldTerms: terms)
-      var m = VectorField(count: grid.cellCount)
-      for i in 0..<grid.cellCount { m[i] = SIMD3(cos(Double(i) * 0.01), sin(Double(i) * 0.01), 0.1) }
+      var llg = wire ? Self.wireEquation(nx: nx) : Self.filmEquation(nx: nx, ny: ny, demag: demag)
+      let cells = nx * ny
+      var m = VectorField(count: cells)
+      for i in 0..<cells { m[i] = SIMD3(cos(Double(i) * 0.01), sin(Double(i) * 0.01), 0.1) }
       m.normalize()
-      var dmdt = VectorField(count: grid.cellCount)
-      // Right-hand side alone.
-      var evals = 0
-      let start = ContinuousClock.now
-      while (ContinuousClock.now - start) < .seconds(seconds) || evals < 3 {
-        llg.derivative(m: m, time: 0, into: &dmdt)
-        evals += 1
+      let rhs = timeRHS(&llg, m: m)
+      var general: Double? = nil
+      if wire {
+        var g = llg
+        g.allowsWireKernel = false
+        general = timeRHS(&g, m: m)
       }
-      let rhs = (ContinuousClock.now - start) / .seconds(1) / Double(evals)
       // Whole adaptive steps (six evaluations each, FSAL).
       var stepper = RungeKutta(for: llg, tableau: .dormandPrince, timeStep: 1e-13, tolerance: 1e-5)
       var t = 0.0
@@ -112,11 +118,72 @@ struct BenchCommand: ParsableCommand {
         steps += 1
       }
       let step = (ContinuousClock.now - s2) / .seconds(1) / Double(steps)
-      print(
-        String(
-          format: "%@ %10d %14.2f %16.3e %15.2f", "\(nx)x\(ny)".padding(toLength: 12, withPad: " ", startingAt: 0),
-          grid.cellCount, rhs * 1e6,
-          Double(grid.cellCount) / rhs, step * 1e6))
+      if json {
+        var fields = [
+          "\"problem\": \"\(problem)\"", "\"grid\": \"\(nx)x\(ny)\"", "\"cells\": \(cells)",
+          "\"threads\": \(Parallel.workers)", "\"rhs_seconds\": \(rhs)",
+          "\"cell_updates_per_second\": \(Double(cells) / rhs)", "\"rk45_step_seconds\": \(step)",
+        ]
+        if let general { fields.append("\"general_rhs_seconds\": \(general)") }
+        print("{" + fields.joined(separator: ", ") + "}")
+      } else {
+        print(
+          String(
+            format: "%@ %10d %14.2f %16.3e %15.2f", "\(nx)x\(ny)".padding(toLength: 12, withPad: " ", startingAt: 0),
+            cells, rhs * 1e6, Double(cells) / rhs, step * 1e6)
+            + (general.map { String(format: " %17.2f", $0 * 1e6) } ?? ""))
+      }
     }
+  }
+
+  static let defaultGridList = "256x1,4096x1,64x64,128x128,256x256,512x512,1024x1024"
+
+  /// Seconds per right-hand side, timed for ``seconds`` (at least 3 calls).
+  func timeRHS(_ llg: inout LLG, m: VectorField) -> Double {
+    var dmdt = VectorField(count: m.count)
+    var evals = 0
+    let start = ContinuousClock.now
+    while (ContinuousClock.now - start) < .seconds(seconds) || evals < 3 {
+      llg.derivative(m: m, time: 0, into: &dmdt)
+      evals += 1
+    }
+    return (ContinuousClock.now - start) / .seconds(1) / Double(evals)
+  }
+
+  /// Exchange, an anisotropy and a Zeeman field (and demag) on a film.
+  static func filmEquation(nx: Int, ny: Int, demag: Bool) -> LLG {
+    let grid =
+      demag
+      ? Grid(nx: nx, ny: ny, dx: 2.5e-9, dy: 2.5e-9, dz: 3e-9) : Grid(nx: nx, ny: ny, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+    let magnet = Magnet(
+      grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02))
+    var terms: [any FieldTerm] = [
+      Exchange(magnet: magnet),
+      UniaxialAnisotropy(magnet: magnet, constants: [5e5], axis: SIMD3(1, 0, 0)),
+      Zeeman(magnet: magnet, amplitude: SIMD3(0, 0.01, 0)),
+    ]
+    if demag { terms.append(Demag(magnet: magnet)) }
+    return LLG(magnet: magnet, fieldTerms: terms)
+  }
+
+  /// The wire of the velocity maps: permalloy-like, dx = 1 nm, easy x, hard z, u = 200 m/s, β = 0.04, δβ = −0.02.
+  static func wireEquation(nx: Int) -> LLG {
+    let grid = Grid(nx: nx, ny: 1, dx: 1e-9, dy: 1e-9, dz: 1e-9)
+    let magnet = Magnet(
+      grid: grid,
+      material: Material(
+        saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02, nonAdiabaticity: 0.04,
+        anisotropicNonAdiabaticity: -0.02))
+    var u = VectorField(count: nx)
+    for i in 0..<nx { u[i] = SIMD3(200, 0, 0) }
+    return LLG(
+      magnet: magnet,
+      fieldTerms: [
+        Exchange(magnet: magnet),
+        UniaxialAnisotropy(magnet: magnet, constants: [5e4], axis: SIMD3(1, 0, 0)),
+        UniaxialAnisotropy(magnet: magnet, constants: [-2e5], axis: SIMD3(0, 0, 1), name: "hard_axis"),
+      ],
+      torqueTerms: [ZhangLiTorque(magnet: magnet), AnisotropicBetaTorque(magnet: magnet)],
+      drive: Drive(magnet: magnet, velocity: u))
   }
 }

@@ -152,6 +152,14 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
     m.x, m.y, m.z)
   if let it = report.relaxIterations { summary += ", relaxed in \(it) iterations" }
   print(summary)
+  if let s = report.steadySolve {
+    print(
+      s.converged
+        ? String(
+          format: "steady solve: stationary in the co-moving frame after %d pseudo-time steps, v = %.6g m/s",
+          s.iterations, s.velocity)
+        : "steady solve: none found (\(s.reason ?? "unknown")); integrated in time from the start")
+  }
   if let v = report.wallVelocity {
     var line = String(format: "wall velocity: %.6g m/s (%@)", v.velocity, v.regime.rawValue)
     if let period = v.period { line += String(format: ", period %.6g s", period) }

@@ -216,6 +216,7 @@ struct LinePreconditioner: Sendable {
             for ix in 0..<nx where colourOf[iy * nx + ix] == c { p[k * cells + iy * nx + ix] += epsilon }
           }
         }
+        perturbed.normalize()
         equation.localDerivative(m: perturbed, time: time, into: &fp)
         fp.storage.withUnsafeBufferPointer { fpp in
           f0.storage.withUnsafeBufferPointer { f0p in

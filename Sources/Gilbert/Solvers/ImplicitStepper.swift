@@ -61,11 +61,10 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
   var base: VectorField
   var residual: VectorField
   var fz: VectorField
-  var scratch: VectorField
   var embedded: VectorField
-  var perturbed: VectorField
-  var krylov: GMRES
-  var preconditioner: LinePreconditioner
+  var linear: ShiftedJacobianSolver
+  /// Z/|Z|, where f is evaluated.
+  var unit: VectorField
 
   /// A stepper for an equation of `cellCount` cells on rows of `rowLength`
   /// cells (the grid's nx; cells i and i ± 1 of a row are neighbours, and
@@ -82,12 +81,9 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
     base = z
     residual = z
     fz = z
-    scratch = z
     embedded = z
-    perturbed = z
-    krylov = GMRES(size: 3 * cellCount, restart: 20)
-    krylov.maximumCycles = 1
-    preconditioner = LinePreconditioner(nx: rowLength, ny: cellCount / rowLength)
+    unit = z
+    linear = ShiftedJacobianSolver(cellCount: cellCount, rowLength: rowLength)
   }
 
   public var state: StepperState {
@@ -127,8 +123,7 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
         // exact linearisation, and a wall that turns within the step does not
         // leave the Jacobian of y_n behind.
         let stageTime = t + stageTimes[i] * h
-        preconditioner.buildJacobian(&equation, m: z, time: stageTime)
-        preconditioner.factor(hGamma: h * g)
+        linear.prepare(&equation, at: z, time: stageTime, shift: h * g)
         guard let (rate, theta) = try newton(&equation, time: stageTime, hGamma: h * g) else {
           solved = false
           break
@@ -187,6 +182,22 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
     }
   }
 
+  /// One backward-Euler step, m ← Z with Z = m + h f(Z, t) solved by
+  /// Newton's method as a stage is (the pseudo-time step of
+  /// ``SteadyStateSolver``), then renormalised. Returns false, leaving m as
+  /// it was, when Newton's method does not converge.
+  mutating func backwardEuler(
+    _ equation: inout Equation, m: inout VectorField, time t: Double, step h: Double
+  ) throws(IntegrationError) -> Bool {
+    base.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: m.storage) }
+    z.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: m.storage) }
+    linear.prepare(&equation, at: z, time: t, shift: h)
+    guard try newton(&equation, time: t, hGamma: h) != nil else { return false }
+    z.normalize()
+    swap(&m, &z)
+    return true
+  }
+
   /// Solves Z = base + hγ f(Z) for Z (in ``z``, holding the first guess);
   /// returns the auxiliary rate at the solution and the largest contraction
   /// ‖δ_{k+1}‖/‖δ_k‖ seen, or nil when Newton fails: a correction that does
@@ -201,7 +212,10 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
     var contraction = 0.0
     for iteration in 0..<iterations {
       newtonIterations += 1
-      equation.derivative(m: z, time: time, into: &fz)
+      // f is evaluated at Z/|Z| (see the type's description).
+      unit.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: z.storage) }
+      unit.normalize()
+      equation.derivative(m: unit, time: time, into: &fz)
       let rate = equation.auxiliaryRate
       // residual = −(Z − base − hγ f(Z))
       var finite = true
@@ -218,19 +232,10 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
         }
       }
       if !finite { return nil }
-      // (I − hγ J) δ = residual, J v ≈ (f(Z + σv) − f(Z))/σ. The solver and
-      // the preconditioner are moved out of self while the operator uses self.
-      var solver = GMRES(size: 0, restart: 0)
-      var lines = LinePreconditioner(nx: 0, ny: 0)
-      swap(&solver, &krylov)
-      swap(&lines, &preconditioner)
-      krylovIterations += solver.solve(
-        rhs: residual.storage, relativeTolerance: 1e-3,
-        apply: { v, out in self.jacobianAction(&equation, v, into: out, time: time, hGamma: hGamma) },
-        precondition: { v in lines.solve(v) })
-      swap(&solver, &krylov)
-      swap(&lines, &preconditioner)
-      let step = krylov.solution
+      // (I − hγ J) δ = residual.
+      krylovIterations += linear.solve(
+        &equation, at: z, rate: fz, time: time, shift: hGamma, rhs: residual.storage, tolerance: 1e-3)
+      let step = linear.solution
       var size = 0.0
       z.storage.withUnsafeMutableBufferPointer { zp in
         step.withUnsafeBufferPointer { d in
@@ -253,33 +258,6 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
       previous = size
     }
     return nil
-  }
-
-  /// out = v − hγ (f(Z + σ v) − f(Z))/σ, with f(Z) in ``fz``.
-  mutating func jacobianAction(
-    _ equation: inout Equation, _ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, time: Double,
-    hGamma: Double
-  ) {
-    let count = 3 * cells
-    var norm = 0.0
-    for k in 0..<count { norm = max(norm, abs(v[k])) }
-    if norm == 0 {
-      for k in 0..<count { out[k] = 0 }
-      return
-    }
-    let sigma = 1e-8 / norm
-    scratch.storage.withUnsafeMutableBufferPointer { s in
-      z.storage.withUnsafeBufferPointer { zp in
-        for k in 0..<count { s[k] = zp[k] + sigma * v[k] }
-      }
-    }
-    equation.derivative(m: scratch, time: time, into: &perturbed)
-    let scale = hGamma / sigma
-    perturbed.storage.withUnsafeBufferPointer { fp in
-      fz.storage.withUnsafeBufferPointer { f0 in
-        for k in 0..<count { out[k] = v[k] - scale * (fp[k] - f0[k]) }
-      }
-    }
   }
 
   /// out = start + h Σ_j w_j F_j.

@@ -60,11 +60,17 @@ public struct LLG: DynamicEquation {
   /// The body: grid, regions and materials.
   public let magnet: Magnet
   /// Contributions to the effective field.
-  public var fieldTerms: [any FieldTerm]
+  public var fieldTerms: [any FieldTerm] { didSet { updateWireKernel() } }
   /// Torques that are not fields.
-  public var torqueTerms: [any TorqueTerm]
+  public var torqueTerms: [any TorqueTerm] { didSet { updateWireKernel() } }
   /// The current that drives the torque terms (none by default).
-  public var drive: Drive
+  public var drive: Drive { didSet { updateWireKernel() } }
+  /// The one-pass kernel of a uniform 1D wire, when the terms allow it (same results, faster).
+  var wire: WireKernel?
+  /// Whether ``derivative(m:time:into:)`` uses the one-pass wire kernel.
+  public var usesWireKernel: Bool { wire != nil && precession }
+  /// False makes every evaluation take the general path (for comparisons).
+  public var allowsWireKernel = true { didSet { updateWireKernel() } }
   /// Whether the precessional term is integrated.
   public var precession = true
   /// The continuously co-moving frame, if the run uses one.
@@ -85,6 +91,13 @@ public struct LLG: DynamicEquation {
     self.torqueTerms = torqueTerms
     self.drive = drive
     effectiveField = VectorField(count: magnet.grid.cellCount)
+    updateWireKernel()
+  }
+
+  mutating func updateWireKernel() {
+    wire =
+      allowsWireKernel
+      ? WireKernel(magnet: magnet, fieldTerms: fieldTerms, torqueTerms: torqueTerms, drive: drive) : nil
   }
 
   public var cellCount: Int { magnet.grid.cellCount }
@@ -122,6 +135,10 @@ public struct LLG: DynamicEquation {
 
   public mutating func derivative(m: VectorField, time: Double, into dmdt: inout VectorField) {
     evaluations += 1
+    if precession, let wire {
+      wire.evaluate(m: m, time: time, into: &dmdt, frame: &frame)
+      return
+    }
     updateEffectiveField(m: m, time: time)
     let n = cellCount
     let gamma = PhysicalConstants.gammaLL

@@ -74,6 +74,13 @@ public struct ComovingFrame: Sendable {
         }
       }
     }
+    finish(rate: rate, slope: slope, dmdt: &dmdt)
+  }
+
+  /// Given Σ e·LLG and Σ e·(∂x m)⊥ over the cells, with ``gradient`` filled:
+  /// sets the slope and (unless ``frozen``) v_f, and adds v_f (∂x m)⊥ to `dmdt`.
+  mutating func finish(rate: Double, slope: Double, dmdt: inout VectorField) {
+    let n = dmdt.count
     self.slope = slope
     if !frozen {
       // |Σ e·∂x m| dx is about 2 per row with a wall, 0 without one.

@@ -21,6 +21,8 @@ public struct WallSettings: ConfigSection, Equatable {
   public var transient: Double
   /// Relative tolerance of `[run] until = "velocity_converged"`.
   public var velocityTolerance: Double
+  /// Whether the run first looks for a stationary co-moving state (``SteadyStateSolver``).
+  public var steadySolve = false
 
   /// Whether any moving frame is used.
   public var movingFrame: Bool { frame != .none }
@@ -75,11 +77,19 @@ public struct WallSettings: ConfigSection, Equatable {
       try w.optionalDouble(
         "velocity_tolerance", valid: { $0 > 0 && $0 < 1 }, expected: "a relative tolerance between 0 and 1")
       ?? 1e-3
+    let steady = try w.bool("steady_solve", default: false)
+    if steady && frame != .continuous {
+      throw ConfigError(
+        key: "wall.steady_solve",
+        message:
+          "is true but wall.moving_frame is not \"continuous\"; a stationary wall exists only in the co-moving frame: set moving_frame = \"continuous\" or steady_solve = false"
+      )
+    }
     try w.finish()
     let duration = context.section(RunSettings.self)!.duration
     return WallSettings(
       kind: WallKind(rawValue: kindName)!, frame: frame, transient: transient ?? duration / 2,
-      velocityTolerance: tolerance)
+      velocityTolerance: tolerance, steadySolve: steady)
   }
 
   /// `moving_frame`: true (whole-cell shifts), false, or one of "none", "shift", "continuous".
