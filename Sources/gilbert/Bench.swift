@@ -93,7 +93,8 @@ struct BenchCommand: ParsableCommand {
             : "exchange + uniaxial anisotropy + Zeeman" + (demag ? " + demag (FFT)" : "")))
       print(
         "grid".padding(toLength: 12, withPad: " ", startingAt: 0)
-          + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)" + (wire ? "  general rhs (µs)" : ""))
+          + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)" + (wire ? "  general rhs (µs)" : "")
+          + (demag ? "  6 FFTs (µs)" : ""))
     }
     for (nx, ny) in sizes {
       var llg = wire ? Self.wireEquation(nx: nx) : Self.filmEquation(nx: nx, ny: ny, demag: demag)
@@ -103,6 +104,7 @@ struct BenchCommand: ParsableCommand {
       m.normalize()
       let rhs = timeRHS(&llg, m: m)
       var general: Double? = nil
+      let floor: Double? = demag ? fftFloor(nx: nx, ny: ny) : nil
       if wire {
         var g = llg
         g.allowsWireKernel = false
@@ -125,15 +127,39 @@ struct BenchCommand: ParsableCommand {
           "\"cell_updates_per_second\": \(Double(cells) / rhs)", "\"rk45_step_seconds\": \(step)",
         ]
         if let general { fields.append("\"general_rhs_seconds\": \(general)") }
+        if let floor { fields.append("\"fft_floor_seconds\": \(floor)") }
         print("{" + fields.joined(separator: ", ") + "}")
       } else {
         print(
           String(
             format: "%@ %10d %14.2f %16.3e %15.2f", "\(nx)x\(ny)".padding(toLength: 12, withPad: " ", startingAt: 0),
             cells, rhs * 1e6, Double(cells) / rhs, step * 1e6)
-            + (general.map { String(format: " %17.2f", $0 * 1e6) } ?? ""))
+            + (general.map { String(format: " %17.2f", $0 * 1e6) } ?? "")
+            + (floor.map { String(format: " %12.2f", $0 * 1e6) } ?? ""))
       }
     }
+  }
+
+  /// The FFT floor of demag on an nx × ny grid: the time of its six
+  /// transforms alone (three forward of m, three backward of B, padding skipped as Demag does).
+  func fftFloor(nx: Int, ny: Int) -> Double {
+    let py = ny == 1 ? 1 : 2 * ny, px = 2 * nx
+    let fft = RealFFT2D(rows: py, columns: px, occupiedRows: ny, threads: px * py >= 262_144 ? Parallel.workers : 1)
+    let real = RealFFT2D.allocate(px * py), spectrum = RealFFT2D.allocate(2 * fft.spectrumCount)
+    defer {
+      RealFFT2D.free(real)
+      RealFFT2D.free(spectrum)
+    }
+    var calls = 0
+    let start = ContinuousClock.now
+    while (ContinuousClock.now - start) < .seconds(seconds) || calls < 3 {
+      for _ in 0..<3 {
+        fft.forward(real, spectrum)
+        fft.backward(spectrum, real)
+      }
+      calls += 1
+    }
+    return (ContinuousClock.now - start) / .seconds(1) / Double(calls)
   }
 
   static let defaultGridList = "256x1,4096x1,64x64,128x128,256x256,512x512,1024x1024"

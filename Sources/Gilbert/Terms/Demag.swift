@@ -51,9 +51,13 @@ public struct Demag: LinearFieldTerm {
     // runs of one config differed by ~1e-13 per step (3e-5 after an SP4
     // relax) and a resumed run could not match; the speed is the same within
     // 4 % (gilbert bench --demag, 32k and 262k padded cells).
-    fft = RealFFT2D(rows: py, columns: px, threads: cells >= 262_144 ? Parallel.workers : 1, measure: false)
+    let threads = cells >= 262_144 ? Parallel.workers : 1
+    // m fills the first ny of the py rows and only they are read back: the
+    // transforms of m and B skip the padding rows. The kernel fills them all.
+    fft = RealFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads, measure: false)
     work = Workspace(realCount: cells, spectrumCount: fft.spectrumCount)
-    kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: fft, work: work)
+    let full = RealFFT2D(rows: py, columns: px, threads: threads, measure: false)
+    kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
   }
 
   /// Offset (cells) of padded index `i` on a padded axis of length `p` for a
@@ -118,7 +122,7 @@ public struct Demag: LinearFieldTerm {
     let ms = saturationMagnetization
     m.withPlanes { mx, my, mz in
       for (c, plane) in [mx, my, mz].enumerated() {
-        pad.update(repeating: 0, count: px * py)
+        pad.update(repeating: 0, count: px * ny)
         for iy in 0..<ny {
           for ix in 0..<nx {
             let i = iy * nx + ix
