@@ -214,9 +214,12 @@ public final class TrajectoryWriter {
         }
       }
     }
-    try file.append("/fields/\(name)/value", doubles: interleaved)
+    // Time and step first, the data last: in a SWMR file the extent of
+    // `value` is the frame count, and a kill -9 between these appends then
+    // leaves at most one time without its frame, never a frame without its time.
     try file.append("/fields/\(name)/time", doubles: [time])
     try file.append("/fields/\(name)/step", ints: [step])
+    try file.append("/fields/\(name)/value", doubles: interleaved)
     frames[name, default: 0] += 1
     if name == fieldOrder.first?.name { frameTimes.append(time) }
     try file.append("/VTKHDF/Steps/CellDataOffsets/\(name)", ints: [frames[name]! - 1])
