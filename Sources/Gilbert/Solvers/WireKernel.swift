@@ -10,8 +10,10 @@
 /// the same arithmetic in one loop: m_{i−1}, m_i, m_{i+1} are read once,
 /// ∂x m is formed once for both torques and the frame, and nothing but dm/dt
 /// (and the frame's gradient) is written. The operations and their order are
-/// those of the general path, so the two agree to the last bit (a test holds
-/// them to it). ``LLG`` uses it whenever its terms allow (``init?(llg:)``).
+/// those of the general path, less products with an exact zero (∂y m in a
+/// wire, the zero components of a coordinate axis or of u along x), so the
+/// two agree to the last bit up to the sign of a zero (a test holds them to
+/// it). ``LLG`` uses it whenever its terms allow (``init?(llg:)``).
 ///
 /// One thread: at the sizes a wall needs (10²–10⁴ cells, a few µs to
 /// ~40 µs a call) forking costs about what it saves.
@@ -20,6 +22,10 @@ struct WireKernel: Sendable {
   let periodic: Bool
   /// 2A/(Ms dx²), T.
   let exchange: Double
+  /// Per anisotropy: 0, 1 or 2 when its axis is x, y or z exactly, else −1.
+  let axisIndex: [Int]
+  /// Whether u has no y and z components.
+  let uAlongX: Bool
   /// Each uniaxial anisotropy's unit axis and 2K1/Ms (T), in term order.
   let anisotropies: [(axis: SIMD3<Double>, coefficient: Double)]
   /// The Zeeman terms (their field may depend on time).
@@ -77,6 +83,9 @@ struct WireKernel: Sendable {
     guard let exchange else { return nil }
     self.exchange = exchange
     self.anisotropies = anisotropies
+    axisIndex = anisotropies.map { a in
+      a.0 == SIMD3(1, 0, 0) ? 0 : a.0 == SIMD3(0, 1, 0) ? 1 : a.0 == SIMD3(0, 0, 1) ? 2 : -1
+    }
     self.zeeman = zeeman
     self.order = order
     var beta: Double? = nil, deltaBeta: Double? = nil
@@ -103,8 +112,10 @@ struct WireKernel: Sendable {
       let u0 = v[0]
       for i in 0..<n where v[i] != u0 { return nil }
       u = u0
+      uAlongX = u0.y == 0 && u0.z == 0
     } else {
       u = nil
+      uAlongX = true
     }
   }
 
@@ -225,10 +236,17 @@ struct WireKernel: Sendable {
     for k in order {
       if k >= 0 {
         let (axis, coefficient) = anisotropies[k]
-        let p = coefficient * (x0 * axis.x + y0 * axis.y + z0 * axis.z)
-        bx += p * axis.x
-        by += p * axis.y
-        bz += p * axis.z
+        // Along a coordinate axis the other components only add zeros.
+        switch axisIndex[k] {
+        case 0: bx += coefficient * x0
+        case 1: by += coefficient * y0
+        case 2: bz += coefficient * z0
+        default:
+          let p = coefficient * (x0 * axis.x + y0 * axis.y + z0 * axis.z)
+          bx += p * axis.x
+          by += p * axis.y
+          bz += p * axis.z
+        }
       } else {
         let f = fields[-1 - k]
         bx += V(repeating: f.x)
@@ -249,15 +267,17 @@ struct WireKernel: Sendable {
       // (dy = 0), then added in the terms' order.
       var zx = V(), zy = V(), zz = V(), wx = V(), wy = V(), wz = V()
       if let beta {
-        let dX = u.x * ex + u.y * V(), dY = u.x * ey + u.y * V(), dZ = u.x * ez + u.y * V()
+        // (u·∇)m with ∂y m = 0.
+        let dX = u.x * ex, dY = u.x * ey, dZ = u.x * ez
         let p = (x0 * dX + y0 * dY + z0 * dZ) / (x0 * x0 + y0 * y0 + z0 * z0)
         zx = beta * (y0 * dZ - z0 * dY) - (dX - p * x0)
         zy = beta * (z0 * dX - x0 * dZ) - (dY - p * y0)
         zz = beta * (x0 * dY - y0 * dX) - (dZ - p * z0)
       }
       if let deltaBeta {
-        let k = deltaBeta * (x0 * u.x + y0 * u.y + z0 * u.z)
-        let dX = x0 * ex + y0 * V(), dY = x0 * ey + y0 * V(), dZ = x0 * ez + y0 * V()
+        let k = uAlongX ? deltaBeta * (x0 * u.x) : deltaBeta * (x0 * u.x + y0 * u.y + z0 * u.z)
+        // (m·∇)m with ∂y m = 0.
+        let dX = x0 * ex, dY = x0 * ey, dZ = x0 * ez
         wx = k * (y0 * dZ - z0 * dY)
         wy = k * (z0 * dX - x0 * dZ)
         wz = k * (x0 * dY - y0 * dX)
