@@ -56,6 +56,21 @@ struct RunSummary {
       if wallVelocity == nil {
         wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
       }
+      if loop.convergence == nil {
+        // until = "duration": the same test replayed over the samples says
+        // whether the velocity had converged by the end, and how well.
+        // Judged at the end of the series: the last two windows (or turns)
+        // agree. The uncertainty adds their difference to the distance of the
+        // reported velocity (a fit after wall.transient) from the latest one.
+        var test = VelocityConvergence(tolerance: w.velocityTolerance)
+        test.continuesAfterConvergence = true
+        for k in times.indices { test.add(time: times[k], position: q[k], tilt: phi[k]) }
+        strings["velocity_converged"] = test.lastAgreed ? "true" : "false"
+        if let c = test.lastComparison {
+          numbers["wall_velocity_uncertainty"] =
+            abs(c.latest - c.previous) + abs((wallVelocity?.velocity ?? c.latest) - c.latest)
+        }
+      }
       if let v = wallVelocity {
         numbers["wall_velocity"] = v.velocity
         strings["wall_regime"] = v.regime.rawValue
@@ -92,6 +107,8 @@ struct RunSummary {
       rejectedSteps: counts["rejected_steps"] ?? 0, rhsEvaluations: counts["rhs_evaluations"] ?? 0,
       relaxIterations: relaxIterations, wallClockSeconds: numbers["wall_clock_seconds"] ?? 0, frames: frames,
       averageMagnetization: average, wallVelocity: wallVelocity, modelMotion: modelMotion,
-      modelWalkerVelocity: modelWalker, modelUnavailable: strings["model_unavailable"], steadySolve: steadySolve)
+      modelWalkerVelocity: modelWalker, modelUnavailable: strings["model_unavailable"], steadySolve: steadySolve,
+      velocityConverged: strings["velocity_converged"].map { $0 == "true" },
+      velocityUncertainty: numbers["wall_velocity_uncertainty"], modelRegime: strings["model_regime"])
   }
 }

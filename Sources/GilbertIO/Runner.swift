@@ -33,6 +33,13 @@ public struct RunReport: Sendable {
   public var modelUnavailable: String?
   /// What `[wall] steady_solve` found, when the run asked for it.
   public var steadySolve: SteadyStateSolver<LLG>.Result?
+  /// With a tracked wall: whether its velocity had converged (to
+  /// `wall.velocity_tolerance`, by the rules of `run.until = "velocity_converged"`).
+  public var velocityConverged: Bool?
+  /// The velocity's uncertainty, m/s: the difference of the last two estimates compared.
+  public var velocityUncertainty: Double?
+  /// The (q, φ) model's regime, "steady" or "precessing", where it applies.
+  public var modelRegime: String?
 }
 
 /// What the runner does with the configured simulation.

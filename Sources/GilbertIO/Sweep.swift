@@ -59,33 +59,82 @@ public struct SweepAxis: Sendable {
 }
 
 /// One point of a sweep and what it gave.
-public struct SweepPoint: Sendable {
+///
+/// `status` is `ok` only when the run completed and its velocity converged
+/// (the rules of `run.until = "velocity_converged"`, applied to the samples
+/// at the end of a fixed-duration run); `unconverged` when it completed
+/// without; `failed: …` with the run's message; `interrupted`; `pending`
+/// before it has run. `flags` notes a regime that differs from the (q, φ) model's.
+public struct SweepPoint: Sendable, Equatable, Codable {
   public var values: [Double]
-  public var wallVelocity: Double
-  public var regime: String
-  public var modelVelocity: Double
-  public var walkerVelocity: Double
-  public var status: String
+  public var wallVelocity: Double = .nan
+  /// The velocity's uncertainty, m/s (the difference of the last two estimates compared).
+  public var uncertainty: Double = .nan
+  public var regime: String = ""
+  public var modelVelocity: Double = .nan
+  public var modelRegime: String = ""
+  public var walkerVelocity: Double = .nan
+  public var status: String = "pending"
+  public var flags: String = ""
+
+  /// A point not run yet.
+  public init(values: [Double]) { self.values = values }
+
+  /// Whether the point has a final result (a rerun skips it).
+  public var isFinished: Bool { status == "ok" || status == "unconverged" || status.hasPrefix("failed") }
+
+  /// The point as a run's summary (`/summary` of its trajectory file) describes it.
+  public init(values: [Double], summaryOf path: String) throws {
+    self.values = values
+    let f = try HDF5File(reading: path)
+    defer { f.close() }
+    func number(_ name: String) -> Double {
+      (try? f.doubleAttribute(name, on: "/summary").first) ?? .nan
+    }
+    func text(_ name: String) -> String? { try? f.stringAttribute(name, on: "/summary") }
+    wallVelocity = number("wall_velocity")
+    uncertainty = number("wall_velocity_uncertainty")
+    regime = text("wall_regime") ?? "none"
+    modelVelocity = number("model_velocity")
+    modelRegime = text("model_regime") ?? ""
+    walkerVelocity = number("model_walker_velocity")
+    let run = text("status") ?? "failed: the run wrote no summary"
+    if run == "completed" {
+      status = text("velocity_converged") == "true" ? "ok" : "unconverged"
+    } else if run.hasPrefix("interrupted") {
+      status = "interrupted"
+    } else {
+      status = run
+    }
+    if !modelRegime.isEmpty && regime != "none" && regime != modelRegime {
+      flags = "regime \(regime), the model's \(modelRegime)"
+    }
+  }
 }
 
 /// Runs a configuration over the grid of swept values (every combination)
 /// and writes one file with a `/sweep` group (Documentation/OutputFormat.md).
+///
+/// The file is rewritten (atomically: a temporary file renamed over it)
+/// after every point, with every point's row, pending ones included, so a
+/// kill loses at most the points that were running. It records the sweep
+/// (config, overrides, axes) it belongs to: a rerun of the same sweep on the
+/// same file skips the finished points.
 public enum Sweep {
-  /// Runs every point; `report` is called after each. Each run's trajectory
-  /// goes to `keepDirectory` when given, otherwise to a scratch file.
-  public static func run(
-    text: String, overrides: [(key: String, value: String)], axes: [SweepAxis], outputPath: String, overwrite: Bool,
-    keepDirectory: String? = nil, baseDirectory: String? = nil, report: ((Int, Int, SweepPoint) -> Void)? = nil,
-    shouldStop: () -> Bool = { false }
-  ) throws -> [SweepPoint] {
-    if !overwrite && FileManager.default.fileExists(atPath: outputPath) {
-      throw HDF5Error(message: "output file '\(outputPath)' exists; pass --force to replace it")
-    }
-    // Check every point's config before running any.
+  /// One point to run: its swept values and the overrides that set them.
+  public struct Plan: Sendable {
+    public var values: [Double]
+    public var overrides: [(key: String, value: String)]
+    public var config: SimulationConfig
+  }
+
+  /// Every combination of the axes' values, each checked as a config before any runs.
+  public static func plan(
+    text: String, overrides: [(key: String, value: String)], axes: [SweepAxis], baseDirectory: String? = nil
+  ) throws -> [Plan] {
     var combos: [[Double]] = [[]]
     for axis in axes { combos = combos.flatMap { c in axis.values.map { c + [$0] } } }
-    var configs: [SimulationConfig] = []
-    for combo in combos {
+    return try combos.map { combo in
       let extra = zip(axes, combo).map { $0.override($1) }
       let config = try SimulationConfig(toml: text, overrides: overrides + extra, baseDirectory: baseDirectory)
       guard config.wall != nil, config.run.duration > 0 else {
@@ -94,56 +143,139 @@ public enum Sweep {
           message:
             "is missing: a sweep measures a wall velocity, so the config needs a tracked wall and run.duration > 0")
       }
-      configs.append(config)
+      return Plan(values: combo, overrides: extra, config: config)
     }
+  }
+
+  /// What identifies a sweep: the config text, the overrides and the axes.
+  public static func signature(text: String, overrides: [(key: String, value: String)], axes: [SweepAxis]) -> String {
+    ([text] + overrides.map { "--set \($0.key)=\($0.value)" }
+      + axes.map { "--vary \($0.name)=" + $0.values.map { "\($0)" }.joined(separator: ",") }).joined(separator: "\n")
+  }
+
+  /// The points an existing sweep file holds, when it is the same sweep
+  /// (same signature); nil when the file is absent; throws when it is
+  /// another file or another sweep and `overwrite` is false.
+  public static func resume(path: String, signature: String, overwrite: Bool) throws -> [SweepPoint]? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    let f = try? HDF5File(reading: path)
+    defer { f?.close() }
+    if let f, let saved = try? f.stringAttribute("signature", on: "/sweep"), saved == signature,
+      let json = try? f.stringAttribute("points", on: "/sweep"),
+      let points = try? JSONDecoder.sweep.decode([SweepPoint].self, from: Data(json.utf8))
+    {
+      return overwrite ? nil : points
+    }
+    if overwrite { return nil }
+    throw HDF5Error(
+      message:
+        "output file '\(path)' exists and is not this sweep (another config, --set or --vary); pass --force to replace it or choose another --output",
+      isUsageError: true)
+  }
+
+  /// The points a sweep file holds (`/sweep@points`), for readers and resumes.
+  public static func points(inFile path: String) throws -> [SweepPoint] {
+    let f = try HDF5File(reading: path)
+    defer { f.close() }
+    let json = try f.stringAttribute("points", on: "/sweep")
+    do { return try JSONDecoder.sweep.decode([SweepPoint].self, from: Data(json.utf8)) } catch {
+      throw HDF5Error(message: "'\(path)': /sweep@points does not hold sweep points (\(error))")
+    }
+  }
+
+  /// Writes the sweep file: a temporary file renamed over `path`.
+  public static func write(
+    _ points: [SweepPoint], axes: [SweepAxis], text: String, overrides: [(key: String, value: String)],
+    signature: String,
+    to path: String
+  ) throws {
+    let partial = path + ".partial"
+    do {
+      let f = try HDF5File(creating: partial, overwrite: true)
+      defer { f.close() }
+      try f.writeRootHeader(configText: text)
+      try f.setAttribute("overrides", string: overrides.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+      try f.createGroup("/sweep")
+      try f.setAttribute("signature", on: "/sweep", string: signature)
+      let json = try JSONEncoder.sweep.encode(points)
+      try f.setAttribute("points", on: "/sweep", string: String(decoding: json, as: UTF8.self))
+      try f.setAttribute("points_done", on: "/sweep", int: points.filter(\.isFinished).count)
+      for (a, axis) in axes.enumerated() {
+        try f.writeDataset("/sweep/\(axis.name)", doubles: points.map { $0.values[a] }, shape: [points.count])
+        try f.setAttribute("unit", on: "/sweep/\(axis.name)", string: axis.unit)
+        try f.setAttribute("config_key", on: "/sweep/\(axis.name)", string: axis.key)
+      }
+      for (name, values, unit) in [
+        ("wall_velocity", points.map(\.wallVelocity), "m/s"),
+        ("wall_velocity_uncertainty", points.map(\.uncertainty), "m/s"),
+        ("model_velocity", points.map(\.modelVelocity), "m/s"),
+        ("model_walker_velocity", points.map(\.walkerVelocity), "m/s"),
+      ] {
+        try f.writeDataset("/sweep/\(name)", doubles: values, shape: [points.count])
+        try f.setAttribute("unit", on: "/sweep/\(name)", string: unit)
+      }
+      try f.writeDataset("/sweep/wall_regime", strings: points.map(\.regime))
+      try f.writeDataset("/sweep/model_regime", strings: points.map(\.modelRegime))
+      try f.writeDataset("/sweep/status", strings: points.map(\.status))
+      try f.writeDataset("/sweep/flags", strings: points.map(\.flags))
+      try f.flush()
+    }
+    if rename(partial, path) != 0 {
+      throw HDF5Error(message: "cannot move '\(partial)' to '\(path)': \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// Runs every point not yet finished, in this process, one after another;
+  /// `report` is called after each. Each run's trajectory goes to
+  /// `keepDirectory` when given, otherwise to a scratch file. (`gilbert
+  /// sweep` runs points in child processes instead, ``PointPool``.)
+  public static func run(
+    text: String, overrides: [(key: String, value: String)], axes: [SweepAxis], outputPath: String, overwrite: Bool,
+    keepDirectory: String? = nil, baseDirectory: String? = nil, report: ((Int, Int, SweepPoint) -> Void)? = nil,
+    shouldStop: () -> Bool = { false }
+  ) throws -> [SweepPoint] {
+    let plans = try plan(text: text, overrides: overrides, axes: axes, baseDirectory: baseDirectory)
+    let signature = signature(text: text, overrides: overrides, axes: axes)
+    var points =
+      try resume(path: outputPath, signature: signature, overwrite: overwrite)
+      ?? plans.map { SweepPoint(values: $0.values) }
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gilbert-sweep-\(getpid())").path
     let dir = keepDirectory ?? scratch
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    var points: [SweepPoint] = []
-    for (k, (combo, config)) in zip(combos, configs).enumerated() {
+    defer { if keepDirectory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
+    try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
+    for (k, p) in plans.enumerated() where !points[k].isFinished {
       if shouldStop() { break }
       let path = (dir as NSString).appendingPathComponent(String(format: "point_%04d.h5", k))
-      var point = SweepPoint(
-        values: combo, wallVelocity: .nan, regime: "", modelVelocity: .nan, walkerVelocity: .nan, status: "")
       do {
-        let r = try Runner.run(config: config, outputPath: path, overwrite: true, shouldStop: shouldStop)
-        point.wallVelocity = r.wallVelocity?.velocity ?? .nan
-        point.regime = r.wallVelocity?.regime.rawValue ?? "none"
-        point.modelVelocity = r.modelMotion?.velocity ?? .nan
-        switch r.outcome {
-        case .completed: point.status = "ok"
-        case .interrupted: point.status = "interrupted"
-        case .failed(let why): point.status = "failed: " + why
-        }
-        point.walkerVelocity = r.modelWalkerVelocity ?? .nan
+        _ = try Runner.run(config: p.config, outputPath: path, overwrite: true, shouldStop: shouldStop)
+        points[k] = try SweepPoint(values: p.values, summaryOf: path)
       } catch {
-        point.status = "failed: \(error)"
+        points[k].status = "failed: \(error)"
       }
       if keepDirectory == nil { try? FileManager.default.removeItem(atPath: path) }
-      points.append(point)
-      report?(k + 1, combos.count, point)
+      try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
+      report?(k + 1, plans.count, points[k])
     }
-    if keepDirectory == nil { try? FileManager.default.removeItem(atPath: scratch) }
-
-    let f = try HDF5File(creating: outputPath, overwrite: overwrite)
-    defer { f.close() }
-    try f.writeRootHeader(configText: text)
-    try f.setAttribute("overrides", string: overrides.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-    try f.createGroup("/sweep")
-    for (a, axis) in axes.enumerated() {
-      try f.writeDataset("/sweep/\(axis.name)", doubles: points.map { $0.values[a] }, shape: [points.count])
-      try f.setAttribute("unit", on: "/sweep/\(axis.name)", string: axis.unit)
-      try f.setAttribute("config_key", on: "/sweep/\(axis.name)", string: axis.key)
-    }
-    for (name, values, unit) in [
-      ("wall_velocity", points.map(\.wallVelocity), "m/s"), ("model_velocity", points.map(\.modelVelocity), "m/s"),
-      ("model_walker_velocity", points.map(\.walkerVelocity), "m/s"),
-    ] {
-      try f.writeDataset("/sweep/\(name)", doubles: values, shape: [points.count])
-      try f.setAttribute("unit", on: "/sweep/\(name)", string: unit)
-    }
-    try f.writeDataset("/sweep/wall_regime", strings: points.map(\.regime))
-    try f.writeDataset("/sweep/status", strings: points.map(\.status))
     return points
+  }
+}
+
+extension JSONEncoder {
+  /// Sweep points as JSON: doubles written shortest-exact, NaN as a string.
+  static var sweep: JSONEncoder {
+    let e = JSONEncoder()
+    e.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return e
+  }
+}
+
+extension JSONDecoder {
+  static var sweep: JSONDecoder {
+    let d = JSONDecoder()
+    d.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return d
   }
 }

@@ -9,7 +9,16 @@ import Synchronization
 let stopSignal = Atomic<Int32>(0)
 
 /// Whether a stop was asked for.
-func stopRequested() -> Bool { stopSignal.load(ordering: .relaxed) != 0 }
+func stopRequested() -> Bool { stopSignal.load(ordering: .relaxed) != 0 || sweepParentGone() }
+
+/// A sweep point (started by `gilbert sweep` with GILBERT_SWEEP_PARENT set
+/// to its pid) stops when that parent is gone, e.g. after a kill -9 of the
+/// sweep: the point is run again when the sweep is.
+func sweepParentGone() -> Bool {
+  guard let parent = sweepParent else { return false }
+  return getppid() != parent
+}
+let sweepParent: pid_t? = ProcessInfo.processInfo.environment["GILBERT_SWEEP_PARENT"].flatMap { pid_t($0) }
 
 /// The name of the signal that asked to stop.
 func stopSignalName() -> String? {
@@ -39,7 +48,7 @@ func installSignalHandlers() {
 }
 
 /// The exit status of a run stopped by a signal: 128 + the signal.
-func stopExitCode() -> Int32 { 128 + max(stopSignal.load(ordering: .relaxed), SIGINT) }
+func stopExitCode() -> Int32 { 128 + max(stopSignal.load(ordering: .relaxed), sweepParentGone() ? SIGHUP : SIGINT) }
 
 @main
 struct GilbertCommand: ParsableCommand {

@@ -37,6 +37,13 @@ public struct VelocityConvergence: Sendable {
   }
   /// The estimate once converged, nil before.
   public private(set) var converged: Estimate?
+  /// The last two estimates compared (latest first), converged or not.
+  public private(set) var lastComparison: (latest: Double, previous: Double)?
+  /// Whether the last comparison met the test (agreement, and for a steady wall a settled tilt).
+  public private(set) var lastAgreed = false
+  /// When true, samples after convergence are still compared (``lastComparison``,
+  /// ``lastAgreed`` follow the end of the series; ``converged`` keeps the first).
+  public var continuesAfterConvergence = false
 
   /// A test with relative `tolerance`.
   public init(tolerance: Double) { self.tolerance = tolerance }
@@ -44,7 +51,7 @@ public struct VelocityConvergence: Sendable {
   /// Adds a sample (t, q, φ unwrapped); returns true once the velocity has converged.
   @discardableResult
   public mutating func add(time t: Double, position q: Double, tilt phi: Double) -> Bool {
-    guard converged == nil else { return true }
+    guard converged == nil || continuesAfterConvergence else { return true }
     guard t.isFinite, q.isFinite, phi.isFinite else { return false }
     if let last = tilts.last, let p0 = tilts.first {
       // Crossings of φ through p0 ± 2πk, interpolated linearly.
@@ -65,7 +72,9 @@ public struct VelocityConvergence: Sendable {
       let c = crossings.suffix(3).map { $0 }
       let v1 = (c[2].q - c[1].q) / (c[2].t - c[1].t)
       let v0 = (c[1].q - c[0].q) / (c[1].t - c[0].t)
-      if agree(v1, v0) {
+      lastComparison = (v1, v0)
+      lastAgreed = agree(v1, v0)
+      if agree(v1, v0) && converged == nil {
         converged = Estimate(velocity: v1, uncertainty: abs(v1 - v0), regime: .precessing, period: c[2].t - c[1].t)
       }
       return converged != nil
@@ -79,7 +88,9 @@ public struct VelocityConvergence: Sendable {
     let v1 = (positions[c] - positions[b]) / (times[c] - times[b])
     let v0 = (positions[b] - positions[a]) / (times[b] - times[a])
     let tiltMoved = max(abs(tilts[c] - tilts[b]), abs(tilts[b] - tilts[a]))
-    if agree(v1, v0) && tiltMoved <= 10 * tolerance {
+    lastComparison = (v1, v0)
+    lastAgreed = agree(v1, v0) && tiltMoved <= 10 * tolerance
+    if lastAgreed && converged == nil {
       converged = Estimate(velocity: v1, uncertainty: abs(v1 - v0), regime: .steady, period: nil)
     }
     return converged != nil
