@@ -150,7 +150,7 @@ struct PointPool {
         p.arguments = arguments
         p.environment = environment
         p.standardOutput = FileHandle.nullDevice
-        FileManager.default.createFile(atPath: logPath(k), contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath(k), contents: nil)
         p.standardError = FileHandle(forWritingAtPath: logPath(k))
         try p.run()
         running.append((k, p))

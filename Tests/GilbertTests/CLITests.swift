@@ -36,6 +36,26 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
 }
 
 @Suite struct CLITests {
+  @Test func tableWritesTheRunsTableAsCSV() throws {
+    // A short run, then its table as CSV: t first with its unit, one line per
+    // row the file holds, values that read back exactly.
+    let config = try writeConfig("cli-table.toml", baseConfig)
+    let h5 = temporaryPath("cli-table.h5"), csv = temporaryPath("cli-table.csv")
+    #expect(try runGilbert(["run", config, "--output", h5, "--force"]).status == 0)
+    let r = try runGilbert(["table", h5, "--output", csv, "--force"])
+    #expect(r.status == 0)
+    let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first?.hasPrefix("t [s],") == true)
+    let f = try HDF5File(reading: h5)
+    defer { f.close() }
+    let t = try f.readDoubles("/table/t").values
+    #expect(lines.count == 1 + t.count)
+    #expect(lines.dropFirst().map { Double($0.split(separator: ",")[0])! } == t)
+    // Refuses to replace a file without --force, naming the flag.
+    let again = try runGilbert(["table", h5, "--output", csv])
+    #expect(again.status == 2 && again.stderr.contains("--force"))
+  }
+
   @Test func badInputExitsWithStatus2AndNamesTheKey() throws {
     let config = try writeConfig("cli-bad.toml", baseConfig.replacingOccurrences(of: "Ms = 800000", with: "Ms = -1"))
     let r = try runGilbert(["run", config, "--output", temporaryPath("cli-bad.h5"), "--force"])

@@ -15,7 +15,7 @@ func runGilbertCapturing(_ arguments: [String]) throws -> (status: Int32, stdout
   p.executableURL = try gilbertExecutable()
   p.arguments = arguments
   let out = temporaryPath("capture-\(UUID().uuidString).txt")
-  FileManager.default.createFile(atPath: out, contents: nil)
+  _ = FileManager.default.createFile(atPath: out, contents: nil)
   p.standardOutput = FileHandle(forWritingAtPath: out)
   p.standardError = FileHandle.nullDevice
   try p.run()
