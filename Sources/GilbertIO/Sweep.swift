@@ -3,7 +3,7 @@ import Gilbert
 
 /// One swept parameter: the config key, its short name (as in `/parameters`)
 /// and the values.
-public struct SweepAxis: Sendable {
+public struct SweepAxis: Sendable, Codable, Equatable {
   /// The dotted config key that is overridden.
   public var key: String
   /// The name of the swept dataset, as in `/parameters` (`beta`, `u`, …).
@@ -183,6 +183,72 @@ public enum Sweep {
     }
   }
 
+  /// Everything a sweep file records about its sweep, and its points.
+  public struct Contents: Sendable {
+    public var text: String
+    public var overrides: [(key: String, value: String)]
+    public var axes: [SweepAxis]
+    public var signature: String
+    public var points: [SweepPoint]
+  }
+
+  /// Reads a sweep file whole (for `gilbert merge`).
+  public static func contents(of path: String) throws -> Contents {
+    let points = try points(inFile: path)
+    let f = try HDF5File(reading: path)
+    defer { f.close() }
+    do {
+      let text = try f.stringAttribute("config_toml")
+      let signature = try f.stringAttribute("signature", on: "/sweep")
+      let axes = try JSONDecoder.sweep.decode(
+        [SweepAxis].self, from: Data(try f.stringAttribute("axes", on: "/sweep").utf8))
+      let pairs = try JSONDecoder().decode(
+        [[String]].self, from: Data(try f.stringAttribute("overrides_json", on: "/sweep").utf8))
+      return Contents(
+        text: text, overrides: pairs.map { ($0[0], $0[1]) }, axes: axes, signature: signature, points: points)
+    } catch {
+      throw HDF5Error(
+        message:
+          "'\(path)' is not a gilbert sweep file that can be merged (written by gilbert sweep of this version): \(error)",
+        isUsageError: true)
+    }
+  }
+
+  /// Gathers the finished points of sweep files of one sweep (shards, or
+  /// partial runs) into `output`. Every input must be the same sweep; a point
+  /// finished in two inputs must have the same result in both.
+  @discardableResult
+  public static func merge(_ inputs: [String], into output: String, overwrite: Bool) throws -> [SweepPoint] {
+    guard let first = inputs.first else {
+      throw HDF5Error(message: "merge needs at least one sweep file", isUsageError: true)
+    }
+    if !overwrite && FileManager.default.fileExists(atPath: output) {
+      throw HDF5Error(message: "output file '\(output)' exists; pass --force to replace it", isUsageError: true)
+    }
+    let base = try contents(of: first)
+    var points = base.points
+    for path in inputs.dropFirst() {
+      let c = try contents(of: path)
+      guard c.signature == base.signature else {
+        throw HDF5Error(
+          message:
+            "'\(path)' is another sweep than '\(first)' (config, --set or --vary differ); only shards of one sweep merge",
+          isUsageError: true)
+      }
+      for (k, p) in c.points.enumerated() where p.isFinished {
+        // Compared as their JSON (NaN equals NaN there).
+        if points[k].isFinished, try JSONEncoder.sweep.encode(points[k]) != JSONEncoder.sweep.encode(p) {
+          throw HDF5Error(
+            message: "point \(k) (\(p.values)) differs between '\(first)' and '\(path)'", isUsageError: true)
+        }
+        points[k] = p
+      }
+    }
+    try write(
+      points, axes: base.axes, text: base.text, overrides: base.overrides, signature: base.signature, to: output)
+    return points
+  }
+
   /// Writes the sweep file: a temporary file renamed over `path`.
   public static func write(
     _ points: [SweepPoint], axes: [SweepAxis], text: String, overrides: [(key: String, value: String)],
@@ -197,6 +263,11 @@ public enum Sweep {
       try f.setAttribute("overrides", string: overrides.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
       try f.createGroup("/sweep")
       try f.setAttribute("signature", on: "/sweep", string: signature)
+      try f.setAttribute(
+        "axes", on: "/sweep", string: String(decoding: try JSONEncoder.sweep.encode(axes), as: UTF8.self))
+      try f.setAttribute(
+        "overrides_json", on: "/sweep",
+        string: String(decoding: try JSONEncoder().encode(overrides.map { [$0.key, $0.value] }), as: UTF8.self))
       let json = try JSONEncoder.sweep.encode(points)
       try f.setAttribute("points", on: "/sweep", string: String(decoding: json, as: UTF8.self))
       try f.setAttribute("points_done", on: "/sweep", int: points.filter(\.isFinished).count)

@@ -37,10 +37,24 @@ struct SweepCommand: ParsableCommand {
   @Option(help: "Points run at once, each a separate process with one thread (default: the number of cores).")
   var jobs: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Run only shard K of N (points K−1, K−1+N, …), for batch arrays; gather the shards with gilbert merge.",
+      valueName: "K/N"))
+  var shard: String?
+
   func run() throws {
     guard !vary.isEmpty else { fail("sweep needs at least one --vary NAME=VALUES (e.g. --vary beta=0,0.01,0.02)") }
     let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
     guard jobs >= 1 else { fail("--jobs is \(jobs); give a number of processes ≥ 1") }
+    var shardOf: (k: Int, n: Int)? = nil
+    if let shard {
+      let parts = shard.split(separator: "/").map { Int($0) }
+      guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 1, k <= n else {
+        fail("--shard is '\(shard)'; give K/N with 1 ≤ K ≤ N (e.g. --shard 2/8)")
+      }
+      shardOf = (k, n)
+    }
     _ = try options.loadConfig()  // checks the file and the --set overrides
     let text = try String(contentsOfFile: options.config, encoding: .utf8)
     var overrides: [(key: String, value: String)] = []
@@ -69,7 +83,9 @@ struct SweepCommand: ParsableCommand {
         configPath: options.config, overrides: options.overrides, jobs: jobs, keepDirectory: keep)
       let started = Date()
       var done = 0
-      let pending = plans.indices.filter { !points[$0].isFinished }
+      let pending = plans.indices.filter { k in
+        !points[k].isFinished && shardOf.map { k % $0.n == $0.k - 1 } ?? true
+      }
       try pool.run(plans: plans, indices: pending) { k, point, running in
         points[k] = point
         done += 1
@@ -93,7 +109,10 @@ struct SweepCommand: ParsableCommand {
               .utf8))
         throw ExitCode(stopExitCode())
       }
-      print("wrote \(path): \(points.count) points (\(failed) failed, \(unconverged) unconverged)")
+      let missing = points.filter { !$0.isFinished }.count
+      print(
+        "wrote \(path): \(points.count) points (\(failed) failed, \(unconverged) unconverged"
+          + (missing > 0 ? ", \(missing) left to other shards" : "") + ")")
     } catch let error as ConfigError {
       fail("\(options.config): \(error)")
     } catch let error as HDF5Error {

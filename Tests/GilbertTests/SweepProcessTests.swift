@@ -86,6 +86,36 @@ func runGilbertCapturing(_ arguments: [String]) throws -> (status: Int32, stdout
     #expect(points.contains { $0.status == "pending" })
   }
 
+  @Test func twoShardsMergedGiveTheSerialTableToTheLastBit() throws {
+    let short = [
+      "sweep", inplaneSweepConfig(), "--vary", "beta=0.02,0.05,0.1", "--vary", "u=100,150", "--set",
+      "run.duration=2e-9",
+    ]
+    let s1 = temporaryPath("shard1.h5"), s2 = temporaryPath("shard2.h5"), merged = temporaryPath("merged.h5")
+    let serial = temporaryPath("unsharded.h5")
+    #expect(try runGilbertCapturing(short + ["--shard", "1/2", "--output", s1, "--force"]).status == 0)
+    #expect(try runGilbertCapturing(short + ["--shard", "2/2", "--output", s2, "--force"]).status == 0)
+    // Each shard ran its own half: points 0, 2, 4 and 1, 3, 5.
+    #expect(try Sweep.points(inFile: s1).enumerated().allSatisfy { $0.element.isFinished == ($0.offset % 2 == 0) })
+    #expect(try Sweep.points(inFile: s2).enumerated().allSatisfy { $0.element.isFinished == ($0.offset % 2 == 1) })
+    #expect(try runGilbertCapturing(["merge", s1, s2, "--output", merged, "--force"]).status == 0)
+    #expect(try runGilbertCapturing(short + ["--jobs", "1", "--output", serial, "--force"]).status == 0)
+    let a = try Sweep.points(inFile: merged), b = try Sweep.points(inFile: serial)
+    #expect(a.count == 6 && a.allSatisfy(\.isFinished))
+    for (x, y) in zip(a, b) {
+      #expect(x.values == y.values && x.status == y.status)
+      #expect(
+        x.wallVelocity.bitPattern == y.wallVelocity.bitPattern && x.uncertainty.bitPattern == y.uncertainty.bitPattern)
+    }
+    // Shards of another sweep do not merge.
+    let other = temporaryPath("other-shard.h5")
+    #expect(
+      try runGilbertCapturing(short + ["--set", "material.alpha=0.2", "--shard", "1/2", "--output", other, "--force"])
+        .status == 0)
+    let refused = try runGilbert(["merge", s1, other, "--output", temporaryPath("bad-merge.h5"), "--force"])
+    #expect(refused.status == 2 && refused.stderr.contains("another sweep"))
+  }
+
   @Test func anotherSweepOnTheSameFileIsRefused() throws {
     let path = temporaryPath("sweep-other.h5")
     let first = try runGilbertCapturing([
