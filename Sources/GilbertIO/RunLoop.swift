@@ -152,8 +152,9 @@ struct RunLoop {
   /// sample `first` (1, or the one after a checkpoint); writes a checkpoint
   /// every `output.checkpoint_every` samples.
   mutating func integrate(
-    duration: Double, from first: Int = 1, progress: ((Double, Double) -> Void)?, shouldStop: () -> Bool
+    duration: Double, from first: Int = 1, progress: ((RunProgress) -> Void)?, shouldStop: () -> Bool
   ) throws {
+    var lastWall: (t: Double, q: Double)? = nil
     let run = sim.config.run
     let every = sim.config.output.checkpointEvery
     let samples = Int((duration / run.sampleInterval * (1 - 1e-12)).rounded(.up))
@@ -168,12 +169,19 @@ struct RunLoop {
         converged = convergence!.add(time: sim.time, position: row[q], tilt: row[phi])
       }
       try sample(frame: converged || k % run.fieldEvery == 0 || k == samples, row: row)
+      var state = RunProgress(time: sim.time, duration: duration, steps: stepper.acceptedSteps)
+      if let (q, _) = wallColumns {
+        state.wallPosition = row[q]
+        if let l = lastWall, sim.time > l.t { state.wallVelocity = (row[q] - l.q) / (sim.time - l.t) }
+        lastWall = (sim.time, row[q])
+      }
       if converged {
-        progress?(duration, duration)
+        state.time = duration
+        progress?(state)
         return
       }
       if every > 0 && k % every == 0 && k < samples { try checkpoint(sample: k).write(to: writer.file) }
-      progress?(sim.time, duration)
+      progress?(state)
     }
   }
 

@@ -42,6 +42,16 @@ public struct RunReport: Sendable {
   public var modelRegime: String?
 }
 
+/// Where a run is, after each sample (for a progress line).
+public struct RunProgress: Sendable {
+  /// Simulated time and the run's duration, s.
+  public var time: Double, duration: Double
+  /// Accepted steps so far.
+  public var steps: Int
+  /// The tracked wall's absolute position (m) and its velocity over the last sample (m/s).
+  public var wallPosition: Double? = nil, wallVelocity: Double? = nil
+}
+
 /// What the runner does with the configured simulation.
 public enum RunMode: Sendable {
   /// Integrate the LLG equation for `run.duration` (after relaxing if `run.relax_first`).
@@ -62,7 +72,7 @@ public enum Runner {
   /// `.failed`, with every frame that reached the disk counted in the file.
   public static func run(
     config: SimulationConfig, outputPath: String, overwrite: Bool, mode: RunMode = .dynamics,
-    progress: ((Double, Double) -> Void)? = nil, shouldStop: () -> Bool = { false },
+    progress: ((RunProgress) -> Void)? = nil, shouldStop: () -> Bool = { false },
     stopReason: () -> String? = { nil }, relaxProgress: ((Int, Double) -> Void)? = nil
   ) throws -> RunReport {
     let clock = ContinuousClock.now
@@ -103,7 +113,7 @@ public enum Runner {
   /// uninterrupted run's to the last bit. `config` must be the one the file
   /// was written with (its `config_resolved`, overrides included).
   public static func resume(
-    config: SimulationConfig, path: String, progress: ((Double, Double) -> Void)? = nil,
+    config: SimulationConfig, path: String, progress: ((RunProgress) -> Void)? = nil,
     shouldStop: () -> Bool = { false }, stopReason: () -> String? = { nil }
   ) throws -> RunReport {
     let clock = ContinuousClock.now

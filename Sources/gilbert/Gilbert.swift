@@ -108,6 +108,31 @@ struct RunOptions: ParsableArguments {
   }
 }
 
+/// The progress line of a run on a terminal: simulated time, percent,
+/// steps per second, the time left, and a tracked wall's position and
+/// velocity; redrawn at most ten times a second, the line cleared each time.
+final class ProgressLine: @unchecked Sendable {
+  let started = Date()
+  var drawn = Date.distantPast
+  var firstSteps: Int?
+
+  func show(_ p: RunProgress) {
+    let now = Date()
+    if firstSteps == nil { firstSteps = p.steps }
+    guard now.timeIntervalSince(drawn) >= 0.1 || p.time >= p.duration else { return }
+    drawn = now
+    let elapsed = now.timeIntervalSince(started)
+    let fraction = p.duration > 0 ? min(1, p.time / p.duration) : 1
+    var line = String(
+      format: "\r\u{1B}[K  t = %.4g of %.4g ns (%3.0f%%)", p.time * 1e9, p.duration * 1e9, 100 * fraction)
+    if elapsed > 0 { line += String(format: ", %.0f steps/s", Double(p.steps - (firstSteps ?? 0)) / elapsed) }
+    if fraction > 0 && fraction < 1 { line += String(format: ", %.0f s left", elapsed * (1 - fraction) / fraction) }
+    if let q = p.wallPosition { line += String(format: "; wall at %.1f nm", q * 1e9) }
+    if let v = p.wallVelocity { line += String(format: ", %.4g m/s", v) }
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+}
+
 /// Prints `message` to standard error and exits with status 2 (bad input).
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -122,27 +147,19 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
   let terminal = isatty(STDERR_FILENO) == 1
   let report: RunReport
   do {
-    let progress: ((Double, Double) -> Void)? =
-      terminal
-      ? { t, total in
-        let line = String(format: "\r  t = %.4g ns of %.4g ns (%3.0f%%)", t * 1e9, total * 1e9, 100 * t / total)
-        FileHandle.standardError.write(Data(line.utf8))
-      } : nil
+    let line = ProgressLine()
+    let progress: ((RunProgress) -> Void)? = terminal ? { line.show($0) } : nil
     if let resume {
       report = try Runner.resume(
         config: config, path: resume, progress: progress, shouldStop: stopRequested, stopReason: stopSignalName)
     } else {
       report = try Runner.run(
         config: config, outputPath: path, overwrite: options.force, mode: mode,
-        progress: terminal
-          ? { t, total in
-            let line = String(format: "\r  t = %.4g ns of %.4g ns (%3.0f%%)", t * 1e9, total * 1e9, 100 * t / total)
-            FileHandle.standardError.write(Data(line.utf8))
-          } : nil,
+        progress: progress,
         shouldStop: stopRequested, stopReason: stopSignalName,
         relaxProgress: terminal
           ? { iteration, torque in
-            let line = String(format: "\r  relax: iteration %d, max |m × B| = %.3g T", iteration, torque)
+            let line = String(format: "\r\u{1B}[K  relax: iteration %d, max |m × B| = %.3g T", iteration, torque)
             FileHandle.standardError.write(Data(line.utf8))
           } : nil)
     }

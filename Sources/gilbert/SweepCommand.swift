@@ -95,10 +95,12 @@ struct SweepCommand: ParsableCommand {
         let left = pending.count - done
         print(
           String(
-            format: "[%d/%d] %@: v = %.6g ± %.2g m/s (%@), model %.6g m/s (%@)  %@%@  (running %d, ETA %.0f s)",
+            format:
+              "[%d/%d] %@: v = %.6g ± %.2g m/s (%@), model %.6g m/s (%@)  %@%@  (running %d, failed %d, ETA %.0f s)",
             skipped + done, points.count, values, point.wallVelocity, point.uncertainty, point.regime,
             point.modelVelocity, point.modelRegime, point.status, point.flags.isEmpty ? "" : "; " + point.flags,
-            running, rate * Double(left) / Double(max(1, min(jobs, left)))))
+            running, points.filter { $0.status.hasPrefix("failed") }.count,
+            rate * Double(left) / Double(max(1, min(jobs, left)))))
       }
       let failed = points.filter { $0.status.hasPrefix("failed") }.count
       let unconverged = points.filter { $0.status == "unconverged" }.count

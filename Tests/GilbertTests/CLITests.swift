@@ -36,6 +36,31 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
 }
 
 @Suite struct CLITests {
+  @Test func progressShowsOnATerminalAndStaysQuietOtherwise() throws {
+    // On a terminal (util-linux `script` gives the run a pseudo-terminal):
+    // simulated time, percent, steps per second, time left, the wall's
+    // position and velocity, each redraw clearing the line. Off one: none of it.
+    let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Examples/inplane_wall_current.toml").path
+    let out = temporaryPath("progress.h5")
+    let gilbert = try gilbertExecutable().path
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    p.arguments = ["-qc", "\(gilbert) run \(example) --output \(out) --force", "/dev/null"]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    #expect(text.contains("%)") && text.contains("steps/s") && text.contains("s left"))
+    #expect(text.contains("wall at") && text.contains("m/s"))
+    #expect(text.contains("\u{1B}[K"), "each redraw clears the line")
+    let quiet = try runGilbert(["run", example, "--output", out, "--force"])
+    #expect(quiet.status == 0)
+    #expect(!quiet.stderr.contains("steps/s") && !quiet.stderr.contains("\r"))
+  }
+
   @Test func tableWritesTheRunsTableAsCSV() throws {
     // A short run, then its table as CSV: t first with its unit, one line per
     // row the file holds, values that read back exactly.
