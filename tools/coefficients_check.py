@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent hand calculation of the microscopic-model coefficients
-(MODEL.md §4, the paper's Eqs. 21, 23, 32, 36, 40, D7; SI with ħ restored),
+(Documentation/Longitudinal.md, the paper's Eqs. 21, 23, 32, 36, 40, D7; SI with ħ restored),
 used as the reference numbers of Tests/GilbertTests/CoefficientTests.swift.
 
 usage: python3 tools/coefficients_check.py

@@ -104,7 +104,7 @@ def curves(files, x, out):
                 st, fl = d["status"][i], d["flags"][i]
                 if st not in ("ok", "unconverged"):
                     continue
-                err = d["dv"][i] if d["dv"] is not None else None
+                err = d["dv"][i] if d["dv"] is not None and np.isfinite(d["dv"][i]) else None
                 marker = "x" if fl else "o"
                 face = c if (st == "ok" and not fl) else "none"
                 ax.errorbar(d["values"][x][i], d["v"][i], yerr=err, fmt=marker, color=c, mfc=face, ms=6, capsize=2)

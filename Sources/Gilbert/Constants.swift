@@ -1,6 +1,6 @@
 /// Physical constants in SI units, the single place they are defined.
 ///
-/// The values are those of the physics contract (MODEL.md): the gyromagnetic
+/// The values are those of the physics contract (Documentation/Physics.md): the gyromagnetic
 /// ratio is the one mumax3 and OOMMF use, so results compare one to one.
 public enum PhysicalConstants {
   /// Vacuum permeability μ0, T·m/A.

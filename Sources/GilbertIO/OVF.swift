@@ -61,12 +61,17 @@ public enum OVF {
     return Field(nx: nx, ny: ny, nz: nz, cellSize: cell, values: Array(values.dropFirst()))
   }
 
-  /// Writes a vector field (planes of `grid`) as OVF 2.0, binary 8.
-  /// `time` (s), when given, is written as mumax3 does (`# Desc: Total simulation time: … s`).
+  /// Writes a field of `labels.count` components (planes of `grid`, one
+  /// per component: a vector m_x m_y m_z by default, or a scalar) as OVF
+  /// 2.0, binary 8. `time` (s), when given, is written as mumax3 does
+  /// (`# Desc: Total simulation time: … s`).
   public static func write(
-    path: String, grid: Grid, planes: [Double], title: String, unit: String = "", time: Double? = nil
+    path: String, grid: Grid, planes: [Double], title: String, unit: String = "", time: Double? = nil,
+    labels: [String] = ["m_x", "m_y", "m_z"]
   ) throws {
-    let n = grid.cellCount
+    let n = grid.cellCount, c = labels.count
+    precondition(planes.count == c * n, "one plane per component")
+    let units = [String](repeating: unit.isEmpty ? "1" : unit, count: c).joined(separator: " ")
     var text = """
       # OOMMF OVF 2.0
       # Segment count: 1
@@ -90,16 +95,18 @@ public enum OVF {
       # xmax: \(Double(grid.nx) * grid.dx)
       # ymax: \(Double(grid.ny) * grid.dy)
       # zmax: \(grid.dz)
-      # valuedim: 3
-      # valuelabels: m_x m_y m_z
-      # valueunits: \(unit.isEmpty ? "1" : unit) \(unit.isEmpty ? "1" : unit) \(unit.isEmpty ? "1" : unit)
+      # valuedim: \(c)
+      # valuelabels: \(labels.joined(separator: " "))
+      # valueunits: \(units)
       # End: Header
       # Begin: Data Binary 8
 
       """
     var values = [123456789012345.0]
-    values.reserveCapacity(3 * n + 1)
-    for i in 0..<n { values += [planes[i], planes[n + i], planes[2 * n + i]] }
+    values.reserveCapacity(c * n + 1)
+    for i in 0..<n {
+      for k in 0..<c { values.append(planes[k * n + i]) }
+    }
     var data = Data(text.utf8)
     values.withUnsafeBytes { data.append(contentsOf: $0) }
     text = "\n# End: Data Binary 8\n# End: Segment\n"

@@ -51,10 +51,18 @@ struct RunSummary {
         if let e = test.converged {
           wallVelocity = WallVelocity(velocity: e.velocity, regime: e.regime, period: e.period)
           numbers["wall_velocity_uncertainty"] = e.uncertainty
+        } else if let c = test.lastComparison {
+          // The bound came first: the last two estimates' difference, plus the
+          // fit's distance from the latest (added below with the fit).
+          numbers["wall_velocity_uncertainty"] = abs(c.latest - c.previous)
         }
       }
       if wallVelocity == nil {
         wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
+        if let c = loop.convergence?.lastComparison, let d = numbers["wall_velocity_uncertainty"], let v = wallVelocity
+        {
+          numbers["wall_velocity_uncertainty"] = d + abs(v.velocity - c.latest)
+        }
       }
       if loop.convergence == nil {
         // until = "duration": the same test replayed over the samples says

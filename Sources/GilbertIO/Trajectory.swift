@@ -25,7 +25,7 @@ extension HDF5File {
   }
 }
 
-/// Writes one run to an HDF5 file in the layout of ../shared/FORMAT.md
+/// Writes one run to an HDF5 file in the layout of Documentation/OutputFormat.md
 /// (Documentation/OutputFormat.md): root and mesh attributes, the verbatim
 /// config, `/parameters`, `/fields/<q>/{value,time,step}` and `/table/<column>`.
 ///

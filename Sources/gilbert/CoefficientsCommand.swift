@@ -3,7 +3,7 @@ import Foundation
 import Gilbert
 
 /// `gilbert coefficients`: the longitudinal and β coefficients of the
-/// paper's microscopic model for a material (MODEL.md §4), SI with ħ restored.
+/// paper's microscopic model for a material (Documentation/Longitudinal.md), SI with ħ restored.
 struct CoefficientsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "coefficients",

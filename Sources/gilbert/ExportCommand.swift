@@ -35,12 +35,32 @@ struct ExportCommand: ParsableCommand {
       guard h5.exists("/fields/\(field)/value") else {
         fail("'\(file)' has no field '\(field)'; it has: " + (try h5.members(of: "/fields")).joined(separator: ", "))
       }
+      let shape = try h5.shape("/fields/\(field)/value")
+      let components = shape.last ?? 0
+      let unit = (try? h5.stringAttribute("unit", on: "/fields/\(field)/value")) ?? ""
+      guard shape.count == 5, components == 1 || components == 3, shape[0] > 0 else {
+        fail("'\(file)': /fields/\(field)/value has shape \(shape) (no frames, or not a scalar or vector field)")
+      }
+      let index = frame < 0 ? shape[0] + frame : frame
+      guard index >= 0, index < shape[0] else {
+        fail(
+          "--frame is \(frame); '\(file)' has \(shape[0]) frames of \(field) (0 ... \(shape[0] - 1), or −1 for the last)"
+        )
+      }
+      let row = try h5.readRow("/fields/\(field)/value", row: index)
+      let time = try h5.readRow("/fields/\(field)/time", row: index)[0]
       h5.close()
       let grid = Grid(nx: Int(n[0]), ny: Int(n[1]), dx: cell[0], dy: cell[1], dz: cell[2])
-      let (m, index, time) = try TrajectoryReader.locatedFrame(path: file, index: frame, grid: grid, field: field)
+      // Interleaved [cell][component] to planes.
+      let cells = grid.cellCount
+      var planes = [Double](repeating: 0, count: components * cells)
+      for c in 0..<cells {
+        for k in 0..<components { planes[k * cells + c] = row[components * c + k] }
+      }
+      let labels = components == 3 ? ["\(field)_x", "\(field)_y", "\(field)_z"] : [field]
       try OVF.write(
-        path: output, grid: grid, planes: m.storage, title: "\(field) frame \(index) of \(file)",
-        unit: field == "m" ? "" : "T", time: time)
+        path: output, grid: grid, planes: planes, title: "\(field) frame \(index) of \(file)",
+        unit: field == "m" ? "" : unit, time: time, labels: labels)
       print("wrote \(output): \(field) frame \(index), t = \(time) s")
     } catch let error as HDF5Error {
       fail(error.message)

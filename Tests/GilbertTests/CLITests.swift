@@ -36,6 +36,31 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
 }
 
 @Suite struct CLITests {
+  @Test func exportWritesScalarFieldsWithTheirTimeAndUnit() throws {
+    // δm (a scalar) and E (a vector in V/m) of the AMR example's last frame:
+    // valuedim, labels, units and the frame's time in the header, one value per
+    // cell and component after the check value; a frame out of range is refused by --frame.
+    let example = URL(fileURLWithPath: inplaneSweepConfig()).deletingLastPathComponent()
+      .appendingPathComponent("wall_amr_current.toml").path
+    let h5 = temporaryPath("export-amr.h5")
+    #expect(try runGilbert(["run", example, "--set", "run.duration=2e-11", "--output", h5, "--force"]).status == 0)
+    for (field, dim, labels, unit) in [("delta_m", 1, "delta_m", "1"), ("E", 3, "E_x E_y E_z", "V/m V/m V/m")] {
+      let ovf = temporaryPath("export-\(field).ovf")
+      let r = try runGilbert(["export", h5, "--field", field, "--frame", "-1", "--output", ovf, "--force"])
+      #expect(r.status == 0, "\(r.stderr)")
+      let data = try Data(contentsOf: URL(fileURLWithPath: ovf))
+      let header = String(decoding: data.prefix(1200), as: UTF8.self)
+      #expect(header.contains("# valuedim: \(dim)") && header.contains("# valuelabels: \(labels)"))
+      #expect(header.contains("# valueunits: \(unit)") && header.contains("Total simulation time: 2e-11 s"))
+      let cells = 256  // the example's mesh
+      let start = try #require(data.range(of: Data("# Begin: Data Binary 8\n".utf8))).upperBound
+      let end = try #require(data.range(of: Data("\n# End: Data Binary 8".utf8))).lowerBound
+      #expect(end - start == 8 * (1 + dim * cells))
+    }
+    let bad = try runGilbert(["export", h5, "--frame", "99", "--output", temporaryPath("x.ovf"), "--force"])
+    #expect(bad.status == 2 && bad.stderr.contains("--frame is 99"))
+  }
+
   @Test func progressShowsOnATerminalAndStaysQuietOtherwise() throws {
     // On a terminal (util-linux `script` gives the run a pseudo-terminal):
     // simulated time, percent, steps per second, time left, the wall's

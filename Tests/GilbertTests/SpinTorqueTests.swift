@@ -96,8 +96,8 @@ import Testing
   }
 
   @Test func driftVelocityFromCurrentMatchesTheModelNumber() {
-    // MODEL.md §2: P = 0.7, Ms = 8e5 A/m, |j| = 1e12 A/m² gives "50.7 m/s" against j;
-    // the formula with the table's constants gives 50.648 m/s (MODEL.md rounds it).
+    // Documentation/Physics.md: P = 0.7, Ms = 8e5 A/m, |j| = 1e12 A/m² gives "50.7 m/s" against j;
+    // the formula with the table's constants gives 50.648 m/s (the contract rounds it).
     let u = SpinDrift.velocity(currentDensity: SIMD3(1e12, 0, 0), polarization: 0.7, saturationMagnetization: 8e5)
     #expect(abs(u.x + 50.648) < 1e-3 && u.y == 0 && u.z == 0)
     // P = 1: the 72.35 m/s of OOMMF and the μMAG standard problem 5 statement.

@@ -2,7 +2,7 @@ import Foundation
 import Gilbert
 import Testing
 
-/// The (q, φ) solver against the closed forms of MODEL.md §5.
+/// The (q, φ) solver against the closed forms of Documentation/Physics.md.
 @Suite struct WallModelTests {
   // A permalloy-like in-plane wire: easy axis x, hard axis z.
   let a = 1.3e-11, k = 2e4, kPerp = 8e4, ms = 8e5, alpha = 0.1

@@ -43,7 +43,7 @@ public struct LongitudinalFields: Sendable {
   }
 }
 
-/// The longitudinal model of MODEL.md §3: from m and the current density j,
+/// The longitudinal model of Documentation/Longitudinal.md: from m and the current density j,
 ///
 ///     E = ρ⊥ j + (ρ∥ − ρ⊥)(m·j) m
 ///     (−∇² + ℓ_σ⁻²) μ_σ = −σ_σ ∇·E                       (σ = +, −)

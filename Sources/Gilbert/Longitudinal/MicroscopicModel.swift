@@ -1,7 +1,7 @@
 import RealModule
 
 /// The coefficients of the paper's microscopic model (Sections III–IV,
-/// Appendix D; MODEL.md §4) in SI units with ħ restored: parabolic bands of
+/// Appendix D; Documentation/Longitudinal.md) in SI units with ħ restored: parabolic bands of
 /// spin σ = ± with Fermi wave numbers k_F±, electron mass m, normal impurity
 /// scattering n_i v_i² (J²·m³) and spin-orbit impurity scattering
 /// n_so λ_so² (J²·m⁷). Conductivity-like results are in S/m (the paper's

@@ -1,4 +1,4 @@
-/// Transport and spin-relaxation parameters of one region (MODEL.md §3), SI.
+/// Transport and spin-relaxation parameters of one region (Documentation/Longitudinal.md), SI.
 /// The defaults make every longitudinal term vanish.
 public struct TransportMaterial: Sendable, Equatable {
   /// Resistivity for current perpendicular to m, Ω·m (0: the region does not conduct).

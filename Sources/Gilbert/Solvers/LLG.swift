@@ -43,7 +43,7 @@ extension DynamicEquation {
   public var rankOneCoupling: RankOneCoupling? { nil }
 }
 
-/// The Landau–Lifshitz–Gilbert equation in its explicit form (MODEL.md §2):
+/// The Landau–Lifshitz–Gilbert equation in its explicit form (Documentation/Physics.md):
 ///
 ///     T = −γ_LL m × B_eff + Σ T_torque
 ///     dm/dt = (T + α m × T) / (1 + α²)

@@ -1,4 +1,4 @@
-/// Interfacial Dzyaloshinskii–Moriya interaction (MODEL.md §2), for a film
+/// Interfacial Dzyaloshinskii–Moriya interaction (Documentation/Physics.md), for a film
 /// on a heavy-metal layer with the interface normal along z:
 ///
 ///     energy density  D (m_z ∇·m − (m·∇)m_z)                 (J/m³)

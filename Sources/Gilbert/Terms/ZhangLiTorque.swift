@@ -38,7 +38,7 @@ public enum ZhangLi: CurrentTorqueFormula {
   }
 }
 
-/// The spin-drift velocity u = −(g μB P / (2 e Ms)) j (MODEL.md §2): m/s from a
+/// The spin-drift velocity u = −(g μB P / (2 e Ms)) j (Documentation/Physics.md): m/s from a
 /// charge current density j (A/m²), with no 1/(1 + β²) factor (the OOMMF and
 /// μMAG convention; mumax3 divides by 1 + ξ²).
 public enum SpinDrift {

@@ -1,4 +1,4 @@
-/// A frame that moves along x with a domain wall continuously (MODEL.md §1).
+/// A frame that moves along x with a domain wall continuously (Documentation/Physics.md).
 ///
 /// In coordinates x' = x − X(t) moving at v_f = dX/dt the equation of
 /// motion gains a transport term,

@@ -1,5 +1,5 @@
 /// Follows one domain wall along x: its observables in the lab frame, and an
-/// optional moving frame that keeps it centred on a finite grid (MODEL.md §1).
+/// optional moving frame that keeps it centred on a finite grid (Documentation/Physics.md).
 ///
 /// When the wall is more than `threshold` cells from the centre, m is shifted
 /// by whole cells, the new edge is filled with that side's domain direction

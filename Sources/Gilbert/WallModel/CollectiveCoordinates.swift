@@ -1,7 +1,7 @@
 import RealModule
 
 /// The (q, φ) collective-coordinate model of a current-driven domain wall
-/// (MODEL.md §5), with the anisotropic δβ torque and a width that follows the
+/// (Documentation/Physics.md), with the anisotropic δβ torque and a width that follows the
 /// tilt adiabatically:
 ///
 ///     (1)  q̇ − αΔ φ̇ = u + F(φ),      F(φ) = γ_LL Δ(φ) K⊥ c′(φ) / Ms
@@ -92,7 +92,7 @@ public struct WallModel: Sendable {
     return beta + deltaBeta * (e * e / 3 + 2 * t * t / 3)
   }
 
-  /// F(φ) = γ_LL Δ(φ) K⊥ c′(φ)/Ms, m/s (the (γ0/(2 μ0 Ms)) ∂σ/∂φ of MODEL.md).
+  /// F(φ) = γ_LL Δ(φ) K⊥ c′(φ)/Ms, m/s (the (γ0/(2 μ0 Ms)) ∂σ/∂φ of Documentation/Physics.md).
   public func force(_ phi: Double) -> Double {
     PhysicalConstants.gammaLL * width(phi) * hardAnisotropy * hardFactorDerivative(phi) / saturationMagnetization
   }

@@ -15,7 +15,7 @@ public enum FrameMode: String, Sendable, CaseIterable {
 public struct WallSettings: ConfigSection, Equatable {
   /// The wall type (its axes).
   public var kind: WallKind
-  /// How the grid follows the wall (MODEL.md §1).
+  /// How the grid follows the wall (Documentation/Physics.md).
   public var frame: FrameMode
   /// The velocity is fitted to samples with t ≥ this, s.
   public var transient: Double
