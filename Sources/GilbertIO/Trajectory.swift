@@ -173,14 +173,14 @@ public final class TrajectoryWriter {
   /// name (the XDMF index beside it takes the .xdmf name).
   static func checkTarget(_ path: String, overwrite: Bool) throws {
     let xdmf = XDMF.path(for: path)
-    guard xdmf != path, !path.hasSuffix(".xdmf") else {
+    guard xdmf != path, !path.hasSuffix(".xdmf"), !path.hasSuffix(".xdmf2") else {
       throw HDF5Error(
         message: "output '\(path)' must name an HDF5 file (.h5); the XDMF index is written beside it",
         isUsageError: true)
     }
     let fm = FileManager.default
     if !overwrite {
-      for p in [path, xdmf] where fm.fileExists(atPath: p) {
+      for p in [path, xdmf, XDMF.paraViewPath(for: path)] where fm.fileExists(atPath: p) {
         throw HDF5Error(
           message: "output file '\(p)' exists; pass --force to replace it or --output to choose another name",
           isUsageError: true)

@@ -54,12 +54,21 @@ public enum XDMF {
     return s
   }
 
-  /// Writes the document beside `h5Path` (replacing an older one for the same run).
+  /// The same index under the `.xdmf2` extension, for which ParaView picks its
+  /// (legacy) XDMF reader by default: ParaView 5.11's default for `.xdmf`, the
+  /// Xdmf3 reader, lists the time steps but reads no array through an HDF5
+  /// hyperslab ("Skipping unrecognized array type"), which the XDMF reader does.
+  public static func paraViewPath(for h5Path: String) -> String {
+    URL(fileURLWithPath: h5Path).deletingPathExtension().appendingPathExtension("xdmf2").path
+  }
+
+  /// Writes the document beside `h5Path` as `.xdmf` and `.xdmf2` (replacing older ones for the same run).
   public static func write(h5Path: String, grid: Grid, fields: [(name: String, components: Int)], times: [Double])
     throws
   {
     let text = document(
       h5Name: URL(fileURLWithPath: h5Path).lastPathComponent, grid: grid, fields: fields, times: times)
     try text.write(toFile: path(for: h5Path), atomically: true, encoding: .utf8)
+    try text.write(toFile: paraViewPath(for: h5Path), atomically: true, encoding: .utf8)
   }
 }

@@ -60,6 +60,9 @@ func temporaryPath(_ name: String) -> String {
     #expect(xdmf.components(separatedBy: "<Grid Name=\"frame").count - 1 == 5)
     #expect(xdmf.contains("roundtrip.h5:/fields/m/value") && xdmf.contains("roundtrip.h5:/fields/B_exchange/value"))
     #expect(xdmf.contains("<Time Value=\"1e-11\"/>"))
+    // The same index as .xdmf2, the extension ParaView opens with its XDMF reader
+    // (its Xdmf3 reader, the default for .xdmf, reads no hyperslab arrays).
+    #expect(try String(contentsOfFile: XDMF.paraViewPath(for: path), encoding: .utf8) == xdmf)
 
     // The written state restarts a run.
     let restart = try SimulationConfig(toml: baseConfig + "\n[initial]\ntype = \"file\"\npath = \"\(path)\"\n")
