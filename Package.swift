@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -8,6 +8,8 @@ let package = Package(
     .library(name: "Gilbert", targets: ["Gilbert"]),
     .library(name: "GilbertIO", targets: ["GilbertIO"]),
   ],
+  // `swift build --traits MPI`: `mpirun -n N gilbert sweep …` (needs libopenmpi-dev).
+  traits: [.trait(name: "MPI", description: "Sweeps over MPI ranks (Open MPI); the default build needs no MPI.")],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
@@ -21,6 +23,8 @@ let package = Package(
       name: "CFFTW3", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
     .systemLibrary(
       name: "CLAPACK", providers: [.apt(["liblapack-dev"])]),
+    .systemLibrary(
+      name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     // The engine: grids, fields, terms, solvers. Imports no IO and no CLI.
     .target(
       name: "Gilbert",
@@ -43,7 +47,9 @@ let package = Package(
       dependencies: [
         "Gilbert", "GilbertIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+        .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+      ],
+      swiftSettings: [.define("GILBERT_MPI", .when(traits: ["MPI"]))]
     ),
     .testTarget(
       name: "GilbertTests",

@@ -334,7 +334,7 @@ public enum Sweep {
 
 extension JSONEncoder {
   /// Sweep points as JSON: doubles written shortest-exact, NaN as a string.
-  static var sweep: JSONEncoder {
+  public static var sweep: JSONEncoder {
     let e = JSONEncoder()
     e.nonConformingFloatEncodingStrategy = .convertToString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -343,7 +343,7 @@ extension JSONEncoder {
 }
 
 extension JSONDecoder {
-  static var sweep: JSONDecoder {
+  public static var sweep: JSONDecoder {
     let d = JSONDecoder()
     d.nonConformingFloatDecodingStrategy = .convertFromString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

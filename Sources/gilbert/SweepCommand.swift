@@ -67,8 +67,25 @@ struct SweepCommand: ParsableCommand {
     installSignalHandlers()
     let path = options.outputPath
     do {
+      #if GILBERT_MPI
+        // Under mpirun every rank plans the same points; ranks other than 0
+        // only run what rank 0 sends them. One thread per rank, as a point
+        // process has, so the table is the same to the last bit.
+        var mpi: (rank: Int, size: Int)? = nil
+        if MPISweep.launched {
+          setenv("GILBERT_THREADS", "1", 1)
+          mpi = MPISweep.start()
+        }
+        defer { if mpi != nil { MPISweep.finish() } }
+      #endif
       let plans = try Sweep.plan(
         text: text, overrides: overrides, axes: axes, baseDirectory: options.configDirectory)
+      #if GILBERT_MPI
+        if let mpi, mpi.rank > 0 {
+          MPISweep.serve(plans: plans, rank: mpi.rank)
+          return
+        }
+      #endif
       let signature = Sweep.signature(text: text, overrides: overrides, axes: axes)
       var points =
         try Sweep.resume(path: path, signature: signature, overwrite: options.force)
@@ -86,7 +103,7 @@ struct SweepCommand: ParsableCommand {
       let pending = plans.indices.filter { k in
         !points[k].isFinished && shardOf.map { k % $0.n == $0.k - 1 } ?? true
       }
-      try pool.run(plans: plans, indices: pending) { k, point, running in
+      let finished = { (k: Int, point: SweepPoint, running: Int) throws in
         points[k] = point
         done += 1
         try save(points)
@@ -102,6 +119,15 @@ struct SweepCommand: ParsableCommand {
             running, points.filter { $0.status.hasPrefix("failed") }.count,
             rate * Double(left) / Double(max(1, min(jobs, left)))))
       }
+      #if GILBERT_MPI
+        if let mpi {
+          try MPISweep.coordinate(plans: plans, indices: pending, size: mpi.size, finished: finished)
+        } else {
+          try pool.run(plans: plans, indices: pending, finished: finished)
+        }
+      #else
+        try pool.run(plans: plans, indices: pending, finished: finished)
+      #endif
       let failed = points.filter { $0.status.hasPrefix("failed") }.count
       let unconverged = points.filter { $0.status == "unconverged" }.count
       if stopRequested() {
