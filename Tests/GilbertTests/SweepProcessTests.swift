@@ -116,6 +116,20 @@ func runGilbertCapturing(_ arguments: [String]) throws -> (status: Int32, stdout
     #expect(refused.status == 2 && refused.stderr.contains("another sweep"))
   }
 
+  @Test func aFailingPointIsRecordedWithItsMessageAndTheOthersGoOn() throws {
+    // Heun with dt = 2e-11 s breaks |m| within a few steps; dt = 1e-13 s runs.
+    let path = temporaryPath("sweep-failing.h5")
+    let r = try runGilbertCapturing([
+      "sweep", inplaneSweepConfig(), "--vary", "solver.dt=2e-11,1e-13", "--set", "solver.method=\"heun\"",
+      "--set", "run.duration=5e-10", "--set", "run.sample_interval=1e-11", "--jobs", "2", "--output", path, "--force",
+    ])
+    #expect(r.status == 0)
+    let points = try Sweep.points(inFile: path)
+    #expect(points.count == 2)
+    #expect(points[0].status.hasPrefix("failed: ") && points[0].status.contains("solver.dt"), "\(points[0].status)")
+    #expect(points[1].isFinished && !points[1].status.hasPrefix("failed"))
+  }
+
   @Test func anotherSweepOnTheSameFileIsRefused() throws {
     let path = temporaryPath("sweep-other.h5")
     let first = try runGilbertCapturing([
