@@ -44,36 +44,26 @@ struct RunSummary {
       if s.converged { numbers["steady_solve_velocity"] = s.velocity }
     }
     if let w = sim.config.wall, dynamics, let (times, q, phi) = try? loop.writer.wallSeries() {
-      if let test = loop.convergence {
-        // until = "velocity_converged": the converged estimate, or the
-        // fitted one (marked unconverged) when the duration ran out first.
-        strings["velocity_converged"] = test.converged == nil ? "false" : "true"
-        if let e = test.converged {
-          wallVelocity = WallVelocity(velocity: e.velocity, regime: e.regime, period: e.period)
-          numbers["wall_velocity_uncertainty"] = e.uncertainty
-        } else if let c = test.lastComparison {
-          // The bound came first: the last two estimates' difference, plus the
-          // fit's distance from the latest (added below with the fit).
-          numbers["wall_velocity_uncertainty"] = abs(c.latest - c.previous)
-        }
-      }
-      if wallVelocity == nil {
-        wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
-        if let c = loop.convergence?.lastComparison, let d = numbers["wall_velocity_uncertainty"], let v = wallVelocity
-        {
-          numbers["wall_velocity_uncertainty"] = d + abs(v.velocity - c.latest)
-        }
-      }
-      if loop.convergence == nil {
-        // until = "duration": the same test replayed over the samples says
-        // whether the velocity had converged by the end, and how well.
-        // Judged at the end of the series: the last two windows (or turns)
-        // agree. The uncertainty adds their difference to the distance of the
-        // reported velocity (a fit after wall.transient) from the latest one.
-        var test = VelocityConvergence(tolerance: w.velocityTolerance)
+      // The velocity test: the run's own (until = "velocity_converged"), or
+      // the same test replayed over the samples of a fixed-duration run and
+      // judged at the end of the series (the last two windows or turns agree).
+      var test: VelocityConvergence
+      if let own = loop.convergence {
+        test = own
+      } else {
+        test = VelocityConvergence(tolerance: w.velocityTolerance)
         test.continuesAfterConvergence = true
         for k in times.indices { test.add(time: times[k], position: q[k], tilt: phi[k]) }
-        strings["velocity_converged"] = test.lastAgreed ? "true" : "false"
+      }
+      if let e = loop.convergence?.converged {
+        wallVelocity = WallVelocity(velocity: e.velocity, regime: e.regime, period: e.period)
+        numbers["wall_velocity_uncertainty"] = e.uncertainty
+        strings["velocity_converged"] = "true"
+      } else {
+        // The fit after wall.transient; its uncertainty adds the last two
+        // estimates' difference to the fit's distance from the latest one.
+        wallVelocity = WallVelocity.estimate(times: times, positions: q, tilts: phi, from: w.transient)
+        strings["velocity_converged"] = loop.convergence == nil && test.lastAgreed ? "true" : "false"
         if let c = test.lastComparison {
           numbers["wall_velocity_uncertainty"] =
             abs(c.latest - c.previous) + abs((wallVelocity?.velocity ?? c.latest) - c.latest)

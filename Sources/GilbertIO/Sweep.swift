@@ -63,8 +63,9 @@ public struct SweepAxis: Sendable, Codable, Equatable {
 /// `status` is `ok` only when the run completed and its velocity converged
 /// (the rules of `run.until = "velocity_converged"`, applied to the samples
 /// at the end of a fixed-duration run); `unconverged` when it completed
-/// without; `failed: …` with the run's message; `interrupted`; `pending`
-/// before it has run. `flags` notes a regime that differs from the (q, φ) model's.
+/// without; `failed: …` with the run's message; `pending` before it has run
+/// or when it was stopped mid-run (a rerun runs it). `flags` notes a regime
+/// that differs from the (q, φ) model's.
 public struct SweepPoint: Sendable, Equatable, Codable {
   public var values: [Double]
   public var wallVelocity: Double = .nan
@@ -102,7 +103,7 @@ public struct SweepPoint: Sendable, Equatable, Codable {
     if run == "completed" {
       status = text("velocity_converged") == "true" ? "ok" : "unconverged"
     } else if run.hasPrefix("interrupted") {
-      status = "interrupted"
+      status = "pending"
     } else {
       status = run
     }
@@ -158,14 +159,7 @@ public enum Sweep {
   /// another file or another sweep and `overwrite` is false.
   public static func resume(path: String, signature: String, overwrite: Bool) throws -> [SweepPoint]? {
     guard FileManager.default.fileExists(atPath: path) else { return nil }
-    let f = try? HDF5File(reading: path)
-    defer { f?.close() }
-    if let f, let saved = try? f.stringAttribute("signature", on: "/sweep"), saved == signature,
-      let json = try? f.stringAttribute("points", on: "/sweep"),
-      let points = try? JSONDecoder.sweep.decode([SweepPoint].self, from: Data(json.utf8))
-    {
-      return overwrite ? nil : points
-    }
+    if let c = try? contents(of: path), c.signature == signature { return overwrite ? nil : c.points }
     if overwrite { return nil }
     throw HDF5Error(
       message:
@@ -177,6 +171,11 @@ public enum Sweep {
   public static func points(inFile path: String) throws -> [SweepPoint] {
     let f = try HDF5File(reading: path)
     defer { f.close() }
+    return try points(in: f, path: path)
+  }
+
+  /// Decodes `/sweep@points` of an open sweep file.
+  static func points(in f: HDF5File, path: String) throws -> [SweepPoint] {
     let json = try f.stringAttribute("points", on: "/sweep")
     do { return try JSONDecoder.sweep.decode([SweepPoint].self, from: Data(json.utf8)) } catch {
       throw HDF5Error(message: "'\(path)': /sweep@points does not hold sweep points (\(error))")
@@ -194,9 +193,9 @@ public enum Sweep {
 
   /// Reads a sweep file whole (for `gilbert merge`).
   public static func contents(of path: String) throws -> Contents {
-    let points = try points(inFile: path)
     let f = try HDF5File(reading: path)
     defer { f.close() }
+    let points = try points(in: f, path: path)
     do {
       let text = try f.stringAttribute("config_toml")
       let signature = try f.stringAttribute("signature", on: "/sweep")
@@ -296,6 +295,19 @@ public enum Sweep {
     }
   }
 
+  /// Runs one point in this process, its trajectory written to `outputPath`;
+  /// a run that throws gives a `failed: …` point with the message.
+  public static func runPoint(_ plan: Plan, outputPath: String, shouldStop: () -> Bool) -> SweepPoint {
+    do {
+      _ = try Runner.run(config: plan.config, outputPath: outputPath, overwrite: true, shouldStop: shouldStop)
+      return try SweepPoint(values: plan.values, summaryOf: outputPath)
+    } catch {
+      var point = SweepPoint(values: plan.values)
+      point.status = "failed: \(error)"
+      return point
+    }
+  }
+
   /// Runs every point not yet finished, in this process, one after another;
   /// `report` is called after each. Each run's trajectory goes to
   /// `keepDirectory` when given, otherwise to a scratch file. (`gilbert
@@ -318,12 +330,7 @@ public enum Sweep {
     for (k, p) in plans.enumerated() where !points[k].isFinished {
       if shouldStop() { break }
       let path = (dir as NSString).appendingPathComponent(String(format: "point_%04d.h5", k))
-      do {
-        _ = try Runner.run(config: p.config, outputPath: path, overwrite: true, shouldStop: shouldStop)
-        points[k] = try SweepPoint(values: p.values, summaryOf: path)
-      } catch {
-        points[k].status = "failed: \(error)"
-      }
+      points[k] = runPoint(p, outputPath: path, shouldStop: shouldStop)
       if keepDirectory == nil { try? FileManager.default.removeItem(atPath: path) }
       try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
       report?(k + 1, plans.count, points[k])

@@ -51,16 +51,7 @@
         try? FileManager.default.removeItem(atPath: XDMF.path(for: path))
         try? FileManager.default.removeItem(atPath: XDMF.paraViewPath(for: path))
       }
-      do {
-        _ = try Runner.run(config: plan.config, outputPath: path, overwrite: true, shouldStop: stopRequested)
-        var point = try SweepPoint(values: plan.values, summaryOf: path)
-        if point.status == "interrupted" { point.status = "pending" }
-        return point
-      } catch {
-        var point = SweepPoint(values: plan.values)
-        point.status = "failed: \(error)"
-        return point
-      }
+      return Sweep.runPoint(plan, outputPath: path, shouldStop: stopRequested)
     }
 
     /// A rank other than 0: runs the points it is sent until told to stop.

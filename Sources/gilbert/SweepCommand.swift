@@ -218,7 +218,6 @@ struct PointPool {
         let message = log.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
         point.status = stopping ? "pending" : "failed: " + message
       }
-      if point.status == "interrupted" { point.status = "pending" }
       if !keep {
         try? FileManager.default.removeItem(atPath: pointPath(k))
         try? FileManager.default.removeItem(atPath: logPath(k))

@@ -7,17 +7,23 @@ import RealModule
 ///     Z_1 = y_n,   Z_i = y_n + h Σ_{j<i} a_ij F_j + h γ f(Z_i),   F_i = f(Z_i)
 ///     y_{n+1} = Z_4 (order 3),   ŷ = Z_3 (order 2),   error = max_cells |Z_4 − Z_3|
 ///
-/// with γ = 0.4358665215. Each implicit stage is solved by Newton's method;
-/// each Newton correction by restarted GMRES (Jacobian-free: J v is a
-/// difference of right-hand sides, so demag and the co-moving frame's
-/// global velocity enter exactly), right-preconditioned by the banded
-/// matrix I − hγ J_line: the Jacobian of the equation's local part
-/// (``DynamicEquation/localDerivative(m:time:into:)``: exchange, anisotropy,
-/// the current torques, DMI; no demag, v_f held) restricted to the couplings
-/// along x, one band matrix per grid row, built by finite differences with
-/// a colouring of the cells (3 colours in 1D, 5 in 2D) and factored by
-/// ``BandedLU``. In 1D without demag the preconditioner is nearly the
-/// whole Jacobian and GMRES converges in one or two iterations.
+/// with γ = 0.4358665215. The stages are solved for f̃(m) = f(m/|m|): on
+/// the sphere this is the LLG and |m| is still conserved, but a Newton
+/// iterate off the sphere no longer feels the stiff exchange torque between
+/// neighbours of unequal length, which otherwise limits Newton's basin to
+/// steps of ~1e-10 s on a precessing wall.
+///
+/// Each implicit stage is solved by Newton's method; each Newton correction
+/// by ``ShiftedJacobianSolver``: GMRES (Jacobian-free, so demag and the
+/// co-moving frame's global velocity enter exactly), right-preconditioned by
+/// I − hγ J_line built at the stage's first guess: the Jacobian of the
+/// equation's local part (``DynamicEquation/localDerivative(m:time:into:)``:
+/// exchange, anisotropy, the current torques, DMI; no demag, v_f held)
+/// restricted to the couplings along x, by finite differences with a
+/// colouring of the cells (3 colours in 1D, 5 in 2D), factored row by row by
+/// ``BlockTridiagonalLU`` (``BandedLU`` when a row's blocks are ill
+/// conditioned). In 1D without demag the preconditioner is nearly the whole
+/// Jacobian and GMRES converges in one or two iterations.
 ///
 /// After each step m is renormalised; a Newton failure or an error above
 /// `tolerance` rejects the step and shrinks it.
@@ -107,7 +113,7 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
   ) throws(IntegrationError) {
     precondition(limit > t, "step limit must lie ahead")
     let g = Self.gamma
-    // Stage 1 and the local Jacobian at (y_n, t), kept for every attempt.
+    // F_1 = f(y_n, t), kept for every attempt.
     equation.derivative(m: m, time: t, into: &stages[0])
     rates[0] = equation.auxiliaryRate
     try checkFinite(stages[0], time: t)
@@ -246,10 +252,10 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
         }
       }
       if !size.isFinite { return nil }
-      if iteration >= 1 { contraction = max(contraction, size / previous) }
+      let theta = iteration >= 1 ? size / previous : 0
+      contraction = max(contraction, theta)
       if size <= tolerance { return (rate, contraction) }
       if iteration >= 1 {
-        let theta = size / previous
         if theta > 0.9 { return nil }
         // The corrections still to come sum to about size θ/(1 − θ) and
         // shrink by θ each: give up when the last allowed one stays above tolerance.

@@ -8,25 +8,24 @@
 /// stationary equations with v unknown. f's Jacobian is singular (each
 /// cell's radial direction; the translation the frame fixes), so the Newton
 /// steps are regularised by pseudo-transient continuation (Kelley & Keyes,
-/// SIAM J. Numer. Anal. 35, 508, 1998):
+/// SIAM J. Numer. Anal. 35, 508, 1998): backward-Euler steps
 ///
-///     (I − h_k J(m_k)) δ = h_k f(m_k),   m_{k+1} = normalise(m_k + δ),
-///     h_{k+1} = h_k min(10, ‖f(m_{k−1})‖ / ‖f(m_k)‖)      (switched evolution relaxation)
+///     m_{k+1} = Z,   Z = m_k + h_k f̃(Z)      (solved by ``ImplicitStepper``'s Newton–Krylov iteration)
+///     h_{k+1} = h_k · max(2, ‖f(m_k)‖∞ / ‖f(m_{k+1})‖∞), at most 10×, when ‖f‖∞ fell
 ///
-/// starting from a physical step (h_0 = 1 ps, an implicit Euler step), so the
-/// first iterations follow the wall's own dynamics towards the state it
-/// settles in; as ‖f‖ falls, h grows and the iteration becomes Newton's.
-/// Each linear solve is ``ShiftedJacobianSolver`` (GMRES with the line
-/// preconditioner). A step that raises ‖f‖∞ above twice its value is
-/// retried with h/4.
+/// starting from a physical step (h_0 = 10 ps), so the first iterations
+/// follow the wall's own dynamics towards the state it settles in; as ‖f‖
+/// falls, h grows without bound and the iteration becomes Newton's. A step
+/// whose Newton iteration fails, or that raises ‖f‖∞ above twice its value,
+/// is retried with h/4.
 ///
 /// Converged when ‖f‖∞ ≤ `tolerance` × |v_f| ‖(∂x m)⊥‖∞ (with |v_f| at
 /// least 1 m/s): the profile changes in the frame at most `tolerance` times
 /// as fast as it would if the frame stopped, which bounds the relative error
 /// of v_f by about `tolerance`. A precessing wall has no stationary state: the
 /// residual stalls, and the solve reports failure after
-/// ``maximumIterations`` or when ‖f‖∞ has not fallen tenfold in 15 iterations
-/// (the caller then integrates in time from the untouched start).
+/// ``maximumIterations`` or when ‖f‖∞ has not fallen tenfold in 20 accepted
+/// steps (the caller then integrates in time from the untouched start).
 public struct SteadyStateSolver<Equation: DynamicEquation> {
   /// Relative tolerance on the residual (see the type's description).
   public var tolerance: Double
@@ -74,15 +73,17 @@ public struct SteadyStateSolver<Equation: DynamicEquation> {
     equation.derivative(m: state, time: t, into: &f)
     var residual = f.maxNorm
     var velocity = equation.auxiliaryRate
+    // ‖(∂x m)⊥‖∞ of the accepted state (nil: no wall in the frame).
+    var wallSlope = equation.rankOneCoupling?.direction.maxNorm
     var h = initialStep
     var history: [Double] = [residual]
     for iteration in 1...maximumIterations {
-      guard let coupling = equation.rankOneCoupling else {
+      guard let slope = wallSlope else {
         return Result(
           converged: false, iterations: iteration - 1, residual: residual, velocity: velocity,
           reason: "no wall in the co-moving frame (Σ e·∂x m is zero)")
       }
-      if residual <= tolerance * max(abs(velocity), 1) * coupling.direction.maxNorm {
+      if residual <= tolerance * max(abs(velocity), 1) * slope {
         m = state
         return Result(converged: true, iterations: iteration - 1, residual: residual, velocity: velocity, reason: nil)
       }
@@ -107,6 +108,7 @@ public struct SteadyStateSolver<Equation: DynamicEquation> {
       swap(&state, &trial)
       swap(&f, &trialRate)
       velocity = equation.auxiliaryRate
+      wallSlope = equation.rankOneCoupling?.direction.maxNorm
       h = min(h * Self.growth(residual / trialResidual), 1)
       residual = trialResidual
       history.append(residual)

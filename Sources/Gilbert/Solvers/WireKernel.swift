@@ -13,7 +13,8 @@
 /// those of the general path, less products with an exact zero (∂y m in a
 /// wire, the zero components of a coordinate axis or of u along x), so the
 /// two agree to the last bit up to the sign of a zero (a test holds them to
-/// it). ``LLG`` uses it whenever its terms allow (``init?(llg:)``).
+/// it). ``LLG`` uses it whenever its terms allow (the failable initialiser
+/// says when).
 ///
 /// One thread: at the sizes a wall needs (10²–10⁴ cells, a few µs to
 /// ~40 µs a call) forking costs about what it saves.
@@ -199,19 +200,8 @@ struct WireKernel: Sendable {
       }
     }
     guard withFrame else { return }
-    // Σ e·(∂x m)⊥ and Σ e·LLG in index order.
-    let e = frame!.axis
-    var rate = 0.0, slope = 0.0
-    gradient.withPlanes { gx, gy, gz in
-      dmdt.withPlanes { tx, ty, tz in
-        for i in 0..<n {
-          slope += dot(e, SIMD3<Double>(gx[i], gy[i], gz[i]))
-          rate += e.x * tx[i] + e.y * ty[i] + e.z * tz[i]
-        }
-      }
-    }
     frame!.gradient = gradient
-    frame!.finish(rate: rate, slope: slope, dmdt: &dmdt)
+    frame!.finish(dmdt: &dmdt)
   }
 
   @inline(__always) func load(_ p: UnsafePointer<Double>, _ i: Int) -> V {
@@ -264,7 +254,7 @@ struct WireKernel: Sendable {
     let ex = (xr - xl) * h, ey = (yr - yl) * h, ez = (zr - zl) * h
     if let u {
       // Each torque as its formula (ZhangLi, AnisotropicBeta) computes it
-      // (dy = 0), then added in the terms' order.
+      // (dy = 0), then added in the terms' order (an absent one adds zeros).
       var zx = V(), zy = V(), zz = V(), wx = V(), wy = V(), wz = V()
       if let beta {
         // (u·∇)m with ∂y m = 0.
@@ -282,29 +272,13 @@ struct WireKernel: Sendable {
         wy = k * (z0 * dX - x0 * dZ)
         wz = k * (x0 * dY - y0 * dX)
       }
-      if zhangLiFirst {
-        if beta != nil {
-          tx += zx
-          ty += zy
-          tz += zz
-        }
-        if deltaBeta != nil {
-          tx += wx
-          ty += wy
-          tz += wz
-        }
-      } else {
-        if deltaBeta != nil {
-          tx += wx
-          ty += wy
-          tz += wz
-        }
-        if beta != nil {
-          tx += zx
-          ty += zy
-          tz += zz
-        }
-      }
+      let (first, second) = zhangLiFirst ? ((zx, zy, zz), (wx, wy, wz)) : ((wx, wy, wz), (zx, zy, zz))
+      tx += first.0
+      ty += first.1
+      tz += first.2
+      tx += second.0
+      ty += second.1
+      tz += second.2
     }
     // dm/dt = (T + α m × T)/(1 + α²).
     let a = alpha, s = 1 / (1 + alpha * alpha)

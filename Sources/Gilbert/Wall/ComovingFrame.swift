@@ -55,32 +55,37 @@ public struct ComovingFrame: Sendable {
   /// Adds v_f (∂x m)⊥ to `dmdt` (which holds LLG(m)), choosing v_f unless ``frozen``.
   mutating func apply(m: VectorField, dmdt: inout VectorField) {
     let n = m.count
-    let e = axis
-    var rate = 0.0, slope = 0.0
     m.withPlanes { mx, my, mz in
       gradient.withMutablePlanes { gx, gy, gz in
-        dmdt.withPlanes { tx, ty, tz in
-          stencil.forEachGradient(m, in: 0..<n) { i, dmdx, _ in
-            guard magnetic[i] else { return }
-            let mi = SIMD3<Double>(mx[i], my[i], mz[i])
-            let p: Double = dot(mi, dmdx) / dot(mi, mi)
-            let a: SIMD3<Double> = dmdx - p * mi
-            gx[i] = a.x
-            gy[i] = a.y
-            gz[i] = a.z
-            slope += dot(e, a)
-            rate += e.x * tx[i] + e.y * ty[i] + e.z * tz[i]
-          }
+        stencil.forEachGradient(m, in: 0..<n) { i, dmdx, _ in
+          guard magnetic[i] else { return }
+          let mi = SIMD3<Double>(mx[i], my[i], mz[i])
+          let p: Double = dot(mi, dmdx) / dot(mi, mi)
+          let a: SIMD3<Double> = dmdx - p * mi
+          gx[i] = a.x
+          gy[i] = a.y
+          gz[i] = a.z
         }
       }
     }
-    finish(rate: rate, slope: slope, dmdt: &dmdt)
+    finish(dmdt: &dmdt)
   }
 
-  /// Given Σ e·LLG and Σ e·(∂x m)⊥ over the cells, with ``gradient`` filled:
-  /// sets the slope and (unless ``frozen``) v_f, and adds v_f (∂x m)⊥ to `dmdt`.
-  mutating func finish(rate: Double, slope: Double, dmdt: inout VectorField) {
+  /// With ``gradient`` filled and `dmdt` holding LLG(m): takes Σ e·(∂x m)⊥
+  /// and Σ e·LLG over the magnetic cells in index order, sets the slope and
+  /// (unless ``frozen``) v_f, and adds v_f (∂x m)⊥ to `dmdt`.
+  mutating func finish(dmdt: inout VectorField) {
     let n = dmdt.count
+    let e = axis
+    var rate = 0.0, slope = 0.0
+    gradient.withPlanes { gx, gy, gz in
+      dmdt.withPlanes { tx, ty, tz in
+        for i in 0..<n where magnetic[i] {
+          slope += dot(e, SIMD3<Double>(gx[i], gy[i], gz[i]))
+          rate += e.x * tx[i] + e.y * ty[i] + e.z * tz[i]
+        }
+      }
+    }
     self.slope = slope
     if !frozen {
       // |Σ e·∂x m| dx is about 2 per row with a wall, 0 without one.
