@@ -2,12 +2,19 @@
 /// u of every cell (m/s) and, where it is known, the charge current density j
 /// (A/m²). The equation owns one drive; current-driven torques hold only their
 /// coefficients (β, δβ) and read u from it, so changing the current (electrodes
-/// that follow m, pulses) is one assignment to ``LLG/drive``.
+/// that follow m) is one assignment to ``LLG/drive``. A current that varies
+/// in time (pulses) is the amplitude times ``profile``: the torques read
+/// u · s(t) at the time of every stage.
 public struct Drive: Sendable {
-  /// u of every cell, m/s (zero in empty cells); nil when no current flows.
+  /// The amplitude of u of every cell, m/s (zero in empty cells); nil when no current flows.
   public let velocity: VectorField?
-  /// j of every cell, A/m²; nil when only u was given.
+  /// The amplitude of j of every cell, A/m²; nil when only u was given.
   public let currentDensity: VectorField?
+  /// s(t): u and j at time t are the amplitudes times s(t).
+  public var profile: TimeProfile = .constant
+
+  /// s(t), the factor on the amplitudes at time `t`.
+  @inlinable public func scale(at t: Double) -> Double { profile.value(at: t) }
 
   /// No current.
   public init() {

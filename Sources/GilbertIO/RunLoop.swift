@@ -208,10 +208,15 @@ struct RunLoop {
   /// (``outcome`` says why; an interrupt writes a last frame).
   mutating func advance(to target: Double, shouldStop: () -> Bool) throws -> Double? {
     var lastDt = 0.0
+    let profile = sim.equation.drive.profile
     while sim.time < target {
       let before = sim.time
+      // A step ends on each jump or kink of the current's profile (it could
+      // otherwise step over a whole pulse), and the next one starts afresh.
+      var limit = target
+      if let b = profile.nextBreakpoint(after: sim.time), b < target { limit = b }
       do {
-        try stepper.step(&sim.equation, m: &sim.m, time: &sim.time, limit: target)
+        try stepper.step(&sim.equation, m: &sim.m, time: &sim.time, limit: limit)
       } catch {
         let g = sim.magnet.grid
         outcome = .failed(
@@ -224,7 +229,7 @@ struct RunLoop {
       lastDt = sim.time - before
       var changed = false
       for k in afterSteps.indices { changed = afterSteps[k].afterStep(&sim, atSample: sim.time == target) || changed }
-      if changed { stepper.invalidate() }
+      if changed || (limit < target && sim.time == limit) { stepper.invalidate() }
       if shouldStop() {
         outcome = .interrupted
         try sample(frame: true, dt: lastDt)

@@ -53,6 +53,7 @@ public struct Simulation {
       magnet: magnet, fieldTerms: terms.flatMap { $0.fieldTerms(magnet: magnet) },
       torqueTerms: terms.flatMap { $0.torqueTerms(magnet: magnet) },
       drive: try Self.initialDrive(config.current, magnet: magnet, conducts: longitudinal?.cells.conducts))
+    equation.drive.profile = config.section(CurrentSection.self)?.profile ?? .constant
     m = try Self.initialMagnetization(config.initial, magnet: magnet)
     updateTransport()
     tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.frame == .shift) }

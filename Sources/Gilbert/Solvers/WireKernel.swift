@@ -34,8 +34,10 @@ struct WireKernel: Sendable {
   /// The field terms after exchange, in order: an anisotropy (index ≥ 0)
   /// or a Zeeman term (−1 − index).
   let order: [Int]
-  /// u (m/s), β and δβ; u nil without a current or current torques.
+  /// The amplitude of u (m/s), β and δβ; u nil without a current or current torques.
   let u: SIMD3<Double>?
+  /// The current's time profile: u at time t is s(t) times the amplitude.
+  let profile: TimeProfile
   let beta: Double?, deltaBeta: Double?
   /// Order in which the torques were registered: true = Zhang–Li first.
   let zhangLiFirst: Bool
@@ -109,6 +111,7 @@ struct WireKernel: Sendable {
     self.beta = beta
     self.deltaBeta = deltaBeta
     self.zhangLiFirst = zhangLiFirst
+    profile = drive.profile
     if let v = drive.velocity, beta != nil || deltaBeta != nil {
       let u0 = v[0]
       for i in 0..<n where v[i] != u0 { return nil }
@@ -133,6 +136,8 @@ struct WireKernel: Sendable {
   func evaluate(m: VectorField, time: Double, into dmdt: inout VectorField, frame: inout ComovingFrame?) {
     let n = n, periodic = periodic
     let fields = zeeman.map { $0.field(at: time) }
+    let s = profile.value(at: time)
+    let u = u.map { s * $0 }
     let withFrame = frame != nil
     var gradient = frame?.gradient ?? VectorField(count: 0)
     if withFrame { frame!.gradient = VectorField(count: 0) }  // no second reference while we write it
@@ -171,7 +176,7 @@ struct WireKernel: Sendable {
               }
             }
             let out = cells(
-              x0: x0, y0: y0, z0: z0, xl: xl, yl: yl, zl: zl, xr: xr, yr: yr, zr: zr, fields: fields,
+              x0: x0, y0: y0, z0: z0, xl: xl, yl: yl, zl: zl, xr: xr, yr: yr, zr: zr, u: u, fields: fields,
               frame: withFrame)
             if interior {
               store(out.dx, tx, i)
@@ -216,7 +221,8 @@ struct WireKernel: Sendable {
   /// operations of ``LLG``'s general path, lane by lane.
   @inline(__always)
   func cells(
-    x0: V, y0: V, z0: V, xl: V, yl: V, zl: V, xr: V, yr: V, zr: V, fields: [SIMD3<Double>], frame: Bool
+    x0: V, y0: V, z0: V, xl: V, yl: V, zl: V, xr: V, yr: V, zr: V, u: SIMD3<Double>?, fields: [SIMD3<Double>],
+    frame: Bool
   ) -> (dx: V, dy: V, dz: V, gx: V, gy: V, gz: V) {
     let c = V(repeating: exchange)
     // B: exchange, then the anisotropies and Zeeman fields in term order.

@@ -105,6 +105,7 @@ public struct CurrentTorque<Formula: CurrentTorqueFormula>: Sendable {
   @inlinable
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
     guard let velocity = drive.velocity else { return }
+    let s = drive.scale(at: time)
     let n = m.count
     coefficient.withUnsafeBufferPointer { c in
       torque.withMutablePlanes { tx, ty, tz in
@@ -113,7 +114,7 @@ public struct CurrentTorque<Formula: CurrentTorqueFormula>: Sendable {
             Parallel.forEachChunk(n) { range in
               stencil.forEachGradient(m, in: range) { i, gx, gy in
                 let cell = CellDerivatives(
-                  m: SIMD3(mx[i], my[i], mz[i]), u: SIMD3(ux[i], uy[i], uz[i]), dx: gx, dy: gy)
+                  m: SIMD3(mx[i], my[i], mz[i]), u: SIMD3(s * ux[i], s * uy[i], s * uz[i]), dx: gx, dy: gy)
                 let t = Formula.torque(cell, coefficient: c[i])
                 tx[i] += t.x
                 ty[i] += t.y

@@ -107,6 +107,40 @@ public struct WallModel: Sendable {
     return (qDot, phiDot)
   }
 
+  /// (q, φ) after integrating the model from (q0, φ0) over [t0, t1] under
+  /// a drift velocity that varies in time, u(t) = amplitude · s(t) (a
+  /// current pulse). Classical RK4 on steps of at most `step` (s), ending a
+  /// step on each breakpoint of the profile so no jump is straddled.
+  public func integrate(
+    amplitude: Double, profile: TimeProfile, from t0: Double, to t1: Double, q q0: Double = 0, phi phi0: Double = 0,
+    step: Double
+  ) -> (q: Double, phi: Double) {
+    var q = q0, phi = phi0, t = t0
+    let knots = profile.breakpoints.filter { $0 > t0 && $0 < t1 } + [t1]
+    for end in knots {
+      let pieces = max(1, Int(((end - t) / step).rounded(.up)))
+      let h = (end - t) / Double(pieces)
+      // Inside a piece s(t) is smooth; its ends are evaluated from inside.
+      let start = t
+      let e = 1e-12 * h
+      func rate(_ time: Double, _ p: Double) -> (q: Double, phi: Double) {
+        let inside = min(max(time, start + e), end - e)
+        return rates(phi: p, u: amplitude * profile.value(at: inside))
+      }
+      for k in 0..<pieces {
+        let ta = start + Double(k) * h
+        let k1 = rate(ta, phi)
+        let k2 = rate(ta + h / 2, phi + h / 2 * k1.phi)
+        let k3 = rate(ta + h / 2, phi + h / 2 * k2.phi)
+        let k4 = rate(ta + h, phi + h * k3.phi)
+        q += h / 6 * (k1.q + 2 * k2.q + 2 * k3.q + k4.q)
+        phi += h / 6 * (k1.phi + 2 * k2.phi + 2 * k3.phi + k4.phi)
+      }
+      t = end
+    }
+    return (q, phi)
+  }
+
   /// How a wall moves under a given u.
   public enum Motion: Sendable, Equatable {
     /// Rigid motion at tilt φ with velocity v (m/s).

@@ -25,8 +25,10 @@ public enum CurrentSettings: Sendable, Equatable {
 /// Both read u from the equation's ``Drive``.
 public struct CurrentSection: TermSection {
   public static let physics = "the spin-transfer torques ([current])"
-  /// How the current is given.
+  /// How the current is given (its amplitude).
   public let settings: CurrentSettings
+  /// s(t): the current at time t is the amplitude times s(t) (`time_profile`).
+  public let profile: TimeProfile
   /// The materials (for u from j, and whether δβ is used).
   let materials: [Material]
 
@@ -60,7 +62,22 @@ public struct CurrentSection: TermSection {
     default:
       settings = try density(c, context: context)
     }
+    let profile = try TimeProfile.read(from: c)
     try c.finish()
+    if !profile.isConstant {
+      // The electrodes' current and the longitudinal fields are solved for a
+      // current that does not change between transport updates.
+      if case .electrodes = settings {
+        throw ConfigError(
+          key: "current.time_profile",
+          message: "is not \"constant\" but the current comes from electrodes (current.voltage), which take a constant voltage; give current.j or current.u for a pulse")
+      }
+      if transport != nil {
+        throw ConfigError(
+          key: "current.time_profile",
+          message: "is not \"constant\" but [longitudinal] solves its fields for a constant current; remove time_profile or [longitudinal]")
+      }
+    }
     if case .velocity = settings, transport != nil {
       throw ConfigError(
         key: "current.u",
@@ -71,7 +88,7 @@ public struct CurrentSection: TermSection {
         key: "material.P", message: "is 0 everywhere, so the current drives nothing; set P (e.g. 0.7) or give current.u"
       )
     }
-    return CurrentSection(settings: settings, materials: materials)
+    return CurrentSection(settings: settings, profile: profile, materials: materials)
   }
 
   /// j given as a uniform value, a step or a file.
@@ -119,8 +136,11 @@ public struct CurrentSection: TermSection {
   }
 
   /// The model has u, β and δβ (region 0's); the direction of u is checked
-  /// against the drive by the simulation.
-  public func contribute(to model: inout WallModelInputs) -> String? { nil }
+  /// against the drive by the simulation. A current that varies in time has
+  /// no steady velocity to compare with.
+  public func contribute(to model: inout WallModelInputs) -> String? {
+    profile.isConstant ? nil : "the current varies in time (current.time_profile); the model's steady velocity needs a constant u"
+  }
 
   /// How u was obtained, for the root attribute `u_convention`.
   public var uConvention: String {

@@ -85,6 +85,13 @@ public struct WallSettings: ConfigSection, Equatable {
           "is true but wall.moving_frame is not \"continuous\"; a stationary wall exists only in the co-moving frame: set moving_frame = \"continuous\" or steady_solve = false"
       )
     }
+    if steady, let c = context.section(CurrentSection.self), !c.profile.isConstant {
+      throw ConfigError(
+        key: "wall.steady_solve",
+        message:
+          "is true but the current varies in time (current.time_profile); a stationary wall needs a constant current: set steady_solve = false"
+      )
+    }
     try w.finish()
     let duration = context.section(RunSettings.self)!.duration
     return WallSettings(

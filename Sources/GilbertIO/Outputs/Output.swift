@@ -116,19 +116,35 @@ enum WallOutputs: OutputProducer {
 }
 
 /// The current: `j` (A/m²) where a current density is known; with
-/// electrodes the table's `current` (A).
+/// electrodes the table's `current` (A). A current with a time profile
+/// adds the table's `current_profile` (s(t)), `ux`, `uy`, `uz` (m/s, u of the
+/// first magnetic cell at the sample) and, where j is known, `jx`, `jy`,
+/// `jz` (A/m²).
 enum CurrentOutputs: OutputProducer {
   static func fields(of sim: Simulation) -> [FieldOutput] {
     guard sim.currentDensity != nil || sim.electrodes != nil else { return [] }
     return [
       FieldOutput(name: "j", unit: "A/m^2", components: 3) { sim in
-        (sim.currentDensity ?? VectorField(count: sim.m.count)).storage
+        let s = sim.equation.drive.scale(at: sim.time)
+        return (sim.currentDensity ?? VectorField(count: sim.m.count)).storage.map { s * $0 }
       }
     ]
   }
 
   static func columns(of sim: Simulation) -> [TableOutput] {
-    guard sim.electrodes != nil else { return [] }
-    return [TableOutput(columns: [("current", "A")]) { sim, _ in [sim.totalCurrent ?? 0] }]
+    if sim.electrodes != nil { return [TableOutput(columns: [("current", "A")]) { sim, _ in [sim.totalCurrent ?? 0] }] }
+    guard !sim.equation.drive.profile.isConstant, let u = sim.driftVelocity,
+      let i = (0..<u.count).first(where: { sim.magnet.isMagnetic($0) })
+    else { return [] }
+    var columns = [("current_profile", ""), ("ux", "m/s"), ("uy", "m/s"), ("uz", "m/s")]
+    if sim.currentDensity != nil { columns += [("jx", "A/m^2"), ("jy", "A/m^2"), ("jz", "A/m^2")] }
+    return [
+      TableOutput(columns: columns) { sim, _ in
+        let s = sim.equation.drive.scale(at: sim.time)
+        let u = s * sim.driftVelocity![i]
+        guard let j = sim.currentDensity?[i] else { return [s, u.x, u.y, u.z] }
+        return [s, u.x, u.y, u.z, s * j.x, s * j.y, s * j.z]
+      }
+    ]
   }
 }
