@@ -13,6 +13,8 @@ public enum PhysicalConstants {
   public static let bohrMagneton = 9.2740100783e-24
   /// Elementary charge e, C.
   public static let elementaryCharge = 1.602176634e-19
+  /// Boltzmann constant k_B, J/K.
+  public static let boltzmann = 1.380649e-23
   /// Electron g-factor used for the spin-transfer torque, dimensionless.
   public static let gFactor = 2.0
 }

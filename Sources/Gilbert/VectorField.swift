@@ -54,6 +54,16 @@ public struct VectorField: Sendable, Equatable {
     }
   }
 
+  /// Adds `other` component by component.
+  public mutating func add(_ other: VectorField) {
+    precondition(other.count == count, "fields of different sizes")
+    other.storage.withUnsafeBufferPointer { b in
+      storage.withUnsafeMutableBufferPointer { a in
+        for i in 0..<a.count { a[i] += b[i] }
+      }
+    }
+  }
+
   /// Sets every component to zero, in place.
   public mutating func zero() {
     storage.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) }

@@ -56,7 +56,7 @@ extension DynamicEquation {
 /// damping remains, dm/dt = −γ_LL α/(1 + α²) m × (m × B) (relaxation).
 /// With a ``frame`` the equation is solved in a frame moving with the wall
 /// (``ComovingFrame``).
-public struct LLG: DynamicEquation {
+public struct LLG: ThermalEquation {
   /// The body: grid, regions and materials.
   public let magnet: Magnet
   /// Contributions to the effective field.
@@ -75,6 +75,10 @@ public struct LLG: DynamicEquation {
   public var precession = true
   /// The continuously co-moving frame, if the run uses one.
   public var frame: ComovingFrame?
+  /// Brown's thermal field of the current step, T, added to B_eff in
+  /// ``derivative(m:time:into:)`` (set by ``StochasticHeun``; nil at T = 0).
+  /// It is not part of ``effectiveField`` as outputs see it.
+  public var thermalField: VectorField?
   /// True while ``localDerivative(m:time:into:)`` runs: nonlocal field terms are skipped and v_f is frozen.
   var localOnly = false
   /// The effective field of the last evaluation, T (owned scratch).
@@ -135,11 +139,12 @@ public struct LLG: DynamicEquation {
 
   public mutating func derivative(m: VectorField, time: Double, into dmdt: inout VectorField) {
     evaluations += 1
-    if precession, let wire {
+    if precession, thermalField == nil, let wire {
       wire.evaluate(m: m, time: time, into: &dmdt, frame: &frame)
       return
     }
     updateEffectiveField(m: m, time: time)
+    if let thermal = thermalField, !localOnly { effectiveField.add(thermal) }
     let n = cellCount
     let gamma = PhysicalConstants.gammaLL
     let precess = precession
