@@ -113,6 +113,8 @@ struct RunLoop {
       stepper = RungeKutta(
         for: sim.equation, tableau: tableau, timeStep: solver.timeStep,
         tolerance: method.isAdaptive ? solver.tolerance : nil)
+    } else if method == .stochasticHeun {
+      stepper = StochasticHeun<LLG>(cellCount: sim.m.count, timeStep: solver.timeStep, noise: sim.thermalNoise)
     } else {
       stepper = ImplicitStepper<LLG>(
         cellCount: sim.m.count, rowLength: sim.magnet.grid.nx, timeStep: solver.timeStep,

@@ -17,6 +17,8 @@ public struct Simulation {
   public var time: Double = 0
   /// The tracked domain wall, if any.
   public var tracker: WallTracker?
+  /// Brown's thermal field, with `[temperature]` T > 0.
+  public let thermalNoise: ThermalNoise?
   /// The longitudinal model of Eq. (47), with `[longitudinal]`.
   public let longitudinal: LongitudinalModel?
   /// The electrode solver, with `current.voltage`.
@@ -54,6 +56,13 @@ public struct Simulation {
       torqueTerms: terms.flatMap { $0.torqueTerms(magnet: magnet) },
       drive: try Self.initialDrive(config.current, magnet: magnet, conducts: longitudinal?.cells.conducts))
     equation.drive.profile = config.section(CurrentSection.self)?.profile ?? .constant
+    if let t = config.section(TemperatureSection.self), t.isActive {
+      thermalNoise = ThermalNoise(
+        magnet: magnet, temperature: magnet.regions.map { t.temperature.values[$0] }, seed: t.seed,
+        profile: t.profile)
+    } else {
+      thermalNoise = nil
+    }
     m = try Self.initialMagnetization(config.initial, magnet: magnet)
     updateTransport()
     tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.frame == .shift) }

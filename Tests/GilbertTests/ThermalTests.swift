@@ -59,6 +59,79 @@ private func boltzmannCDF(sigma: Double) -> (Double) -> Double {
   }
 }
 
+@Suite struct ThermalConfigTests {
+  static let base = """
+    [mesh]
+    n = [64, 1, 1]
+    cellsize = [2e-9, 2e-9, 2e-9]
+    [material]
+    Ms = 8e5
+    A = 1.3e-11
+    alpha = 0.1
+    [[anisotropy]]
+    K1 = 5e5
+    axis = [1, 0, 0]
+    [initial]
+    type = "wall"
+    wall = "head-to-head"
+    [run]
+    duration = 2e-11
+    sample_interval = 1e-12
+    [temperature]
+    T = 300
+    seed = 42
+
+    """
+
+  @Test func deterministicAdaptiveSolversAndTheContinuousFrameRefuseATemperature() {
+    func key(_ text: String) -> String? {
+      do {
+        _ = try SimulationConfig(toml: text)
+        return nil
+      } catch { return error.key }
+    }
+    #expect(key(Self.base) == "solver.method")  // rk45 by default
+    #expect(key(Self.base + "[solver]\nmethod = \"implicit\"\n") == "solver.method")
+    #expect(
+      key(Self.base + "[solver]\nmethod = \"stochastic_heun\"\ndt = 1e-14\n[wall]\nmoving_frame = \"continuous\"\n")
+        == "wall.moving_frame")
+    #expect(key(Self.base.replacingOccurrences(of: "T = 300", with: "T = -1")) == "temperature.T")
+    #expect(key(Self.base + "[solver]\nmethod = \"stochastic_heun\"\ndt = 1e-14\n") == nil)
+    // At T = 0 any solver will do.
+    #expect(key(Self.base.replacingOccurrences(of: "T = 300", with: "T = 0")) == nil)
+  }
+
+  @Test func theSameSeedGivesTheSameFileAndTheTableRecordsT() throws {
+    let config = try writeConfig(
+      "thermal-\(UUID().uuidString).toml", Self.base + "[solver]\nmethod = \"stochastic_heun\"\ndt = 1e-14\n")
+    let a = temporaryPath("thermal-a-\(UUID().uuidString).h5"), b = temporaryPath("thermal-b-\(UUID().uuidString).h5")
+    defer { for p in [config, a, b] { try? FileManager.default.removeItem(atPath: p) } }
+    for out in [a, b] {
+      let r = try runGilbert(["run", config, "--output", out, "--force"])
+      try #require(r.status == 0, "\(r.stderr)")
+    }
+    try expectSameRun(a, b, fields: ["m"])
+    #expect(try tableColumn(a, "T").allSatisfy { $0 == 300 })
+    // The noise moved the wall's cells: ⟨m_y⟩ is not exactly 0 as at T = 0.
+    #expect(try tableColumn(a, "my").last! != 0)
+  }
+
+  @Test func theNoiseOfACellDoesNotDependOnTheGridSizeOrTheThreads() {
+    // 40000 cells are filled by two threads, 10 by one; cell i's numbers
+    // depend only on (seed, step, i).
+    let material = Material(saturationMagnetization: 8e5, exchangeStiffness: 0, damping: 0.1)
+    func field(_ n: Int) -> VectorField {
+      let magnet = Magnet(grid: Grid(nx: n, dx: 2e-9, dy: 2e-9, dz: 2e-9), material: material)
+      var b = VectorField(count: n)
+      ThermalNoise(magnet: magnet, temperature: [Double](repeating: 300, count: n), seed: 5)
+        .fill(&b, step: 17, time: 0, dt: 1e-14)
+      return b
+    }
+    let big = field(40000), small = field(10)
+    #expect((0..<10).allSatisfy { big[$0] == small[$0] })
+  }
+}
+
 extension Validation {
   /// Brown's thermal field under stochastic Heun against equilibrium statistics.
   @Suite struct ThermalTests {

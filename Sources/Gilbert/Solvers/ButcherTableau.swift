@@ -63,6 +63,9 @@ public enum SolverMethod: String, CaseIterable, Sendable {
   /// Kværnø's ESDIRK 3(2), L-stable, adaptive, with Newton–GMRES stages
   /// (``ImplicitStepper``): for stiff problems (fine cells, walls).
   case implicit
+  /// Stochastic Heun, fixed step: the Stratonovich scheme for Brown's
+  /// thermal field (``StochasticHeun``); Heun's method at T = 0.
+  case stochasticHeun = "stochastic_heun"
 
   /// The coefficients of an explicit method (nil for the implicit one).
   public var tableau: ButcherTableau? {
@@ -70,12 +73,12 @@ public enum SolverMethod: String, CaseIterable, Sendable {
     case .rk45: return .dormandPrince
     case .rk4: return .rk4
     case .heun: return .heun
-    case .implicit: return nil
+    case .implicit, .stochasticHeun: return nil
     }
   }
 
   /// Whether the step adapts to `solver.tolerance`.
-  public var isAdaptive: Bool { tableau.map { $0.e != nil } ?? true }
+  public var isAdaptive: Bool { tableau.map { $0.e != nil } ?? (self == .implicit) }
 
   /// The default largest step, s: explicit steps are bounded by stability
   /// anyway; the implicit one may take long steps where nothing changes.

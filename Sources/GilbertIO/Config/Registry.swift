@@ -6,7 +6,8 @@ public enum ConfigRegistry {
     [
       MeshSection.self, RegionSection.self, MaterialSection.self, AnisotropySection.self, DemagSection.self,
       ZeemanSection.self, DMISection.self, LongitudinalSection.self, CurrentSection.self, InitialSection.self,
-      RunSettings.self, WallSettings.self, SolverSettings.self, RelaxSettings.self, OutputSettings.self,
+      RunSettings.self, WallSettings.self, SolverSettings.self, TemperatureSection.self, RelaxSettings.self,
+      OutputSettings.self,
     ]
   }
 }

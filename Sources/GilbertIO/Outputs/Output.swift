@@ -47,7 +47,10 @@ extension OutputProducer {
 /// lists these give; no output name or unit is kept anywhere else.
 public enum OutputRegistry {
   public static var producers: [any OutputProducer.Type] {
-    [StateOutputs.self, TermOutputs.self, WallOutputs.self, LongitudinalOutputs.self, CurrentOutputs.self]
+    [
+      StateOutputs.self, TermOutputs.self, WallOutputs.self, LongitudinalOutputs.self, CurrentOutputs.self,
+      ThermalOutputs.self,
+    ]
   }
 }
 
@@ -146,5 +149,17 @@ enum CurrentOutputs: OutputProducer {
         return [s, u.x, u.y, u.z, s * j.x, s * j.y, s * j.z]
       }
     ]
+  }
+}
+
+/// With a temperature: the table's `T` (K), the temperature of the first
+/// magnetic cell at the sample (its region's T times the profile).
+enum ThermalOutputs: OutputProducer {
+  static func columns(of sim: Simulation) -> [TableOutput] {
+    guard let noise = sim.thermalNoise, let t = sim.config.section(TemperatureSection.self),
+      let i = (0..<sim.m.count).first(where: { sim.magnet.isMagnetic($0) })
+    else { return [] }
+    let base = t.temperature.values[sim.magnet.regions[i]]
+    return [TableOutput(columns: [("T", "K")]) { sim, _ in [base * max(0, noise.profile.value(at: sim.time))] }]
   }
 }
