@@ -39,6 +39,35 @@ static inline hid_t gh5_fapl_latest(void) {
   return fapl;
 }
 
+/// A file-access property list for a file written frame by frame, so that
+/// a kill -9 leaves what the last flush wrote. HDF5 1.10 without SWMR
+/// orders nothing between flushes: its metadata cache may evict (write) an
+/// entry at any moment, so the disk can hold a dataset's new extent before
+/// its data's index. Evictions are turned off (entries reach the disk only
+/// in H5Fflush; we flush every sample, so the cache stays small), and file
+/// space comes from large aggregator blocks, so the end of the allocated
+/// space (the superblock's EOA, written last in a flush) grows once per
+/// block rather than once per frame: a kill inside a flush can then leave an
+/// index pointing past the EOA only at the rare flush that starts a block.
+static inline hid_t gh5_fapl_writing(int latest) {
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (latest) H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  if (!latest) {
+    H5AC_cache_config_t config;
+    config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Pget_mdc_config(fapl, &config) >= 0) {
+      config.evictions_enabled = 0;
+      config.incr_mode = H5C_incr__off;
+      config.flash_incr_mode = H5C_flash_incr__off;
+      config.decr_mode = H5C_decr__off;
+      H5Pset_mdc_config(fapl, &config);
+    }
+  }
+  H5Pset_meta_block_size(fapl, 1 << 20);
+  H5Pset_small_data_block_size(fapl, 8 << 20);
+  return fapl;
+}
+
 /// Silences HDF5's automatic error-stack printing; Swift reports errors itself.
 static inline void gh5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 

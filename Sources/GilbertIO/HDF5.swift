@@ -58,8 +58,8 @@ public final class HDF5File {
     defer { hdf5Lock.unlock() }
     gh5_silence_errors()
     self.path = path
-    let fapl = latestFormat ? gh5_fapl_latest() : gh5_p_default()
-    defer { if latestFormat { H5Pclose(fapl) } }
+    let fapl = gh5_fapl_writing(latestFormat ? 1 : 0)
+    defer { H5Pclose(fapl) }
     id = H5Fcreate(path, overwrite ? gh5_f_acc_trunc() : gh5_f_acc_excl(), gh5_p_default(), fapl)
     if id < 0 {
       throw HDF5Error(message: "cannot create HDF5 file '\(path)'" + (overwrite ? "" : " (does it exist already?)"))
@@ -76,14 +76,50 @@ public final class HDF5File {
     // A writer finishing a SWMR file holds it for a moment to write its
     // summary: a reader that finds it locked waits for up to 2 s.
     var opened: hid_t = -1
+    var asSWMRReader = false
     for attempt in 0..<40 {
       opened = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
+      asSWMRReader = opened < 0
       if opened < 0 { opened = H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()) }
       if opened >= 0 || attempt == 39 || !Self.isLockedElsewhere(path) { break }
       usleep(50_000)
     }
     id = opened
     if id < 0 { throw HDF5Error(message: "cannot open '\(path)' as an HDF5 file") }
+    // A SWMR file orders its writes (and a crashed one is opened as a SWMR
+    // reader opens it): only a file written without SWMR needs the repair.
+    if !asSWMRReader { extendStaleEndOfAllocation() }
+  }
+
+  /// A writer killed inside an HDF5 flush can leave the superblock's end of
+  /// allocated space (EOA) behind the data the flush had already written:
+  /// the frame being written then lies past it and a read of its dataset
+  /// fails with "addr overflow". Every complete frame is on disk; when the
+  /// file is longer than its EOA and no process holds it, the EOA is moved
+  /// to the end of the file (what `h5clear --increment=0` does), and the
+  /// file reopened for reading. A file that a run is still writing is left
+  /// alone, and so is a file in the latest format (a SWMR file, whose writes
+  /// are ordered).
+  private func extendStaleEndOfAllocation() {
+    var eoa: haddr_t = 0
+    guard H5Fget_eoa(id, &eoa) >= 0,
+      let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64,
+      size > eoa
+    else { return }
+    // Our own read handle holds HDF5's shared lock: close it before asking.
+    H5Fclose(id)
+    defer {
+      id = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
+      if id < 0 { id = H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()) }
+    }
+    guard !Self.isLockedElsewhere(path) else { return }
+    let fapl = gh5_fapl_writing(0)
+    let writable = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
+    H5Pclose(fapl)
+    if writable >= 0 {
+      H5Fincrement_filesize(writable, 0)
+      H5Fclose(writable)
+    }
   }
 
   /// Switches a file created with `latestFormat` to single-writer/multiple-
@@ -108,7 +144,9 @@ public final class HDF5File {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     close()
-    id = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
+    let fapl = gh5_fapl_writing(0)
+    id = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
+    H5Pclose(fapl)
     if id < 0 { throw HDF5Error(message: "cannot reopen '\(path)' after SWMR writing") }
   }
 
@@ -118,7 +156,9 @@ public final class HDF5File {
     defer { hdf5Lock.unlock() }
     gh5_silence_errors()
     self.path = path
-    var opened = H5Fopen(path, gh5_f_acc_rdwr(), gh5_p_default())
+    let writing = gh5_fapl_writing(0)
+    var opened = H5Fopen(path, gh5_f_acc_rdwr(), writing)
+    H5Pclose(writing)
     if opened < 0 && !Self.isLockedElsewhere(path) {
       // A SWMR writer that crashed leaves the file marked open for writing.
       let fapl = gh5_fapl_clear_status_flags()

@@ -41,10 +41,18 @@ struct ExportCommand: ParsableCommand {
       guard shape.count == 5, components == 1 || components == 3, shape[0] > 0 else {
         fail("'\(file)': /fields/\(field)/value has shape \(shape) (no frames, or not a scalar or vector field)")
       }
-      let index = frame < 0 ? shape[0] + frame : frame
-      guard index >= 0, index < shape[0] else {
+      // The complete frames: a crashed or running file may hold one frame
+      // being written (its value, its time or neither yet); `frames_complete`
+      // (written after each flush, 0 while a SWMR file runs) bounds them.
+      var count = min(shape[0], try h5.shape("/fields/\(field)/time").first ?? 0)
+      if let complete = try? h5.doubleAttribute("frames_complete", on: "/fields").first, complete > 0 {
+        count = min(count, Int(complete))
+      }
+      guard count > 0 else { fail("'\(file)' has no complete frame of \(field) yet") }
+      let index = frame < 0 ? count + frame : frame
+      guard index >= 0, index < count else {
         fail(
-          "--frame is \(frame); '\(file)' has \(shape[0]) frames of \(field) (0 ... \(shape[0] - 1), or −1 for the last)"
+          "--frame is \(frame); '\(file)' has \(count) complete frames of \(field) (0 ... \(count - 1), or −1 for the last)"
         )
       }
       let row = try h5.readRow("/fields/\(field)/value", row: index)
