@@ -221,6 +221,8 @@ public struct Simulation {
       }
     case .wall(let kind, let q, let width, let tilt):
       m = kind.wall.walkerProfile(grid: magnet.grid, position: q, width: width, tilt: tilt)
+    case .vortexWall(let kind, let q, let c, let p, let rc):
+      m = kind.wall.vortexProfile(grid: magnet.grid, position: q, chirality: c, polarity: p, coreRadius: rc)
     }
     if case .file(let path, _) = initial { try checkStartingState(m, magnet: magnet, path: path) }
     magnet.clean(&m)
@@ -268,6 +270,9 @@ public struct Simulation {
   /// The (q, φ) model, or why there is none for this run.
   public var wallModelOrReason: (model: WallModel?, reason: String?) {
     guard let kind = config.wall?.kind else { return (nil, "no wall is tracked") }
+    if case .vortexWall? = config.section(InitialSection.self)?.state {
+      return (nil, "not applicable to a vortex wall: the (q, φ) model describes 1D and transverse walls")
+    }
     let w = kind.wall
     var inputs = WallModelInputs(wall: w)
     for section in config.termSections {

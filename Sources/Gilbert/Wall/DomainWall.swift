@@ -56,7 +56,16 @@ public struct DomainWall: Sendable, Equatable {
     return best?.x
   }
 
-  /// Wall position q (m): the zero crossing averaged over the rows that have one.
+  /// Wall position q (m), nil when no row has a sign change of m·e.
+  ///
+  /// In a wire (one row): the zero crossing of m·e, interpolated. In a strip
+  /// (several rows) the crossing differs from row to row (a vortex wall's
+  /// runs diagonally) and is ill-defined where the core sits, so q counts
+  /// magnetization instead: in each row, n₊ = (N + Σ m·e)/2 of its N magnetic
+  /// cells point along +e, and the row's q is where n₊ magnetic cells lie to
+  /// its left (for a full row, q = L (1 + ⟨m·e⟩)/2; cells of a notch are
+  /// skipped). q is the mean over rows: exact for a wall symmetric about
+  /// its centre, shifted by a constant otherwise (velocities are unaffected).
   public func position(_ m: VectorField, grid: Grid, mask: (Int) -> Bool = { _ in true }) -> Double? {
     var sum = 0.0, rows = 0
     for iy in 0..<grid.ny {
@@ -65,13 +74,46 @@ public struct DomainWall: Sendable, Equatable {
         rows += 1
       }
     }
-    return rows > 0 ? sum / Double(rows) : nil
+    guard rows > 0 else { return nil }
+    guard grid.ny > 1 else { return sum }
+    var total = 0.0
+    var counted = 0
+    for iy in 0..<grid.ny {
+      var n = 0, projection = 0.0
+      for ix in 0..<grid.nx where mask(grid.index(ix, iy)) {
+        n += 1
+        projection += dot(m[grid.index(ix, iy)], easyAxis)
+      }
+      guard n > 0 else { continue }
+      var remaining = (Double(n) + projection) / 2
+      var x = Double(grid.nx) * grid.dx
+      for ix in 0..<grid.nx where mask(grid.index(ix, iy)) {
+        if remaining <= 1 {
+          x = (Double(ix) + remaining) * grid.dx
+          break
+        }
+        remaining -= 1
+      }
+      total += x
+      counted += 1
+    }
+    return total / Double(counted)
   }
 
-  /// Wall tilt φ (rad) at the centre: the azimuth of the transverse part of
-  /// m in the (a, b) basis, interpolated at the zero crossing, averaged
-  /// (as a unit vector) over rows.
+  /// Wall tilt φ (rad): the azimuth of the transverse part of m in the
+  /// (a, b) basis. In a wire, at the zero crossing (interpolated); in a strip,
+  /// of the transverse magnetization summed over the strip (the domains add
+  /// nothing), which for a transverse wall is the direction of its core.
   public func tilt(_ m: VectorField, grid: Grid, mask: (Int) -> Bool = { _ in true }) -> Double? {
+    if grid.ny > 1 {
+      guard position(m, grid: grid, mask: mask) != nil else { return nil }
+      var ca = 0.0, cb = 0.0
+      for i in 0..<grid.cellCount where mask(i) {
+        ca += dot(m[i], transverseA)
+        cb += dot(m[i], transverseB)
+      }
+      return Double.atan2(y: cb, x: ca)
+    }
     var ca = 0.0, cb = 0.0, found = false
     for iy in 0..<grid.ny {
       guard let x = position(row: m, grid: grid, iy: iy, mask: mask) else { continue }

@@ -14,6 +14,9 @@ public struct DemagSection: TermSection {
   public static let physics = "the demagnetising field ([demag])"
   /// The method and its settings.
   public let settings: DemagSettings
+  /// `remove_end_charges = [mx_left, mx_right]`: m_x of the two end domains
+  /// whose face charges are cancelled (``EndChargeField``), or nil.
+  public let endDomains: (left: Double, right: Double)?
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> DemagSection? {
     guard let d = try root.table("demag") else { return nil }
@@ -33,14 +36,40 @@ public struct DemagSection: TermSection {
           "images", default: 10, valid: { $0 >= 0 && $0 <= 1000 },
           expected: "an integer from 0 to 1000 (periodic images each side)"))
     }
+    var ends: (Double, Double)? = nil
+    if d.has("remove_end_charges") {
+      let expected =
+        "an array [mx_left, mx_right] of the end domains' m_x, each in [−1, 1] ([1, -1] for a head-to-head wall)"
+      if case .bool? = d.raw("remove_end_charges") {
+        throw ConfigError(key: "demag.remove_end_charges", message: "is a boolean; give \(expected)")
+      }
+      let e = try d.numbers("remove_end_charges", count: 2, valid: { abs($0) <= 1 }, expected: expected)
+      guard case .fft = settings else {
+        throw ConfigError(
+          key: "demag.remove_end_charges",
+          message: "needs method = \"fft\": the local shape anisotropy has no ends to cancel")
+      }
+      guard !context.grid.periodicX else {
+        throw ConfigError(
+          key: "demag.remove_end_charges", message: "needs open x ends; the grid is periodic along x (mesh.periodic_x)")
+      }
+      ends = (e[0], e[1])
+    }
     try d.finish()
-    return DemagSection(settings: settings)
+    return DemagSection(settings: settings, endDomains: ends)
   }
 
   public func fieldTerms(magnet: Magnet) -> [any FieldTerm] {
     switch settings {
-    case .fft(let images): return [Demag(magnet: magnet, images: images)]
+    case .fft(let images):
+      guard let (left, right) = endDomains else { return [Demag(magnet: magnet, images: images)] }
+      return [Demag(magnet: magnet, images: images), EndChargeField(magnet: magnet, left: left, right: right)]
     case .local(let factors): return [ShapeAnisotropy(magnet: magnet, factors: factors)]
     }
+  }
+
+  public var parameters: [RegionParameter] {
+    guard let (left, right) = endDomains else { return [] }
+    return [RegionParameter("remove_end_charges", [left, right], unit: "")]
   }
 }

@@ -13,6 +13,8 @@ public enum InitialState: Sendable, Equatable {
   /// A vortex: m ∝ (−c y′, c x′, p r_c) about the centre, c the chirality
   /// (+1 counter-clockwise), p the core polarity, r_c the core radius (m).
   case vortex(center: SIMD2<Double>, coreRadius: Double, chirality: Double, polarity: Double)
+  /// A vortex wall between in-plane domains in a strip (``DomainWall/vortexProfile(grid:position:chirality:polarity:coreRadius:)``).
+  case vortexWall(kind: WallKind, position: Double, chirality: Double, polarity: Double, coreRadius: Double)
 }
 
 /// `[initial]`: the initial magnetization (default: uniform along +x).
@@ -23,7 +25,8 @@ public struct InitialSection: ConfigSection {
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialSection? {
     guard let i = try root.table("initial") else { return InitialSection(state: .uniform(SIMD3(1, 0, 0))) }
     let g = context.grid
-    let type = try i.string("type", default: "uniform", choices: ["uniform", "random", "file", "wall", "vortex"])
+    let type = try i.string(
+      "type", default: "uniform", choices: ["uniform", "random", "file", "wall", "vortex", "vortex_wall"])
     let state: InitialState
     switch type {
     case "vortex":
@@ -37,6 +40,8 @@ public struct InitialSection: ConfigSection {
         polarity: try i.double("polarity", default: 1, valid: pm1, expected: "+1 (core along +z) or −1"))
     case "wall":
       state = try wall(i, context: context)
+    case "vortex_wall":
+      state = try vortexWall(i, context: context)
     case "random":
       state = .random(seed: UInt64(try i.int("seed", default: 1, valid: { $0 >= 0 }, expected: "an integer ≥ 0")))
     case "file":
@@ -69,9 +74,35 @@ public struct InitialSection: ConfigSection {
       tilt: try i.double("tilt", default: kind.defaultTilt, unit: "rad"))
   }
 
+  /// A vortex wall in a strip: in-plane domains only, and a strip wide
+  /// enough to hold the core.
+  static func vortexWall(_ i: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialState {
+    let g = context.grid
+    let kinds = [WallKind.headToHead, .tailToTail].map(\.rawValue)
+    let kind = WallKind(rawValue: try i.string("wall", default: WallKind.headToHead.rawValue, choices: kinds))!
+    guard g.ny >= 5 else {
+      throw ConfigError(
+        key: "initial.type",
+        message:
+          "is \"vortex_wall\" but the strip is \(g.ny) cell(s) wide (mesh.n[1]); a vortex wall needs at least 5 cells across (a wire holds a transverse wall: type = \"wall\")"
+      )
+    }
+    let pm1: (Double) -> Bool = { $0 == 1 || $0 == -1 }
+    return .vortexWall(
+      kind: kind,
+      position: try i.double("position", default: Double(g.nx) * g.dx / 2, unit: "m"),
+      chirality: try i.double(
+        "chirality", default: 1, valid: pm1, expected: "+1 (counter-clockwise seen from +z) or −1"),
+      polarity: try i.double("polarity", default: 1, valid: pm1, expected: "+1 (core along +z) or −1"),
+      coreRadius: try i.double(
+        "core_radius", default: 10e-9, unit: "m", valid: { $0 > 0 }, expected: "a positive number"))
+  }
+
   /// The wall kind of a wall start, if it is one.
   public var wallKind: WallKind? {
-    if case .wall(let kind, _, _, _) = state { return kind }
-    return nil
+    switch state {
+    case .wall(let kind, _, _, _), .vortexWall(let kind, _, _, _, _): return kind
+    default: return nil
+    }
   }
 }

@@ -105,16 +105,30 @@ enum TermOutputs: OutputProducer {
   }
 }
 
-/// The tracked wall: `wall_position` (m, absolute), `wall_tilt` (rad, unwrapped), `wall_width` (m).
+/// The tracked wall: `wall_position` (m, absolute), `wall_tilt` (rad,
+/// unwrapped), `wall_width` (m); in a strip (ny > 1) with an in-plane wall,
+/// its core: `wall_core_x` (m, absolute), `wall_core_y` (m), NaN without a
+/// core, `wall_core_polarity` (±1, 0 without a core) and `wall_type`
+/// (``WallStructure``: 0 transverse, 1 vortex, −1 antivortex, 2 core at an edge).
 enum WallOutputs: OutputProducer {
   static func columns(of sim: Simulation) -> [TableOutput] {
-    guard sim.tracker != nil else { return [] }
-    return [
+    guard let tracker = sim.tracker else { return [] }
+    var outputs = [
       TableOutput(columns: [("wall_position", "m"), ("wall_tilt", "rad"), ("wall_width", "m")]) { sim, _ in
         let o = sim.tracker!.observe(sim.m, magnet: sim.magnet)
         return [o.position, o.tilt, o.width]
       }
     ]
+    if sim.magnet.grid.ny > 1 && abs(tracker.wall.easyAxis.x) == 1 {
+      outputs.append(
+        TableOutput(columns: [
+          ("wall_core_x", "m"), ("wall_core_y", "m"), ("wall_core_polarity", ""), ("wall_type", ""),
+        ]) { sim, _ in
+          let core = WallCore.find(in: sim.m, grid: sim.magnet.grid, mask: { sim.magnet.isMagnetic($0) })
+          return [core.x + sim.tracker!.offset, core.y, core.polarity, Double(core.structure.rawValue)]
+        })
+    }
+    return outputs
   }
 }
 
