@@ -32,13 +32,6 @@ static inline hid_t gh5_fapl_clear_status_flags(void) {
   return fapl;
 }
 
-/// A file-access property list for the latest file format (SWMR needs it).
-static inline hid_t gh5_fapl_latest(void) {
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
-  return fapl;
-}
-
 /// A file-access property list for a file written frame by frame, so that
 /// a kill -9 leaves what the last flush wrote. HDF5 1.10 without SWMR
 /// orders nothing between flushes: its metadata cache may evict (write) an
@@ -49,10 +42,13 @@ static inline hid_t gh5_fapl_latest(void) {
 /// space (the superblock's EOA, written last in a flush) grows once per
 /// block rather than once per frame: a kill inside a flush can then leave an
 /// index pointing past the EOA only at the rare flush that starts a block.
+/// With `latest` the file uses the latest format (SWMR needs it, and orders
+/// its own writes, so its cache is left as HDF5 sets it).
 static inline hid_t gh5_fapl_writing(int latest) {
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  if (latest) H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
-  if (!latest) {
+  if (latest) {
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+  } else {
     H5AC_cache_config_t config;
     config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
     if (H5Pget_mdc_config(fapl, &config) >= 0) {

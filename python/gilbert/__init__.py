@@ -77,17 +77,21 @@ def _set_arguments(set_, overrides):
         pairs[k.replace("__", ".")] = v
     args = []
     for k, v in pairs.items():
-        args += ["--set", f"{k}={v if isinstance(v, str) and not _looks_textual(k, v) else _value(v)}"]
+        args += ["--set", f"{k}={v if _is_toml_literal(v) else _value(v)}"]
     return args
 
 
-def _looks_textual(key, v):
-    # A string value that is not a TOML literal is passed quoted (`initial.wall=head-to-head`).
+def _is_toml_literal(v):
+    """Whether `v` is a string already in TOML (a number, an array, a quoted
+    string, a boolean): passed as it is; other strings are quoted
+    (`initial.wall=head-to-head`)."""
+    if not isinstance(v, str):
+        return False
     try:
         float(v)
-        return False
+        return True
     except ValueError:
-        return not (v.startswith("[") or v.startswith('"') or v in ("true", "false", "inf", "-inf", "nan"))
+        return v.startswith("[") or v.startswith('"') or v in ("true", "false", "inf", "-inf", "nan")
 
 
 _KEY = re.compile(r"config key '([^']+)'")

@@ -25,7 +25,6 @@ cannot run on one-cell-thick grids.
 """
 
 import json
-import os
 import pathlib
 import shutil
 import subprocess
@@ -65,8 +64,8 @@ def _vector(value, name):
 
 
 def config_of(system, **run):
-    """The Gilbert config (a dict) for a System, plus the arrays it needs:
-    (config, m0 of shape (nx, ny, 3) unit vectors, Ms)."""
+    """The Gilbert config (a dict) for a System and its Ms (A/m); the config
+    starts from `m0.ovf`, which the driver writes beside it."""
     m = system.m
     mesh = m.mesh
     n = tuple(int(x) for x in mesh.n)
@@ -121,26 +120,7 @@ def config_of(system, **run):
         else:
             raise GilbertcError(f"dynamics term {kind}: not translated by gilbertc (Precession, Damping, ZhangLi)")
     config.update(run)
-    return config, values[:, :, 0, :] / ms, ms
-
-
-def _write_ovf(path, unit, mesh):
-    """OVF 2.0 binary-8 of unit vectors (nx, ny, 3), x fastest."""
-    nx, ny = unit.shape[0], unit.shape[1]
-    dx, dy, dz = (float(c) for c in mesh.cell)
-    header = "\n".join([
-        "# OOMMF OVF 2.0", "# Segment count: 1", "# Begin: Segment", "# Begin: Header", "# Title: m",
-        "# meshtype: rectangular", "# meshunit: m", "# xmin: 0", "# ymin: 0", "# zmin: 0",
-        f"# xmax: {nx * dx!r}", f"# ymax: {ny * dy!r}", f"# zmax: {dz!r}", "# valuedim: 3",
-        "# valuelabels: m_x m_y m_z", "# valueunits: 1 1 1", "# xbase: " + repr(dx / 2), "# ybase: " + repr(dy / 2),
-        "# zbase: " + repr(dz / 2), f"# xnodes: {nx}", f"# ynodes: {ny}", "# znodes: 1", f"# xstepsize: {dx!r}",
-        f"# ystepsize: {dy!r}", f"# zstepsize: {dz!r}", "# End: Header", "# Begin: Data Binary 8", ""])
-    data = np.ascontiguousarray(np.transpose(unit, (1, 0, 2))).astype("<f8").tobytes()
-    with open(path, "wb") as f:
-        f.write(header.encode())
-        f.write(np.array([123456789012345.0], dtype="<f8").tobytes())
-        f.write(data)
-        f.write(b"\n# End: Data Binary 8\n# End: Segment\n")
+    return config, ms
 
 
 class _Driver(mm.ExternalDriver):
@@ -174,8 +154,9 @@ class _Driver(mm.ExternalDriver):
         return {}
 
     def _write_input_files(self, system, **kwargs):
-        config, unit, self._ms = config_of(system, **self._run_settings(**kwargs))
-        _write_ovf("m0.ovf", unit, system.m.mesh)
+        config, self._ms = config_of(system, **self._run_settings(**kwargs))
+        # discretisedfield's OVF 2.0 binary-8 writer; Gilbert reads it (unit vectors, x fastest).
+        system.m.orientation.to_file("m0.ovf", representation="bin8")
         with open("config.toml", "w", encoding="utf-8") as f:
             f.write(_toml.dumps(config))
 

@@ -2,7 +2,6 @@
 exception, a live file read while a run goes on. They need the gilbert
 binary (GILBERT_BIN, PATH, or the checkout's release build)."""
 
-import os
 import subprocess
 import time
 

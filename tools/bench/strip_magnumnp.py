@@ -75,17 +75,17 @@ def run_case(gilbert, u, work):
         b_end = np.array(f["fields/B_end_charges/value"][0])[0]
         t_g = np.array(f["table/t"])
         q_g = np.array(f["table/wall_position"])
-        dims = f["mesh"].attrs
+        cell = tuple(float(c) for c in f["mesh"].attrs["cellsize"])
         params = {k: np.array(f["parameters"][k]) for k in f["parameters"].keys()}
     ny, nx = m0.shape[0], m0.shape[1]
-    dx = 4e-9
+    dx = cell[0]
     alpha = float(params["alpha"].ravel()[0])
     beta = float(params["beta"].ravel()[0])
     ms = float(params["Ms"].ravel()[0])
     a_ex = float(params["A"].ravel()[0])
 
     mnp.constants.gamma = GAMMA0
-    mesh = mnp.Mesh((nx, ny, 1), (dx, dx, dx))
+    mesh = mnp.Mesh((nx, ny, 1), cell)
     state = mnp.State(mesh)
     state.material = {"Ms": ms, "A": a_ex, "alpha": alpha, "xi": beta, "b": 1.0}
     state.j = state.Constant([-u, 0.0, 0.0])

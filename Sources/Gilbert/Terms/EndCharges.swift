@@ -57,21 +57,21 @@ public struct EndChargeField: LinearFieldTerm {
         let (xc, yc) = g.center(ix, iy)
         // Near a face the field varies within a cell; 8 cells away a 3-point
         // rule is exact to ~(1/8)⁶ of the variation.
-        let (nodes, weights) = min(ix, g.nx - 1 - ix) < 8 ? Self.gauss6 : Self.gauss3
+        // Gauss–Legendre on [0, 1] (the demag kernel's tables): weights sum to 1.
+        let gauss = DemagKernel.gaussTables[min(ix, g.nx - 1 - ix) < 8 ? 6 : 3]!
         var h = SIMD3<Double>(0, 0, 0)
-        for (i, ux) in nodes.enumerated() {
-          for (j, uy) in nodes.enumerated() {
-            for (k, uz) in nodes.enumerated() {
-              let w = weights[i] * weights[j] * weights[k]
-              let p = SIMD3(xc + ux * g.dx / 2, yc + uy * g.dy / 2, uz * g.dz / 2)
+        for px in gauss {
+          for py in gauss {
+            for pz in gauss {
+              let w = px.w * py.w * pz.w
+              let p = SIMD3(xc + (px.x - 0.5) * g.dx, yc + (py.x - 0.5) * g.dy, (pz.x - 0.5) * g.dz)
               for f in faces {
                 h += w * f.sigma * Self.plate(at: p, x0: f.x, y1: f.y1, y2: f.y2, z1: z1, z2: z2)
               }
             }
           }
         }
-        // The weights sum to 2 per axis: the average divides by 8; B = μ0 H.
-        b[g.index(ix, iy)] = PhysicalConstants.mu0 / 8 * h
+        b[g.index(ix, iy)] = PhysicalConstants.mu0 * h
       }
     }
     field = b
@@ -93,23 +93,6 @@ public struct EndChargeField: LinearFieldTerm {
     }
     return h / (4 * Double.pi)
   }
-
-  /// Gauss–Legendre nodes and weights on [−1, 1], 3 points.
-  static let gauss3: ([Double], [Double]) = (
-    [-0.774_596_669_241_483_4, 0, 0.774_596_669_241_483_4], [5.0 / 9, 8.0 / 9, 5.0 / 9]
-  )
-
-  /// Gauss–Legendre nodes and weights on [−1, 1], 6 points.
-  static let gauss6: ([Double], [Double]) = (
-    [
-      -0.932_469_514_203_152_0, -0.661_209_386_466_264_5, -0.238_619_186_083_196_9, 0.238_619_186_083_196_9,
-      0.661_209_386_466_264_5, 0.932_469_514_203_152_0,
-    ],
-    [
-      0.171_324_492_379_170_3, 0.360_761_573_048_138_6, 0.467_913_934_572_691_0, 0.467_913_934_572_691_0,
-      0.360_761_573_048_138_6, 0.171_324_492_379_170_3,
-    ]
-  )
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) { b.add(field) }
 }

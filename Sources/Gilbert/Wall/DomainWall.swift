@@ -56,6 +56,11 @@ public struct DomainWall: Sendable, Equatable {
     return best?.x
   }
 
+  /// Whether some row of a strip has a sign change of m·e.
+  func hasWall(_ m: VectorField, grid: Grid, mask: (Int) -> Bool) -> Bool {
+    (0..<grid.ny).contains { position(row: m, grid: grid, iy: $0, mask: mask) != nil }
+  }
+
   /// Wall position q (m), nil when no row has a sign change of m·e.
   ///
   /// In a wire (one row): the zero crossing of m·e, interpolated. In a strip
@@ -67,15 +72,8 @@ public struct DomainWall: Sendable, Equatable {
   /// skipped). q is the mean over rows: exact for a wall symmetric about
   /// its centre, shifted by a constant otherwise (velocities are unaffected).
   public func position(_ m: VectorField, grid: Grid, mask: (Int) -> Bool = { _ in true }) -> Double? {
-    var sum = 0.0, rows = 0
-    for iy in 0..<grid.ny {
-      if let x = position(row: m, grid: grid, iy: iy, mask: mask) {
-        sum += x
-        rows += 1
-      }
-    }
-    guard rows > 0 else { return nil }
-    guard grid.ny > 1 else { return sum }
+    guard grid.ny > 1 else { return position(row: m, grid: grid, iy: 0, mask: mask) }
+    guard hasWall(m, grid: grid, mask: mask) else { return nil }
     var total = 0.0
     var counted = 0
     for iy in 0..<grid.ny {
@@ -106,7 +104,7 @@ public struct DomainWall: Sendable, Equatable {
   /// nothing), which for a transverse wall is the direction of its core.
   public func tilt(_ m: VectorField, grid: Grid, mask: (Int) -> Bool = { _ in true }) -> Double? {
     if grid.ny > 1 {
-      guard position(m, grid: grid, mask: mask) != nil else { return nil }
+      guard hasWall(m, grid: grid, mask: mask) else { return nil }
       var ca = 0.0, cb = 0.0
       for i in 0..<grid.cellCount where mask(i) {
         ca += dot(m[i], transverseA)
