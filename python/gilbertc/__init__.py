@@ -5,23 +5,12 @@ mumax3): drives a micromagneticmodel ``System`` with the `gilbert` binary.
     gc.TimeDriver().drive(system, t=1e-9, n=100)
     gc.MinDriver().drive(system)
 
-What it translates (anything else is refused with ``GilbertcError`` naming
-the term or the mesh property):
-
-- mesh: one cell thick (nz = 1; Gilbert's grids are 1D wires and 2D films),
-  periodic along x or not; a uniform norm of m (Ms);
-- energy: Exchange (A), UniaxialAnisotropy (K, u), Zeeman (H, constant),
-  Demag;
-- dynamics: Precession (gamma0 equal to Gilbert's γ0 = 2.21105e5 within
-  1e-3; Ubermag's default 2.21276e5 is 7.7e-4 from it and is run with
-  Gilbert's), Damping
-  (alpha), ZhangLi (u along x, beta; u is the electron drift velocity, as in
-  Ubermag and OOMMF).
-
-This is the first part of issue 13: DMI, fields given per region or as
-functions, time-dependent currents and δβ as an Ubermag term are not
-translated yet, and micromagnetictests' modules on 3D meshes (most of them)
-cannot run on one-cell-thick grids.
+What it translates is listed in python/README.md (a one-cell-thick mesh
+with subregions; Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z;
+Precession, Damping, ZhangLi with u as a number, vector, dict, field or a
+function of time; DeltaBeta and SpinRelaxation, Gilbert's own terms).
+Anything else is refused with ``GilbertcError`` naming the term or the mesh
+property.
 """
 
 import json
@@ -39,33 +28,172 @@ try:
 except ImportError as e:  # pragma: no cover
     raise ImportError("gilbertc needs micromagneticmodel (pip install micromagneticmodel discretisedfield ubermagtable)") from e
 
-__version__ = "0.1.0"
-GAMMA0 = 1.25663706212e-6 * 1.7595e11
+__version__ = "0.2.0"
+MU0 = 1.25663706212e-6
+GAMMA0 = MU0 * 1.7595e11
+# Gilbert's constants (Sources/Gilbert/Constants.swift): u = -g muB P j / (2 e Ms).
+_MU_B, _E, _G = 9.2740100783e-24, 1.602176634e-19, 2.0
 
 
 class GilbertcError(ValueError):
     """A System that Gilbert cannot represent."""
 
 
+def _is_number(v):
+    return isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool)
+
+
 def _scalar(value, name):
-    if isinstance(value, (int, float, np.floating, np.integer)):
+    if _is_number(value):
         return float(value)
-    raise GilbertcError(f"{name} is {value!r}: gilbertc translates one number (not a dict, field or function)")
+    raise GilbertcError(f"{name} is {value!r}: gilbertc translates one number here (not a field or a function)")
 
 
 def _vector(value, name):
     try:
         v = [float(x) for x in value]
-    except TypeError:
+    except (TypeError, ValueError):
         v = None
     if v is None or len(v) != 3:
-        raise GilbertcError(f"{name} is {value!r}: gilbertc translates a constant 3-vector")
+        raise GilbertcError(f"{name} is {value!r}: gilbertc translates a constant 3-vector here")
     return v
 
 
-def config_of(system, **run):
-    """The Gilbert config (a dict) for a System and its Ms (A/m); the config
-    starts from `m0.ovf`, which the driver writes beside it."""
+class _Regions:
+    """The mesh's subregions as Gilbert regions: subregion k is region k + 1
+    (a `[[region]]` box in x and y), region 0 is every other cell (a
+    parameter dict's "default"). Where subregions overlap the first named
+    wins."""
+
+    def __init__(self, mesh):
+        self.mesh = mesh
+        self.names = list((getattr(mesh, "subregions", None) or {}).keys())
+        if len(self.names) > 255:
+            raise GilbertcError(f"mesh.subregions has {len(self.names)} entries: Gilbert has at most 255 regions")
+        nx, ny = int(mesh.n[0]), int(mesh.n[1])
+        origin = np.asarray(mesh.region.pmin, dtype=float)
+        dx, dy = float(mesh.cell[0]), float(mesh.cell[1])
+        cx = (np.arange(nx) + 0.5) * dx
+        cy = (np.arange(ny) + 0.5) * dy
+        self.map = np.zeros((nx, ny), dtype=int)  # region of each cell, x first (as discretisedfield)
+        self.tables = []
+        for k in reversed(range(len(self.names))):  # Gilbert: later entries win
+            r = mesh.subregions[self.names[k]]
+            lo = np.asarray(r.pmin, dtype=float) - origin
+            hi = np.asarray(r.pmax, dtype=float) - origin
+            self.tables.append({"index": k + 1, "x": [float(lo[0]), float(hi[0])], "y": [float(lo[1]), float(hi[1])]})
+            inside = np.outer((cx >= lo[0]) & (cx < hi[0]), (cy >= lo[1]) & (cy < hi[1]))
+            self.map[inside] = k + 1
+
+    @property
+    def count(self):
+        return len(self.names) + 1
+
+    def values(self, value, name, default=0.0, convert=None):
+        """One value per region from a number (or vector) or a dict by
+        subregion name ("default" for the cells outside them)."""
+        convert = convert or (lambda v, n: _scalar(v, n))
+        if isinstance(value, dict):
+            unknown = set(value) - set(self.names) - {"default"}
+            if unknown:
+                raise GilbertcError(f"{name} names {sorted(unknown)}, which are not mesh.subregions ({self.names})")
+            base = value.get("default", default)
+            per = [base] + [value.get(n, base) for n in self.names]
+            return [convert(v, f"{name}[{n}]") for v, n in zip(per, ["default"] + self.names)]
+        if _is_dataframe_field(value):
+            raise GilbertcError(f"{name} is a discretisedfield.Field: Gilbert takes this parameter as one number or one per region (a dict by subregion)")
+        return [convert(value, name)] * self.count
+
+    def compact(self, values):
+        """A number when every region has the same value, else the list."""
+        return values[0] if all(v == values[0] for v in values) else values
+
+
+def _is_dataframe_field(value):
+    return type(value).__name__ == "Field" and hasattr(value, "mesh")
+
+
+def _u_per_cell(u, regions, name="ZhangLi.u"):
+    """u (m/s) in every cell, shape (nx, ny, 3), from a number (along x), a
+    vector, a dict by subregion or a discretisedfield.Field (1 or 3 components)."""
+    nx, ny = regions.map.shape
+
+    def as_vector(v, n):
+        return [_scalar(v, n), 0.0, 0.0] if _is_number(v) else _vector(v, n)
+
+    if _is_dataframe_field(u):
+        a = np.asarray(u.array, dtype=float)[:, :, 0, :]
+        if a.shape[-1] == 1:
+            a = np.concatenate([a, np.zeros_like(a), np.zeros_like(a)], axis=-1)
+        if a.shape != (nx, ny, 3):
+            raise GilbertcError(f"{name} is a Field of shape {a.shape}: expected the system's mesh with 1 or 3 components")
+        return a
+    per = np.asarray(regions.values(u, name, convert=as_vector), dtype=float)
+    return per[regions.map]
+
+
+class DeltaBeta(mm.DynamicsTerm):
+    """Gilbert-specific: the anisotropic non-adiabatic torque of the paper's
+    Eq. (46), δβ (one number or a dict by subregion; `"paper"` is δβ = −β/5).
+    Needs a ZhangLi term (u and β) in the same dynamics.
+
+        system.dynamics += gilbertc.DeltaBeta(delta_beta=-0.02)
+    """
+
+    _allowed_attributes = ["delta_beta"]
+    _reprlatex = r"\delta\beta\ \text{(Gilbert, Eq. 46)}"
+
+    def dmdt(self, m, Heff):
+        raise NotImplementedError
+
+
+class SpinRelaxation(mm.DynamicsTerm):
+    """Gilbert-specific: the longitudinal spin-relaxation terms of the paper's
+    Eq. (47) (Gilbert's `[longitudinal]` section, Documentation/Physics.md).
+    Keyword arguments are that section's keys (rho_perp, rho_par, sigma_up,
+    sigma_down, ell_s_up, ell_s_down, gamma_tau, delta_gamma_tau,
+    tau_parallel, update_every), plus `P`, the current's spin polarisation,
+    with which ZhangLi's u becomes the charge current j = −2 e Ms u/(g μB P)
+    these terms need.
+
+        system.dynamics += gilbertc.SpinRelaxation(P=0.7, rho_perp=2e-7, gamma_tau=1e5)
+    """
+
+    _allowed_attributes = ["P", "rho_perp", "rho_par", "sigma_up", "sigma_down", "ell_s_up", "ell_s_down",
+                           "gamma_tau", "delta_gamma_tau", "tau_parallel", "update_every"]
+    _reprlatex = r"\text{spin relaxation (Gilbert, Eq. 47)}"
+
+    def dmdt(self, m, Heff):
+        raise NotImplementedError
+
+
+def _terms(container):
+    try:
+        return list(container)
+    except TypeError:
+        return []
+
+
+def _time_table(func, dt, t_end, name):
+    """A piecewise-linear table of func sampled every dt over [0, t_end]."""
+    if func is None:
+        return None
+    if dt is None:
+        raise GilbertcError(f"{name}.func needs {name}.dt (s), the step at which it is sampled")
+    count = int(np.ceil(t_end / dt - 1e-9)) + 1
+    if count > 200_000:
+        raise GilbertcError(f"{name}.dt = {dt} s samples func {count} times over {t_end} s; give dt ≥ {t_end / 200_000:.3g} s")
+    ts = [i * float(dt) for i in range(count)]
+    return {"time_profile": "table", "table_t": ts, "table_value": [float(func(t)) for t in ts]}
+
+
+def config_of(system, duration=None, **run):
+    """The Gilbert config (a dict) for a System, its Ms per cell (A/m,
+    shape (nx, ny)) and the extra files it needs ({name: array}); the config
+    starts from `m0.omf`, which the driver writes beside it. `duration` (s)
+    is the length of a time drive (for currents given as functions of time)."""
+    if not _terms(system.energy):
+        raise RuntimeError("System's energy is not defined")
     m = system.m
     mesh = m.mesh
     n = tuple(int(x) for x in mesh.n)
@@ -74,56 +202,123 @@ def config_of(system, **run):
     bc = str(getattr(mesh, "bc", "") or "")
     if "y" in bc or "z" in bc or "neumann" in bc or "dirichlet" in bc:
         raise GilbertcError(f"mesh.bc is {bc!r}: Gilbert has free edges, periodic along x only")
-    values = np.asarray(m.array, dtype=float)  # (nx, ny, nz, 3)
+    regions = _Regions(mesh)
+    values = np.asarray(m.array, dtype=float)[:, :, 0, :]  # (nx, ny, 3)
     norms = np.linalg.norm(values, axis=-1)
-    ms = float(norms.max())
-    if ms <= 0 or np.any(np.abs(norms - ms) > 1e-6 * ms):
-        raise GilbertcError("the norm of system.m (Ms) varies: gilbertc translates a uniform Ms")
+    ms = []
+    for r in range(regions.count):
+        cells = norms[regions.map == r]
+        level = float(cells.max()) if cells.size else 0.0
+        if cells.size and np.any(np.abs(cells - level) > 1e-6 * max(level, 1e-300)):
+            where = "the default region" if r == 0 else f"subregion {regions.names[r - 1]!r}"
+            raise GilbertcError(f"the norm of system.m (Ms) varies within {where}: Gilbert takes one Ms per region")
+        ms.append(level)
+    if max(ms) <= 0:
+        raise GilbertcError("system.m is zero everywhere: at least one region must be magnetic (Ms > 0)")
+    ms_cells = np.asarray(ms)[regions.map]
+    material = {"Ms": regions.compact(ms), "A": 0.0, "alpha": 0.0}
     config = {
         "mesh": {"n": list(n), "cellsize": [float(c) for c in mesh.cell], "periodic_x": "x" in bc},
-        "material": {"Ms": ms, "A": 0.0, "alpha": 0.0},
-        "initial": {"type": "file", "path": "m0.ovf"},
+        "material": material,
+        "initial": {"type": "file", "path": "m0.omf"},
     }
+    if regions.names:
+        config["region"] = regions.tables
+    files = {}
     anisotropy = []
     for term in system.energy:
         kind = type(term).__name__
         if kind == "Exchange":
-            config["material"]["A"] = _scalar(term.A, "Exchange.A")
+            material["A"] = regions.compact(regions.values(term.A, "Exchange.A"))
         elif kind == "UniaxialAnisotropy":
             if vars(term).get("K2") not in (None, 0) or "K1" in vars(term):
                 raise GilbertcError("UniaxialAnisotropy.K2: Gilbert has only K1")
-            anisotropy.append({"K1": _scalar(term.K, "UniaxialAnisotropy.K"), "axis": _vector(term.u, "UniaxialAnisotropy.u")})
+            anisotropy.append({"K1": regions.compact(regions.values(term.K, "UniaxialAnisotropy.K")),
+                               "axis": _vector(term.u, "UniaxialAnisotropy.u")})
         elif kind == "Zeeman":
             if set(vars(term)) - {"H", "name"}:
                 raise GilbertcError(f"Zeeman with {sorted(set(vars(term)) - {'H', 'name'})}: not translated yet")
             h = _vector(term.H, "Zeeman.H")
-            config["zeeman"] = {"B": [x * 1.25663706212e-6 for x in h]}
+            config["zeeman"] = {"B": [x * MU0 for x in h]}
         elif kind == "Demag":
             config["demag"] = {"method": "fft"}
+        elif kind == "DMI":
+            cc = str(term.crystalclass)
+            if cc not in ("Cnv_z", "Cnv"):
+                raise GilbertcError(f"DMI.crystalclass is {cc!r}: Gilbert has interfacial DMI with the normal along z (Cnv_z)")
+            # Ubermag's Cnv_z energy is D(m·∇m_z − m_z ∇·m); Gilbert's (as mumax3's Dind)
+            # is D(m_z ∇·m − (m·∇)m_z): the same physics with D of the other sign.
+            d = regions.values(term.D, "DMI.D")
+            config["dmi"] = {"D": regions.compact([-x for x in d])}
         else:
-            raise GilbertcError(f"energy term {kind}: not translated by gilbertc (Exchange, UniaxialAnisotropy, Zeeman, Demag)")
+            raise GilbertcError(f"energy term {kind}: not translated by gilbertc (Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z)")
     if anisotropy:
         config["anisotropy"] = anisotropy
-    for term in system.dynamics:
+    current = relaxation = None
+    delta_beta = None
+    for term in _terms(system.dynamics):
         kind = type(term).__name__
         if kind == "Precession":
             if abs(float(term.gamma0) / GAMMA0 - 1) > 1e-3:
                 raise GilbertcError(f"Precession.gamma0 is {term.gamma0}: Gilbert's is {GAMMA0:.6g} m/(A s)")
         elif kind == "Damping":
-            config["material"]["alpha"] = _scalar(term.alpha, "Damping.alpha")
+            material["alpha"] = regions.compact(regions.values(term.alpha, "Damping.alpha"))
         elif kind == "ZhangLi":
-            if set(vars(term)) - {"u", "beta", "name"}:
-                raise GilbertcError(f"ZhangLi with {sorted(set(vars(term)) - {'u', 'beta', 'name'})}: not translated yet")
-            config["material"]["beta"] = _scalar(term.beta, "ZhangLi.beta")
-            u = term.u
-            config["current"] = {"u": _vector(u, "ZhangLi.u") if np.ndim(u) == 1 else [_scalar(u, "ZhangLi.u"), 0.0, 0.0]}
+            current = term
+        elif isinstance(term, DeltaBeta):
+            delta_beta = term
+        elif isinstance(term, SpinRelaxation):
+            relaxation = term
         else:
-            raise GilbertcError(f"dynamics term {kind}: not translated by gilbertc (Precession, Damping, ZhangLi)")
+            raise GilbertcError(f"dynamics term {kind}: not translated by gilbertc (Precession, Damping, ZhangLi, gilbertc.DeltaBeta, gilbertc.SpinRelaxation)")
+    if (delta_beta or relaxation) and current is None:
+        raise GilbertcError("gilbertc.DeltaBeta and SpinRelaxation act on the current: add mm.ZhangLi(u=..., beta=...)")
+    if current is not None:
+        attrs = set(vars(current))
+        if "tcl_strings" in attrs:
+            raise GilbertcError("ZhangLi.tcl_strings: OOMMF's Tcl scripts do not run in Gilbert; give func and dt")
+        material["beta"] = regions.compact(regions.values(current.beta, "ZhangLi.beta"))
+        u = current.u
+        section = {}
+        uniform = (_is_number(u) or (not isinstance(u, dict) and not _is_dataframe_field(u)))
+        if uniform and relaxation is None:
+            section["u"] = [_scalar(u, "ZhangLi.u"), 0.0, 0.0] if _is_number(u) else _vector(u, "ZhangLi.u")
+        else:
+            # u per cell: Gilbert takes it as a charge current density j per cell
+            # (an HDF5 file) with u = −g μB P j/(2 e Ms).
+            p = 1.0 if relaxation is None else _scalar(vars(relaxation).get("P"), "SpinRelaxation.P")
+            if not 0 < abs(p) <= 1:
+                raise GilbertcError(f"SpinRelaxation.P is {p}: expected a spin polarisation in (0, 1] (or its negative)")
+            material["P"] = p
+            uc = _u_per_cell(u, regions)
+            j = -2 * _E * ms_cells[..., None] * uc / (_G * _MU_B * p)
+            files["current_j.h5"] = np.transpose(j, (1, 0, 2))  # [Ny, Nx, 3], x fastest
+            section.update({"j": [0.0, 0.0, 0.0], "profile": "file", "path": "current_j.h5", "dataset": "/j"})
+        if vars(current).get("func") is not None:
+            if duration is None:
+                raise GilbertcError("ZhangLi.func: a current that varies in time needs a TimeDriver")
+            section.update(_time_table(vars(current)["func"], vars(current).get("dt"), duration, "ZhangLi"))
+        config["current"] = section
+        if delta_beta is not None:
+            db = vars(delta_beta).get("delta_beta", 0.0)
+            material["delta_beta"] = db if db == "paper" else regions.compact(regions.values(db, "DeltaBeta.delta_beta"))
+        if relaxation is not None:
+            keys = {k: v for k, v in vars(relaxation).items() if k not in ("P", "name")}
+            config["longitudinal"] = {k: (v if isinstance(v, str) else regions.compact(regions.values(v, f"SpinRelaxation.{k}")))
+                                      for k, v in keys.items()}
+            if "update_every" in keys:
+                config["longitudinal"]["update_every"] = int(keys["update_every"])
     config.update(run)
-    return config, ms
+    return config, ms_cells, files
 
 
 class _Driver(mm.ExternalDriver):
+    """Shared by the drivers. Each drive directory (<name>/drive-<N>) holds
+    Gilbert's input (config.toml, m0.ovf and any current file), its output
+    out.h5 and gilbert.log, and the same result in the layout
+    micromagneticdata reads (<name>.out/table.txt and one m<k>.ovf per
+    sample), so `micromagneticdata.Data(name)[-1]` works as for mumax3c."""
+
     _allowed_attributes = []
     command = "run"
 
@@ -140,58 +335,94 @@ class _Driver(mm.ExternalDriver):
         with open("info.json", "w", encoding="utf-8") as f:
             f.write(json.dumps(info))
 
-    def _check_system(self, system):
-        config_of(system)  # refuses what cannot be translated, before any file is written
+    def _check_system(self, system, **kwargs):
+        # Refuses what cannot be translated before any file is written.
+        config_of(system, **self._run_settings(**kwargs))
+
+    def drive(self, system, /, **kwargs):
+        self._kwargs = {k: v for k, v in kwargs.items() if k in ("t", "n")}
+        return super().drive(system, **kwargs)
+
+    def schedule(self, system, cmd, header, **kwargs):
+        self._kwargs = {k: v for k, v in kwargs.items() if k in ("t", "n")}
+        return super().schedule(system, cmd, header, **kwargs)
 
     @property
     def _x(self):
         return "t"
 
     def schedule_kwargs_setup(self, schedule_kwargs):
-        raise GilbertcError("schedule(): gilbertc runs drives directly (gilbert sweep for batches)")
+        self.drive_kwargs_setup(schedule_kwargs)
 
     def _run_settings(self, **kwargs):
         return {}
 
     def _write_input_files(self, system, **kwargs):
-        config, self._ms = config_of(system, **self._run_settings(**kwargs))
-        # discretisedfield's OVF 2.0 binary-8 writer; Gilbert reads it (unit vectors, x fastest).
-        system.m.orientation.to_file("m0.ovf", representation="bin8")
+        settings = self._run_settings(**getattr(self, "_kwargs", {}))
+        config, self._ms, files = config_of(system, **settings)
+        # discretisedfield's OVF 2.0 binary-8 writer (A/m; Gilbert normalises it,
+        # micromagneticdata reads it as the drive's m0).
+        system.m.to_file("m0.omf", representation="bin8")
+        for name, array in files.items():
+            import h5py
+
+            with h5py.File(name, "w") as f:
+                f.create_dataset("j", data=array).attrs["unit"] = "A/m^2"
         with open("config.toml", "w", encoding="utf-8") as f:
             f.write(_toml.dumps(config))
 
+    def _command(self):
+        return [gilbert.binary(), self.command, "config.toml", "--output", "out.h5", "--force"]
+
     def _call(self, system, runner=None, verbose=1, **kwargs):
-        p = subprocess.run([gilbert.binary(), self.command, "config.toml", "--output", "out.h5", "--force"],
-                           capture_output=True, text=True)
+        p = subprocess.run(self._command(), capture_output=True, text=True)
         with open("gilbert.log", "w", encoding="utf-8") as f:
             f.write(p.stdout + p.stderr)
         if p.returncode != 0:
-            raise gilbert.GilbertError(p.stderr.strip(), status=p.returncode, stderr=p.stderr)
+            text = p.stderr.strip()
+            line = next((l for l in text.splitlines() if l.startswith("error:")), text)
+            message = line[len("error:"):].strip() if line.startswith("error:") else line
+            key = gilbert._KEY.search(message)
+            raise gilbert.GilbertError(message, key=key.group(1) if key else None, status=p.returncode, stderr=p.stderr)
+
+    def _schedule_commands(self, system, runner):
+        # The job runs the same command a drive runs, in the drive directory.
+        return [" ".join(self._command())]
 
     def _read_data(self, system):
         import discretisedfield as df
         import ubermagtable as ut
 
         r = gilbert.open("out.h5")
-        frame = r.fields["m"][-1]  # (nz, ny, nx, 3)
-        value = np.transpose(frame, (2, 1, 0, 3)) * self._ms
-        system.m = df.Field(system.m.mesh, nvdim=3, value=value, norm=self._ms)
+        mesh = system.m.mesh
+        ms = self._ms[:, :, None, None]
+        field = r.fields["m"]
+        times = field.times
+        # Ubermag's drives start at the first sample after t = 0 (as OOMMF's and mumax3's).
+        frames = [k for k in range(len(field)) if not (self.command == "run" and times[k] == 0 and len(field) > 1)]
+
+        def as_field(k):
+            value = np.transpose(field[k], (2, 1, 0, 3)) * ms  # (nz, ny, nx, 3) -> (nx, ny, nz, 3), A/m
+            return df.Field(mesh, nvdim=3, value=value)
+
+        system.m = as_field(frames[-1])
         t = r.table
         if self.command == "run" and len(t) > 1 and t["t"].iloc[0] == 0:
-            # Ubermag's tables start at the first sample after t = 0 (as OOMMF's).
             t = t.iloc[1:].reset_index(drop=True)
-        units = {c: "" for c in t.columns}
-        for c in t.columns:
-            if c == "t":
-                units[c] = "s"
-            elif c.startswith("E"):
-                units[c] = "J"
+        units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "") for c in t.columns}
         x = "t" if "t" in t.columns and len(t) > 1 else None
         system.table = ut.Table(t, units=units, x=x)
+        # The micromagneticdata layout: a tab-separated table with units and one OVF per sample.
+        out = pathlib.Path(f"{system.name}.out")
+        out.mkdir(exist_ok=True)
+        columns = list(t.columns) if "t" in t.columns else ["t"] + list(t.columns)
+        with open(out / "table.txt", "w", encoding="utf-8") as f:
+            f.write("# " + "\t".join(f"{c} ({units.get(c, 's' if c == 't' else '')})" for c in columns) + "\n")
+            for _, row in t.iterrows():
+                f.write("\t".join(repr(float(row[c])) if c in row else "0.0" for c in columns) + "\n")
+        for i, k in enumerate(frames):
+            (system.m if k == frames[-1] else as_field(k)).to_file(str(out / f"m{i:06d}.ovf"), representation="bin8")
         r.close()
-
-    def _schedule_commands(self, system, runner):
-        return []
 
 
 class TimeDriver(_Driver):
@@ -201,8 +432,16 @@ class TimeDriver(_Driver):
         if "t" not in drive_kwargs or "n" not in drive_kwargs:
             raise GilbertcError("TimeDriver.drive needs t (s) and n (samples)")
 
-    def _run_settings(self, t, n, **kwargs):
-        return {"run": {"duration": float(t), "sample_interval": float(t) / int(n)}, "solver": {"tolerance": 1e-6}}
+    def _check_system(self, system, **kwargs):
+        if not _terms(system.dynamics):
+            raise RuntimeError("System's dynamics is not defined")
+        super()._check_system(system, **getattr(self, "_kwargs", {}))
+
+    def _run_settings(self, t=None, n=None, **kwargs):
+        if t is None or n is None:
+            return {}
+        return {"duration": float(t), "run": {"duration": float(t), "sample_interval": float(t) / int(n)},
+                "solver": {"tolerance": 1e-6}}
 
 
 class MinDriver(_Driver):

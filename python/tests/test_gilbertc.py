@@ -1,0 +1,139 @@
+"""gilbertc beyond Ubermag's own tests: the sign of the DMI translation, the
+Gilbert-specific dynamics terms (δβ, the Eq. (47) relaxation terms), a
+scheduled drive, and the micromagneticdata layout. Needs micromagneticmodel
+and discretisedfield (skipped where they are not installed)."""
+
+import numpy as np
+import pytest
+
+mm = pytest.importorskip("micromagneticmodel")
+df = pytest.importorskip("discretisedfield")
+import gilbert  # noqa: E402
+import gilbertc  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+
+def _wire(name, n=100, left=(0, 0, 1), right=(0, 0, -1)):
+    """A 1 nm × 1 nm wire along x with perpendicular anisotropy and an
+    up/down domain wall in the middle."""
+    mesh = df.Mesh(p1=(0, 0, 0), p2=(n * 1e-9, 1e-9, 1e-9), cell=(1e-9, 1e-9, 1e-9))
+    system = mm.System(name=name)
+    system.energy = mm.Exchange(A=1e-11) + mm.UniaxialAnisotropy(K=4e5, u=(0, 0, 1))
+    system.m = df.Field(mesh, nvdim=3, norm=8e5,
+                        value=lambda p: (0.1, 0.1, 1) if p[0] < n * 0.5e-9 else (0.1, 0.1, -1))
+    return system
+
+
+@pytest.mark.parametrize("d", [2e-3, -2e-3])
+def test_dmi_chirality_follows_ubermags_energy(d):
+    # Ubermag's Cnv_z energy w = D(m·∇m_z − m_z ∇·m) is −D θ' for m = (sin θ, 0, cos θ):
+    # D > 0 favours θ growing with x, so an up/down wall has m_x > 0 at its centre
+    # (a Néel wall of that sense), D < 0 the opposite. D = 2e-3 J/m² is well below
+    # the spiral threshold 4√(AK)/π = 2.8e-3 J/m², so the wall stays a wall.
+    system = _wire("dmi_sign")
+    system.energy += mm.DMI(D=d, crystalclass="Cnv_z")
+    gilbertc.MinDriver().drive(system)
+    m = system.m.orientation.array[:, 0, 0, :]
+    centre = np.argmin(np.abs(m[:, 2]))
+    assert np.sign(m[centre, 0]) == np.sign(d)
+    assert abs(m[centre, 0]) > 0.9  # Néel, not Bloch: |m_x| ≈ 1 at the centre
+    # Ubermag's own energy density, by central differences, is negative: the
+    # DMI lowers the energy of the wall Gilbert found.
+    dx = 1e-9
+    mx, mz = m[:, 0], m[:, 2]
+    w = d * (mx * np.gradient(mz, dx) - mz * np.gradient(mx, dx))
+    assert w.sum() < 0
+
+
+def _moving_wall(delta_beta=None, relaxation=None):
+    """The wire's wall with a hard axis along y (K⊥ = 1e5 J/m³), so that it is a
+    Néel wall in the xz plane that moves steadily below Walker breakdown."""
+    system = _wire("wall_current", n=200)
+    system.energy += mm.UniaxialAnisotropy(K=-1e5, u=(0, 1, 0), name="hard")
+    gilbertc.MinDriver().drive(system)
+    system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.02) + mm.ZhangLi(u=40, beta=0.04)
+    if delta_beta is not None:
+        system.dynamics += gilbertc.DeltaBeta(delta_beta=delta_beta)
+    if relaxation is not None:
+        system.dynamics += relaxation
+    return system
+
+
+def _wall_position(system):
+    mz = system.m.orientation.z.array[:, 0, 0, 0]
+    i = int(np.argmax(np.diff(np.sign(mz)) != 0))
+    return (i + 0.5 + mz[i] / (mz[i] - mz[i + 1])) * 1e-9
+
+
+def test_delta_beta_is_translated_and_acts():
+    # δβ enters the config as material.delta_beta, and the drive equals Gilbert's
+    # own run of that config; with δβ = −β/2 the wall moves a different distance.
+    system = _moving_wall(delta_beta=-0.02)
+    config, _, _ = gilbertc.config_of(system, duration=1e-10)
+    assert config["material"]["delta_beta"] == -0.02
+    plain = _moving_wall()
+    start = _wall_position(plain)
+    gilbertc.TimeDriver().drive(plain, t=0.3e-9, n=1)
+    gilbertc.TimeDriver().drive(system, t=0.3e-9, n=1)
+    moved, moved_db = _wall_position(plain) - start, _wall_position(system) - start
+    assert moved > 5e-9  # u = 40 m/s for 0.3 ns, β = 2α: between u t = 12 nm and (β/α) u t = 24 nm
+    assert abs(moved_db - moved) > 0.01 * moved
+    assert np.sign(moved_db) == np.sign(moved)
+
+
+def test_spin_relaxation_becomes_longitudinal_section():
+    relax = gilbertc.SpinRelaxation(P=0.5, rho_perp=2e-7, gamma_tau=1e5)
+    config, ms, files = gilbertc.config_of(_moving_wall(relaxation=relax), duration=1e-10)
+    assert config["longitudinal"] == {"rho_perp": 2e-7, "gamma_tau": 1e5}
+    assert config["material"]["P"] == 0.5
+    # u = 40 m/s becomes j = −2 e Ms u/(g μB P) in every cell (a file), so Gilbert's
+    # u = −g μB P j/(2 e Ms) gives u back.
+    j = files["current_j.h5"]
+    u_back = -2 * 9.2740100783e-24 * 0.5 * j[..., 0] / (2 * 1.602176634e-19 * 8e5)
+    assert np.allclose(u_back, 40, rtol=1e-12)
+    # Gilbert takes the translated config and runs it.
+    system = _moving_wall(relaxation=relax)
+    gilbertc.TimeDriver().drive(system, t=2e-12, n=1)
+    assert len(system.table.data) == 1
+
+
+def test_errors_name_what_is_refused():
+    system = _wire("refused")
+    system.energy += mm.DMI(D=1e-3, crystalclass="T")
+    with pytest.raises(gilbertc.GilbertcError, match="DMI.crystalclass is 'T'"):
+        gilbertc.MinDriver().drive(system)
+    system = _wire("refused_u")
+    system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.1) + mm.ZhangLi(u={"nowhere": 1}, beta=0)
+    with pytest.raises(gilbertc.GilbertcError, match="ZhangLi.u names \\['nowhere'\\]"):
+        gilbertc.TimeDriver().drive(system, t=1e-12, n=1)
+    # A config the CLI refuses arrives as GilbertError (a RuntimeError) with its key.
+    system = _wire("no_exchange")
+    system.energy = mm.UniaxialAnisotropy(K=4e5, u=(0, 0, 1)) + mm.DMI(D=1e-3, crystalclass="Cnv_z")
+    with pytest.raises(gilbert.GilbertError) as e:
+        gilbertc.MinDriver().drive(system)
+    assert e.value.key == "dmi.D"
+
+
+def test_schedule_writes_a_job_that_runs_the_drive(tmp_path):
+    system = _wire("scheduled")
+    system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.5)
+    gilbertc.TimeDriver().schedule(system, "bash", "#!/bin/bash\nset -e", t=1e-11, n=2)
+    drive = tmp_path / "scheduled" / "drive-0"
+    assert "--output out.h5" in (drive / "job.sh").read_text()
+    r = gilbert.open(drive / "out.h5")
+    assert len(r.fields["m"]) == 3  # t = 0 and the two samples
+
+
+def test_drive_in_micromagneticdata_layout():
+    mdata = pytest.importorskip("micromagneticdata")
+    system = _wire("layout")
+    system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.5)
+    gilbertc.TimeDriver().drive(system, t=2e-11, n=4)
+    drive = mdata.Data(name="layout")[-1]
+    assert drive.n == 4
+    assert np.allclose(drive.table.data["t"], [5e-12, 1e-11, 1.5e-11, 2e-11])
+    assert np.allclose(drive[-1].array, system.m.array)
