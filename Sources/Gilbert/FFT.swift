@@ -30,7 +30,7 @@ public final class RealFFT2D: @unchecked Sendable {
 
   /// FFTW's one-time set-up: a thread-safe planner (tests plan in parallel)
   /// and the threads library.
-  private static let initialized: Bool = {
+  fileprivate static let initialized: Bool = {
     fftw_make_planner_thread_safe()
     return fftw_init_threads() != 0
   }()
@@ -161,4 +161,52 @@ public final class CosineTransform2D: @unchecked Sendable {
   public func backward() { fftw_execute(backwardPlan) }
   /// The factor forward-then-backward multiplies by.
   public var roundTripScale: Double { Double(rows == 1 ? 2 * columns : 4 * rows * columns) }
+}
+
+/// Real-to-complex 3-D FFTs of one fixed size (z, y, x; x fastest), planned
+/// once with FFTW: the transforms of the demag field on grids of several
+/// layers. Spectra hold depth × rows × (columns/2 + 1) complex numbers as
+/// interleaved (re, im) pairs; the backward transform is unnormalised.
+public final class RealFFT3D: @unchecked Sendable {
+  /// Layers (z), rows (y) and columns (x) of the real arrays.
+  public let depth: Int, rows: Int, columns: Int
+  /// Complex entries per spectrum.
+  public let spectrumCount: Int
+  private let forwardPlan: fftw_plan
+  private let backwardPlan: fftw_plan
+
+  /// Plans both directions (FFTW_ESTIMATE: the same plan, so the same bits, every run).
+  public init(depth: Int, rows: Int, columns: Int, threads: Int = 1) {
+    precondition(depth > 0 && rows > 0 && columns > 0)
+    _ = RealFFT2D.initialized
+    self.depth = depth
+    self.rows = rows
+    self.columns = columns
+    spectrumCount = depth * rows * (columns / 2 + 1)
+    let real = fftw_alloc_real(depth * rows * columns)!
+    let complex = fftw_alloc_complex(spectrumCount)!
+    defer {
+      fftw_free(real)
+      fftw_free(complex)
+    }
+    if RealFFT2D.initialized { fftw_plan_with_nthreads(Int32(max(1, threads))) }
+    let flags = UInt32(FFTW_ESTIMATE)
+    forwardPlan = fftw_plan_dft_r2c_3d(Int32(depth), Int32(rows), Int32(columns), real, complex, flags)
+    backwardPlan = fftw_plan_dft_c2r_3d(Int32(depth), Int32(rows), Int32(columns), complex, real, flags)
+  }
+
+  deinit {
+    fftw_destroy_plan(forwardPlan)
+    fftw_destroy_plan(backwardPlan)
+  }
+
+  /// Spectrum of `real` into `spectrum` (2 × spectrumCount doubles).
+  public func forward(_ real: UnsafeMutablePointer<Double>, _ spectrum: UnsafeMutablePointer<Double>) {
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { fftw_execute_dft_r2c(forwardPlan, real, $0) }
+  }
+
+  /// Unnormalised inverse of `spectrum` into `real`; destroys `spectrum`.
+  public func backward(_ spectrum: UnsafeMutablePointer<Double>, _ real: UnsafeMutablePointer<Double>) {
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { fftw_execute_dft_c2r(backwardPlan, $0, real) }
+  }
 }

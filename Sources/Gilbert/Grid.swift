@@ -1,7 +1,12 @@
 /// A regular grid of Nx × Ny × Nz cells (Nz = 1: wires and films of one cell
-/// thickness), with cell sizes in metres and optional periodicity along x.
+/// thickness, where the wall physics lives; Nz > 1: thick films and bodies,
+/// for the terms that have a third dimension), with cell sizes in metres and
+/// optional periodicity along x.
 ///
-/// Cells are numbered x fastest: `index = iy * nx + ix` (z is a single layer).
+/// Cells are numbered x fastest, then y, then z:
+/// `index = (iz * ny + iy) * nx + ix`. A "row" is one line of Nx cells
+/// along x at fixed (iy, iz): there are Ny · Nz of them, row r at
+/// iy = r mod Ny, iz = r / Ny.
 public struct Grid: Sendable, Equatable {
   /// Number of cells along x, y, z.
   public let nx: Int, ny: Int, nz: Int
@@ -10,9 +15,9 @@ public struct Grid: Sendable, Equatable {
   /// Periodic boundary along x (exchange and spatial derivatives wrap around).
   public let periodicX: Bool
 
-  /// Creates a grid; sizes must be positive and Nz must be 1.
+  /// Creates a grid; sizes must be positive.
   public init(nx: Int, ny: Int = 1, nz: Int = 1, dx: Double, dy: Double, dz: Double, periodicX: Bool = false) {
-    precondition(nx > 0 && ny > 0 && nz == 1, "grid must be Nx × Ny × 1 with Nx, Ny > 0")
+    precondition(nx > 0 && ny > 0 && nz > 0, "grid must be Nx × Ny × Nz with Nx, Ny, Nz > 0")
     precondition(dx > 0 && dy > 0 && dz > 0, "cell sizes must be positive")
     self.nx = nx
     self.ny = ny
@@ -27,8 +32,25 @@ public struct Grid: Sendable, Equatable {
   public var cellCount: Int { nx * ny * nz }
   /// Volume of one cell, m³.
   public var cellVolume: Double { dx * dy * dz }
-  /// Linear index of cell (ix, iy).
-  @inlinable public func index(_ ix: Int, _ iy: Int) -> Int { iy * nx + ix }
+  /// Cells in one layer (Nx · Ny).
+  public var layerCount: Int { nx * ny }
+  /// Rows along x (Ny · Nz).
+  public var rowCount: Int { ny * nz }
+  /// Linear index of cell (ix, iy, iz).
+  @inlinable public func index(_ ix: Int, _ iy: Int, _ iz: Int = 0) -> Int { (iz * ny + iy) * nx + ix }
+  /// The (ix, iy, iz) of linear index i.
+  public func cell(_ i: Int) -> (ix: Int, iy: Int, iz: Int) { (i % nx, (i / nx) % ny, i / (nx * ny)) }
+  /// Where cell i is, for messages: "cell i (ix = …, iy = …[, iz = …]; x = … m, y = … m[, z = … m])".
+  public func describe(_ i: Int) -> String {
+    let (ix, iy, iz) = cell(i)
+    let (x, y) = center(ix, iy)
+    if nz == 1 { return "cell \(i) (ix = \(ix), iy = \(iy); x = \(x) m, y = \(y) m)" }
+    return "cell \(i) (ix = \(ix), iy = \(iy), iz = \(iz); x = \(x) m, y = \(y) m, z = \(centerZ(iz)) m)"
+  }
+  /// Centre of layer iz along z, m, from the grid's bottom face.
+  public func centerZ(_ iz: Int) -> Double { (Double(iz) + 0.5) * dz }
+  /// The one-layer grid with this grid's Nx, Ny and cell size.
+  public var layer: Grid { Grid(nx: nx, ny: ny, nz: 1, dx: dx, dy: dy, dz: dz, periodicX: periodicX) }
   /// Centre of cell (ix, iy) along x and y, m, with the origin at the grid's corner.
   public func center(_ ix: Int, _ iy: Int) -> (x: Double, y: Double) {
     ((Double(ix) + 0.5) * dx, (Double(iy) + 0.5) * dy)

@@ -222,10 +222,7 @@ struct RunLoop {
       } catch {
         let g = sim.magnet.grid
         outcome = .failed(
-          error.describe { i in
-            let (x, y) = g.center(i % g.nx, i / g.nx)
-            return "cell \(i) (ix = \(i % g.nx), iy = \(i / g.nx); x = \(x) m, y = \(y) m)"
-          })
+          error.describe { i in g.describe(i) })
         return nil
       }
       lastDt = sim.time - before

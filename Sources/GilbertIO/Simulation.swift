@@ -56,6 +56,7 @@ public struct Simulation {
       torqueTerms: terms.flatMap { $0.torqueTerms(magnet: magnet) },
       drive: try Self.initialDrive(config.current, magnet: magnet, conducts: longitudinal?.cells.conducts))
     equation.drive.profile = config.section(CurrentSection.self)?.profile ?? .constant
+    equation.precession = config.section(SolverSettings.self)?.precession ?? true
     if let t = config.section(TemperatureSection.self), t.isActive {
       thermalNoise = ThermalNoise(
         magnet: magnet, temperature: magnet.regions.map { t.temperature.values[$0] }, seed: t.seed,
@@ -94,7 +95,7 @@ public struct Simulation {
     case .step(let value, let x0, let ratio)?:
       j = VectorField(count: n)
       for i in 0..<n {
-        j[i] = magnet.grid.center(i % magnet.grid.nx, i / magnet.grid.nx).x < x0 ? value : ratio * value
+        j[i] = magnet.grid.center(i % magnet.grid.nx, 0).x < x0 ? value : ratio * value
       }
     case .file(let path, let dataset)?:
       j = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
@@ -201,31 +202,45 @@ public struct Simulation {
       _ = frame
       let f = try OVF.read(path: path)
       let g = magnet.grid
-      guard f.nx == g.nx, f.ny == g.ny, f.nz == 1 else {
+      guard f.nx == g.nx, f.ny == g.ny, f.nz == g.nz else {
         throw ConfigError(
           key: "initial.path",
-          message: "is an OVF field of \(f.nx) × \(f.ny) × \(f.nz) cells; the grid is \(g.nx) × \(g.ny) × 1")
+          message: "is an OVF field of \(f.nx) × \(f.ny) × \(f.nz) cells; the grid is \(g.nx) × \(g.ny) × \(g.nz)")
       }
       m = VectorField(count: g.cellCount)
       for i in 0..<g.cellCount { m[i] = SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2]) }
     case .file(let path, let frame):
       m = try TrajectoryReader.frame(path: path, index: frame, grid: magnet.grid)
     case .vortex(let c, let rc, let chirality, let polarity):
-      let g = magnet.grid
-      m = VectorField(count: n)
+      let g = magnet.grid.layer
+      var layer = VectorField(count: g.cellCount)
       for iy in 0..<g.ny {
         for ix in 0..<g.nx {
           let (x, y) = g.center(ix, iy)
-          m[g.index(ix, iy)] = SIMD3(-chirality * (y - c.y), chirality * (x - c.x), polarity * rc)
+          layer[g.index(ix, iy)] = SIMD3(-chirality * (y - c.y), chirality * (x - c.x), polarity * rc)
         }
       }
+      m = tiled(layer, layers: magnet.grid.nz)
     case .wall(let kind, let q, let width, let tilt):
-      m = kind.wall.walkerProfile(grid: magnet.grid, position: q, width: width, tilt: tilt)
+      let layer = kind.wall.walkerProfile(grid: magnet.grid.layer, position: q, width: width, tilt: tilt)
+      m = tiled(layer, layers: magnet.grid.nz)
     case .vortexWall(let kind, let q, let c, let p, let rc):
-      m = kind.wall.vortexProfile(grid: magnet.grid, position: q, chirality: c, polarity: p, coreRadius: rc)
+      let layer = kind.wall.vortexProfile(
+        grid: magnet.grid.layer, position: q, chirality: c, polarity: p, coreRadius: rc)
+      m = tiled(layer, layers: magnet.grid.nz)
     }
     if case .file(let path, _) = initial { try checkStartingState(m, magnet: magnet, path: path) }
     magnet.clean(&m)
+    return m
+  }
+
+  /// `layer` (one layer's cells) repeated in each of `layers` layers.
+  static func tiled(_ layer: VectorField, layers: Int) -> VectorField {
+    guard layers > 1 else { return layer }
+    var m = VectorField(count: layer.count * layers)
+    for z in 0..<layers {
+      for i in 0..<layer.count { m[z * layer.count + i] = layer[i] }
+    }
     return m
   }
 
@@ -237,11 +252,10 @@ public struct Simulation {
       let v = m[i]
       let r2 = v.x * v.x + v.y * v.y + v.z * v.z
       if r2.isFinite && r2 > 0 { continue }
-      let (x, y) = g.center(i % g.nx, i / g.nx)
       throw ConfigError(
         key: "initial.path",
         message:
-          "'\(path)' gives m = (\(v.x), \(v.y), \(v.z)) in magnetic cell \(i) (x = \(x) m, y = \(y) m); every magnetic cell needs a finite, nonzero m"
+          "'\(path)' gives m = (\(v.x), \(v.y), \(v.z)) in magnetic \(g.describe(i)); every magnetic cell needs a finite, nonzero m"
       )
     }
   }

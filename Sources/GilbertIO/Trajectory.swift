@@ -346,14 +346,14 @@ public enum TrajectoryReader {
     defer { file.close() }
     guard file.exists(dataset) else { throw ConfigError(key: key, message: "'\(path)' has no dataset \(dataset)") }
     let (values, shape) = try file.readDoubles(dataset)
-    let core = Array(shape.drop(while: { $0 == 1 }).suffix(3))
-    guard values.count == 3 * grid.cellCount, shape.last == 3, core.count <= 3,
+    let core = Array(shape.drop(while: { $0 == 1 }))
+    guard values.count == 3 * grid.cellCount, shape.last == 3, core.count <= 4,
       core.dropLast().reduce(1, *) == grid.cellCount
     else {
+      let expected = grid.nz == 1 ? "[\(grid.ny), \(grid.nx), 3]" : "[\(grid.nz), \(grid.ny), \(grid.nx), 3]"
       throw ConfigError(
         key: key,
-        message:
-          "dataset \(dataset) has shape \(shape); expected [\(grid.ny), \(grid.nx), 3] (x fastest, components last)")
+        message: "dataset \(dataset) has shape \(shape); expected \(expected) (x fastest, components last)")
     }
     if let bad = values.firstIndex(where: { !$0.isFinite }) {
       throw ConfigError(
@@ -381,10 +381,11 @@ public enum TrajectoryReader {
     let file = try HDF5File(reading: path)
     defer { file.close() }
     let shape = try file.shape("/fields/\(field)/value")
-    guard shape.count == 5, shape[1] == 1, shape[2] == grid.ny, shape[3] == grid.nx, shape[4] == 3 else {
+    guard shape.count == 5, shape[1] == grid.nz, shape[2] == grid.ny, shape[3] == grid.nx, shape[4] == 3 else {
       throw ConfigError(
         key: "initial.path",
-        message: "holds a field of shape \(shape), which does not fit the grid [T, 1, \(grid.ny), \(grid.nx), 3]")
+        message:
+          "holds a field of shape \(shape), which does not fit the grid [T, \(grid.nz), \(grid.ny), \(grid.nx), 3]")
     }
     let i = index < 0 ? shape[0] + index : index
     guard i >= 0, i < shape[0] else {

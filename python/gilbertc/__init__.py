@@ -5,8 +5,7 @@ mumax3): drives a micromagneticmodel ``System`` with the `gilbert` binary.
     gc.TimeDriver().drive(system, t=1e-9, n=100)
     gc.MinDriver().drive(system)
 
-What it translates is listed in python/README.md (a one-cell-thick mesh
-with subregions; Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z;
+What it translates is listed in python/README.md (a mesh with subregions; Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z;
 Precession, Damping, ZhangLi with u as a number, vector, dict, field or a
 function of time; DeltaBeta and SpinRelaxation, Gilbert's own terms).
 Anything else is refused with ``GilbertcError`` naming the term or the mesh
@@ -61,7 +60,7 @@ def _vector(value, name):
 
 class _Regions:
     """The mesh's subregions as Gilbert regions: subregion k is region k + 1
-    (a `[[region]]` box in x and y), region 0 is every other cell (a
+    (a `[[region]]` box in x, y and z), region 0 is every other cell (a
     parameter dict's "default"). Where subregions overlap the first named
     wins."""
 
@@ -70,20 +69,19 @@ class _Regions:
         self.names = list((getattr(mesh, "subregions", None) or {}).keys())
         if len(self.names) > 255:
             raise GilbertcError(f"mesh.subregions has {len(self.names)} entries: Gilbert has at most 255 regions")
-        nx, ny = int(mesh.n[0]), int(mesh.n[1])
+        n = [int(x) for x in mesh.n]
         origin = np.asarray(mesh.region.pmin, dtype=float)
-        dx, dy = float(mesh.cell[0]), float(mesh.cell[1])
-        cx = (np.arange(nx) + 0.5) * dx
-        cy = (np.arange(ny) + 0.5) * dy
-        self.map = np.zeros((nx, ny), dtype=int)  # region of each cell, x first (as discretisedfield)
+        centres = [(np.arange(n[a]) + 0.5) * float(mesh.cell[a]) for a in range(3)]
+        self.map = np.zeros(tuple(n), dtype=int)  # region of each cell, (nx, ny, nz) as discretisedfield
         self.tables = []
         for k in reversed(range(len(self.names))):  # Gilbert: later entries win
             r = mesh.subregions[self.names[k]]
             lo = np.asarray(r.pmin, dtype=float) - origin
             hi = np.asarray(r.pmax, dtype=float) - origin
-            self.tables.append({"index": k + 1, "x": [float(lo[0]), float(hi[0])], "y": [float(lo[1]), float(hi[1])]})
-            inside = np.outer((cx >= lo[0]) & (cx < hi[0]), (cy >= lo[1]) & (cy < hi[1]))
-            self.map[inside] = k + 1
+            self.tables.append({"index": k + 1, "x": [float(lo[0]), float(hi[0])], "y": [float(lo[1]), float(hi[1])],
+                                "z": [float(lo[2]), float(hi[2])]})
+            inside = [(c >= lo[a]) & (c < hi[a]) for a, c in enumerate(centres)]
+            self.map[np.ix_(*inside)] = k + 1
 
     @property
     def count(self):
@@ -114,18 +112,19 @@ def _is_dataframe_field(value):
 
 
 def _u_per_cell(u, regions, name="ZhangLi.u"):
-    """u (m/s) in every cell, shape (nx, ny, 3), from a number (along x), a
-    vector, a dict by subregion or a discretisedfield.Field (1 or 3 components)."""
-    nx, ny = regions.map.shape
+    """u (m/s) in every cell, shape (nx, ny, nz, 3), from a number (along x),
+    a vector, a dict by subregion or a discretisedfield.Field (1 or 3
+    components)."""
+    shape = regions.map.shape
 
     def as_vector(v, n):
         return [_scalar(v, n), 0.0, 0.0] if _is_number(v) else _vector(v, n)
 
     if _is_dataframe_field(u):
-        a = np.asarray(u.array, dtype=float)[:, :, 0, :]
+        a = np.asarray(u.array, dtype=float)
         if a.shape[-1] == 1:
             a = np.concatenate([a, np.zeros_like(a), np.zeros_like(a)], axis=-1)
-        if a.shape != (nx, ny, 3):
+        if a.shape != shape + (3,):
             raise GilbertcError(f"{name} is a Field of shape {a.shape}: expected the system's mesh with 1 or 3 components")
         return a
     per = np.asarray(regions.values(u, name, convert=as_vector), dtype=float)
@@ -187,23 +186,25 @@ def _time_table(func, dt, t_end, name):
     return {"time_profile": "table", "table_t": ts, "table_value": [float(func(t)) for t in ts]}
 
 
-def config_of(system, duration=None, **run):
+def config_of(system, duration=None, thermal_dt=1e-14, **run):
     """The Gilbert config (a dict) for a System, its Ms per cell (A/m,
-    shape (nx, ny)) and the extra files it needs ({name: array}); the config
+    shape (nx, ny, nz)) and the extra files it needs ({name: array}); the config
     starts from `m0.omf`, which the driver writes beside it. `duration` (s)
-    is the length of a time drive (for currents given as functions of time)."""
+    is the length of a time drive (for currents given as functions of time);
+    `thermal_dt` (s) the fixed step of the stochastic Heun scheme when
+    system.T > 0."""
     if not _terms(system.energy):
         raise RuntimeError("System's energy is not defined")
     m = system.m
     mesh = m.mesh
     n = tuple(int(x) for x in mesh.n)
-    if len(n) != 3 or n[2] != 1:
-        raise GilbertcError(f"mesh.n is {n}: Gilbert's grids are one cell thick (nz = 1)")
+    if len(n) != 3:
+        raise GilbertcError(f"mesh.n is {n}: Gilbert's grids are three-dimensional (nx, ny, nz)")
     bc = str(getattr(mesh, "bc", "") or "")
     if "y" in bc or "z" in bc or "neumann" in bc or "dirichlet" in bc:
         raise GilbertcError(f"mesh.bc is {bc!r}: Gilbert has free edges, periodic along x only")
     regions = _Regions(mesh)
-    values = np.asarray(m.array, dtype=float)[:, :, 0, :]  # (nx, ny, 3)
+    values = np.asarray(m.array, dtype=float)  # (nx, ny, nz, 3)
     norms = np.linalg.norm(values, axis=-1)
     ms = []
     for r in range(regions.count):
@@ -256,11 +257,16 @@ def config_of(system, duration=None, **run):
         config["anisotropy"] = anisotropy
     current = relaxation = None
     delta_beta = None
+    precession = False
     for term in _terms(system.dynamics):
         kind = type(term).__name__
         if kind == "Precession":
-            if abs(float(term.gamma0) / GAMMA0 - 1) > 1e-3:
-                raise GilbertcError(f"Precession.gamma0 is {term.gamma0}: Gilbert's is {GAMMA0:.6g} m/(A s)")
+            gamma0 = _scalar(term.gamma0, "Precession.gamma0")
+            if gamma0 == 0:
+                continue  # no precession, as with no Precession term
+            if abs(gamma0 / GAMMA0 - 1) > 1e-3:
+                raise GilbertcError(f"Precession.gamma0 is {term.gamma0}: Gilbert's is {GAMMA0:.6g} m/(A s) (or 0: no precession)")
+            precession = True
         elif kind == "Damping":
             material["alpha"] = regions.compact(regions.values(term.alpha, "Damping.alpha"))
         elif kind == "ZhangLi":
@@ -271,6 +277,12 @@ def config_of(system, duration=None, **run):
             relaxation = term
         else:
             raise GilbertcError(f"dynamics term {kind}: not translated by gilbertc (Precession, Damping, ZhangLi, gilbertc.DeltaBeta, gilbertc.SpinRelaxation)")
+    if _terms(system.dynamics) and not precession:
+        config["solver"] = {"precession": False}  # damping (and torques) only, as OOMMF's do_precess 0
+    temperature = vars(system).get("T", 0) or 0
+    if temperature:
+        config["temperature"] = {"T": regions.compact(regions.values(temperature, "System.T"))}
+        config.setdefault("solver", {}).update({"method": "stochastic_heun", "dt": float(thermal_dt)})
     if (delta_beta or relaxation) and current is None:
         raise GilbertcError("gilbertc.DeltaBeta and SpinRelaxation act on the current: add mm.ZhangLi(u=..., beta=...)")
     if current is not None:
@@ -292,7 +304,7 @@ def config_of(system, duration=None, **run):
             material["P"] = p
             uc = _u_per_cell(u, regions)
             j = -2 * _E * ms_cells[..., None] * uc / (_G * _MU_B * p)
-            files["current_j.h5"] = np.transpose(j, (1, 0, 2))  # [Ny, Nx, 3], x fastest
+            files["current_j.h5"] = np.transpose(j, (2, 1, 0, 3))  # [Nz, Ny, Nx, 3], x fastest
             section.update({"j": [0.0, 0.0, 0.0], "profile": "file", "path": "current_j.h5", "dataset": "/j"})
         if vars(current).get("func") is not None:
             if duration is None:
@@ -308,7 +320,11 @@ def config_of(system, duration=None, **run):
                                       for k, v in keys.items()}
             if "update_every" in keys:
                 config["longitudinal"]["update_every"] = int(keys["update_every"])
-    config.update(run)
+    for key, value in run.items():  # the driver's settings, merged into the sections they name
+        if isinstance(value, dict):
+            config.setdefault(key, {}).update(value)
+        else:
+            config[key] = value
     return config, ms_cells, files
 
 
@@ -339,13 +355,22 @@ class _Driver(mm.ExternalDriver):
         # Refuses what cannot be translated before any file is written.
         config_of(system, **self._run_settings(**kwargs))
 
-    def drive(self, system, /, **kwargs):
-        self._kwargs = {k: v for k, v in kwargs.items() if k in ("t", "n")}
-        return super().drive(system, **kwargs)
+    _settings = ("t", "n", "dt", "torque_tolerance")
 
-    def schedule(self, system, cmd, header, **kwargs):
-        self._kwargs = {k: v for k, v in kwargs.items() if k in ("t", "n")}
-        return super().schedule(system, cmd, header, **kwargs)
+    def drive(self, system, /, ovf_format="bin8", **kwargs):
+        self._check_format(ovf_format)
+        self._kwargs = {k: v for k, v in kwargs.items() if k in self._settings}
+        return super().drive(system, ovf_format=ovf_format, **kwargs)
+
+    def schedule(self, system, cmd, header, ovf_format="bin8", **kwargs):
+        self._check_format(ovf_format)
+        self._kwargs = {k: v for k, v in kwargs.items() if k in self._settings}
+        return super().schedule(system, cmd, header, ovf_format=ovf_format, **kwargs)
+
+    def _check_format(self, ovf_format):
+        if ovf_format not in ("bin8", "bin4", "txt"):
+            raise GilbertcError(f"ovf_format is {ovf_format!r}: expected 'bin8', 'bin4' or 'txt'")
+        self._ovf_format = ovf_format
 
     @property
     def _x(self):
@@ -362,7 +387,7 @@ class _Driver(mm.ExternalDriver):
         config, self._ms, files = config_of(system, **settings)
         # discretisedfield's OVF 2.0 binary-8 writer (A/m; Gilbert normalises it,
         # micromagneticdata reads it as the drive's m0).
-        system.m.to_file("m0.omf", representation="bin8")
+        system.m.to_file("m0.omf", representation="bin8")  # Gilbert reads binary-8 OVF
         for name, array in files.items():
             import h5py
 
@@ -395,7 +420,7 @@ class _Driver(mm.ExternalDriver):
 
         r = gilbert.open("out.h5")
         mesh = system.m.mesh
-        ms = self._ms[:, :, None, None]
+        ms = self._ms[..., None]
         field = r.fields["m"]
         times = field.times
         # Ubermag's drives start at the first sample after t = 0 (as OOMMF's and mumax3's).
@@ -403,15 +428,21 @@ class _Driver(mm.ExternalDriver):
 
         def as_field(k):
             value = np.transpose(field[k], (2, 1, 0, 3)) * ms  # (nz, ny, nx, 3) -> (nx, ny, nz, 3), A/m
-            return df.Field(mesh, nvdim=3, value=value)
+            return df.Field(mesh, nvdim=3, value=value)  # (nx, ny, nz, 3) in A/m
 
         system.m = as_field(frames[-1])
         t = r.table
         if self.command == "run" and len(t) > 1 and t["t"].iloc[0] == 0:
             t = t.iloc[1:].reset_index(drop=True)
+        if self.command == "relax":
+            # One row, the minimum, with its iteration count (as OOMMF's MinDriver tables).
+            t = t.iloc[-1:].reset_index(drop=True)
+            t.insert(0, "iteration", [int(r.summary.get("relax_iterations", 0))])
+            frames = frames[-1:]
         units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "") for c in t.columns}
-        x = "t" if "t" in t.columns and len(t) > 1 else None
-        system.table = ut.Table(t, units=units, x=x)
+        t = t.rename(columns={"E_total": "E"})  # Ubermag's name for the total energy
+        units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "") for c in t.columns}
+        system.table = ut.Table(t, units=units, x=self._x)
         # The micromagneticdata layout: a tab-separated table with units and one OVF per sample.
         out = pathlib.Path(f"{system.name}.out")
         out.mkdir(exist_ok=True)
@@ -421,7 +452,8 @@ class _Driver(mm.ExternalDriver):
             for _, row in t.iterrows():
                 f.write("\t".join(repr(float(row[c])) if c in row else "0.0" for c in columns) + "\n")
         for i, k in enumerate(frames):
-            (system.m if k == frames[-1] else as_field(k)).to_file(str(out / f"m{i:06d}.ovf"), representation="bin8")
+            (system.m if k == frames[-1] else as_field(k)).to_file(
+                str(out / f"m{i:06d}.ovf"), representation=getattr(self, "_ovf_format", "bin8"))
         r.close()
 
 
@@ -431,23 +463,38 @@ class TimeDriver(_Driver):
     def drive_kwargs_setup(self, drive_kwargs):
         if "t" not in drive_kwargs or "n" not in drive_kwargs:
             raise GilbertcError("TimeDriver.drive needs t (s) and n (samples)")
+        t, n = drive_kwargs["t"], drive_kwargs["n"]
+        if not _is_number(t) or not t > 0:
+            raise GilbertcError(f"TimeDriver.drive: t is {t!r}; expected a duration > 0 (s)")
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+            raise GilbertcError(f"TimeDriver.drive: n is {n!r}; expected an integer ≥ 1 (samples)")
 
     def _check_system(self, system, **kwargs):
         if not _terms(system.dynamics):
             raise RuntimeError("System's dynamics is not defined")
         super()._check_system(system, **getattr(self, "_kwargs", {}))
 
-    def _run_settings(self, t=None, n=None, **kwargs):
+    def _run_settings(self, t=None, n=None, dt=1e-14, **kwargs):
         if t is None or n is None:
             return {}
-        return {"duration": float(t), "run": {"duration": float(t), "sample_interval": float(t) / int(n)},
-                "solver": {"tolerance": 1e-6}}
+        return {"duration": float(t), "thermal_dt": dt,
+                "run": {"duration": float(t), "sample_interval": float(t) / int(n)}, "solver": {"tolerance": 1e-6}}
 
 
 class MinDriver(_Driver):
     """Energy minimisation (``gilbert relax``)."""
 
     command = "relax"
+
+    def drive_kwargs_setup(self, drive_kwargs):
+        unknown = set(drive_kwargs) - {"torque_tolerance"}
+        if unknown:
+            raise GilbertcError(f"{type(self).__name__}.drive: {sorted(unknown)} not supported (Gilbert's minimiser takes torque_tolerance, T)")
+
+    def _run_settings(self, torque_tolerance=1e-9, **kwargs):
+        # max |m × B_eff| at the end, T: 1e-9 T leaves m within ~1e-9 rad of a
+        # field of 1 T (OOMMF's MinDriver default, |m × H| < 0.1 A/m, is 1.3e-7 T).
+        return {"relax": {"torque_tolerance": float(torque_tolerance), "max_iterations": 1_000_000}}
 
     @property
     def _x(self):

@@ -49,7 +49,7 @@ struct WireKernel: Sendable {
   /// uniform 1D wire with the terms above.
   init?(magnet: Magnet, fieldTerms: [any FieldTerm], torqueTerms: [any TorqueTerm], drive: Drive) {
     let g = magnet.grid
-    guard g.ny == 1, g.nx >= 3 else { return nil }
+    guard g.ny == 1, g.nz == 1, g.nx >= 3 else { return nil }
     let ms = magnet.saturationMagnetization
     guard let ms0 = ms.first, ms0 > 0, ms.allSatisfy({ $0 == ms0 }) else { return nil }
     guard let a0 = magnet.damping.first, magnet.damping.allSatisfy({ $0 == a0 }) else { return nil }

@@ -2,7 +2,7 @@
 ///
 /// Discretised with the six-neighbour Laplacian on the cell centres: the
 /// field in cell i is Σ_j 2A_ij (m_j − m_i) / (Ms_i d_ij²) over the neighbours
-/// j along x and y, with A_ij = 2A_iA_j/(A_i + A_j) (harmonic mean, as
+/// j along x, y and z, with A_ij = 2A_iA_j/(A_i + A_j) (harmonic mean, as
 /// mumax3) between regions. Free edges and empty neighbours are Neumann
 /// boundaries (∂m/∂n = 0): the ghost cell equals the cell itself, so the
 /// neighbour drops out. With periodic x the left and right edges are joined.
@@ -15,9 +15,9 @@ public struct Exchange: LinearFieldTerm {
   public let saturationMagnetization: [Double]
   public let cellVolume: Double
   let grid: Grid
-  // Coupling to the −x, +x, −y, +y neighbour, T: 2A_ij/(Ms_i d²); zero at
-  // free edges and next to empty cells.
-  let left: [Double], right: [Double], down: [Double], up: [Double]
+  // Coupling to the −x, +x, −y, +y, −z, +z neighbour, T: 2A_ij/(Ms_i d²);
+  // zero at free edges and next to empty cells (−z, +z empty when Nz = 1).
+  let left: [Double], right: [Double], down: [Double], up: [Double], below: [Double], above: [Double]
 
   /// Exchange for `magnet` with its regions' stiffness.
   public init(magnet: Magnet) {
@@ -34,40 +34,52 @@ public struct Exchange: LinearFieldTerm {
     }
     var l = [Double](repeating: 0, count: g.cellCount)
     var r = l, dn = l, u = l
-    for iy in 0..<g.ny {
-      for ix in 0..<g.nx {
-        let i = g.index(ix, iy)
-        if ix > 0 {
-          l[i] = coupling(i, i - 1, g.dx)
-        } else if g.periodicX {
-          l[i] = coupling(i, g.index(g.nx - 1, iy), g.dx)
+    var lo = g.nz > 1 ? l : [], hi = lo
+    let layer = g.layerCount
+    for iz in 0..<g.nz {
+      for iy in 0..<g.ny {
+        for ix in 0..<g.nx {
+          let i = g.index(ix, iy, iz)
+          if ix > 0 {
+            l[i] = coupling(i, i - 1, g.dx)
+          } else if g.periodicX {
+            l[i] = coupling(i, g.index(g.nx - 1, iy, iz), g.dx)
+          }
+          if ix < g.nx - 1 {
+            r[i] = coupling(i, i + 1, g.dx)
+          } else if g.periodicX {
+            r[i] = coupling(i, g.index(0, iy, iz), g.dx)
+          }
+          if iy > 0 { dn[i] = coupling(i, i - g.nx, g.dy) }
+          if iy < g.ny - 1 { u[i] = coupling(i, i + g.nx, g.dy) }
+          if iz > 0 { lo[i] = coupling(i, i - layer, g.dz) }
+          if iz < g.nz - 1 { hi[i] = coupling(i, i + layer, g.dz) }
         }
-        if ix < g.nx - 1 {
-          r[i] = coupling(i, i + 1, g.dx)
-        } else if g.periodicX {
-          r[i] = coupling(i, g.index(0, iy), g.dx)
-        }
-        if iy > 0 { dn[i] = coupling(i, i - g.nx, g.dy) }
-        if iy < g.ny - 1 { u[i] = coupling(i, i + g.nx, g.dy) }
       }
     }
     left = l
     right = r
     down = dn
     up = u
+    below = lo
+    above = hi
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    let nx = grid.nx, ny = grid.ny, periodic = grid.periodicX
+    let nx = grid.nx, ny = grid.ny, nz = grid.nz, periodic = grid.periodicX
+    let layer = grid.layerCount
     m.withPlanes { mx, my, mz in
       b.withMutablePlanes { bx, by, bz in
         left.withUnsafeBufferPointer { cl in
           right.withUnsafeBufferPointer { cr in
             down.withUnsafeBufferPointer { cd in
               up.withUnsafeBufferPointer { cu in
-                Parallel.forEachChunk(ny, minimumPerTask: max(1, Parallel.minimumPerTask / nx)) { rows in
-                  for iy in rows {
-                    let row = iy * nx
+                below.withUnsafeBufferPointer { cb in
+                above.withUnsafeBufferPointer { ca in
+                Parallel.forEachChunk(grid.rowCount, minimumPerTask: max(1, Parallel.minimumPerTask / nx)) { rows in
+                  for r in rows {
+                    let row = r * nx
+                    let iy = r % ny, iz = r / ny
                     for ix in 0..<nx {
                       let i = row + ix
                       let il = ix > 0 ? i - 1 : (periodic ? row + nx - 1 : i)
@@ -85,11 +97,21 @@ public struct Exchange: LinearFieldTerm {
                         hy += wd * (my[id] - y0) + wu * (my[iu] - y0)
                         hz += wd * (mz[id] - z0) + wu * (mz[iu] - z0)
                       }
+                      if nz > 1 {
+                        let ib = iz > 0 ? i - layer : i
+                        let ia = iz < nz - 1 ? i + layer : i
+                        let wb = cb[i], wa = ca[i]
+                        hx += wb * (mx[ib] - x0) + wa * (mx[ia] - x0)
+                        hy += wb * (my[ib] - y0) + wa * (my[ia] - y0)
+                        hz += wb * (mz[ib] - z0) + wa * (mz[ia] - z0)
+                      }
                       bx[i] += hx
                       by[i] += hy
                       bz[i] += hz
                     }
                   }
+                }
+                }
                 }
               }
             }

@@ -16,7 +16,9 @@
 ///   per missing neighbour (the Neumann ghost of ``Exchange`` is m itself).
 ///
 /// A 1D grid (Ny = 1) is a wire uniform across y: only the x edges carry the
-/// boundary condition. D is per region (J/m²). The energy is −(1/2) Ms m·B
+/// boundary condition. On a grid of several layers each layer carries the
+/// same in-plane DMI (Ubermag's Cnv_z in a thick film); the top and bottom
+/// faces need no boundary condition, since ẑ × n = 0 there. D is per region (J/m²). The energy is −(1/2) Ms m·B
 /// per volume, which for the cycloid m = (sin kx, 0, cos kx) is
 /// D sin(k dx)/dx away from edges (D k in the continuum): D > 0 favours
 /// k < 0, m turning from +z towards −x as x grows, and Néel walls of that
@@ -46,13 +48,14 @@ public struct InterfacialDMI: LinearFieldTerm {
     var c = [Double](repeating: 0, count: n)
     var gx = c, gy = c, ex = c, ey = c
     func present(_ j: Int?) -> Bool { j.map { magnet.isMagnetic($0) } ?? false }
-    for iy in 0..<g.ny {
+    for r in 0..<g.rowCount {
+      let iy = r % g.ny, iz = r / g.ny
       for ix in 0..<g.nx {
-        let i = g.index(ix, iy)
+        let i = g.index(ix, iy, iz)
         guard ms[i] > 0, d[i] != 0 else { continue }
         c[i] = 2 * d[i] / ms[i]
-        let left = !present(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy) : nil))
-        let right = !present(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy) : nil))
+        let left = !present(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy, iz) : nil))
+        let right = !present(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy, iz) : nil))
         let down = hasY && !present(iy > 0 ? i - g.nx : nil)
         let up = hasY && !present(iy < g.ny - 1 ? i + g.nx : nil)
         let ratio = a[i] > 0 ? d[i] / (4 * a[i]) : 0

@@ -5,7 +5,9 @@
 ///
 /// where a missing neighbour is replaced by cell i itself, which makes the
 /// derivative half a one-sided difference there (as mumax3). With periodic x
-/// the x neighbours wrap around.
+/// the x neighbours wrap around. On a grid of several layers the derivatives
+/// are in-plane (x and y) within each layer: the current-driven torques take
+/// u in the plane, and the interfacial DMI has no z derivative.
 public struct NeighborStencil: Sendable {
   /// Neighbour index along −x, +x, −y, +y (the cell itself where there is none).
   public let left: [Int32], right: [Int32], down: [Int32], up: [Int32]
@@ -21,14 +23,16 @@ public struct NeighborStencil: Sendable {
   public init(grid g: Grid, isActive: (Int) -> Bool) {
     var l = [Int32](repeating: 0, count: g.cellCount)
     var r = l, d = l, u = l
-    for iy in 0..<g.ny {
-      for ix in 0..<g.nx {
-        let i = g.index(ix, iy)
-        func pick(_ j: Int?) -> Int32 { Int32(j.map { isActive($0) ? $0 : i } ?? i) }
-        l[i] = pick(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy) : nil))
-        r[i] = pick(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy) : nil))
-        d[i] = pick(iy > 0 ? i - g.nx : nil)
-        u[i] = pick(iy < g.ny - 1 ? i + g.nx : nil)
+    for iz in 0..<g.nz {
+      for iy in 0..<g.ny {
+        for ix in 0..<g.nx {
+          let i = g.index(ix, iy, iz)
+          func pick(_ j: Int?) -> Int32 { Int32(j.map { isActive($0) ? $0 : i } ?? i) }
+          l[i] = pick(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy, iz) : nil))
+          r[i] = pick(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy, iz) : nil))
+          d[i] = pick(iy > 0 ? i - g.nx : nil)
+          u[i] = pick(iy < g.ny - 1 ? i + g.nx : nil)
+        }
       }
     }
     left = l

@@ -64,6 +64,22 @@ public struct CurrentSection: TermSection {
     }
     let profile = try TimeProfile.read(from: c)
     try c.finish()
+    if context.grid.nz > 1 {
+      // The current-driven torques take in-plane derivatives (∂x m, ∂y m).
+      let along: SIMD3<Double>? =
+        switch settings {
+        case .velocity(let u): u
+        case .density(let j), .step(let j, _, _): j
+        default: nil
+        }
+      if let v = along, v.z != 0 {
+        throw ConfigError(
+          key: "current.\(given[0])",
+          message:
+            "has a z component (\(v.z)) on a grid of \(context.grid.nz) layers; the spin-transfer torques take the current in the plane (x, y)"
+        )
+      }
+    }
     if !profile.isConstant {
       // The electrodes' current and the longitudinal fields are solved for a
       // current that does not change between transport updates.

@@ -53,6 +53,11 @@ public struct DemagSection: TermSection {
         throw ConfigError(
           key: "demag.remove_end_charges", message: "needs open x ends; the grid is periodic along x (mesh.periodic_x)")
       }
+      guard context.grid.nz == 1 else {
+        throw ConfigError(
+          key: "demag.remove_end_charges",
+          message: "needs a grid one cell thick (mesh.n has Nz = \(context.grid.nz)); its face fields are those of a strip")
+      }
       ends = (e[0], e[1])
     }
     try d.finish()
@@ -62,6 +67,7 @@ public struct DemagSection: TermSection {
   public func fieldTerms(magnet: Magnet) -> [any FieldTerm] {
     switch settings {
     case .fft(let images):
+      if magnet.grid.nz > 1 { return [Demag3D(magnet: magnet, images: images)] }
       guard let (left, right) = endDomains else { return [Demag(magnet: magnet, images: images)] }
       return [Demag(magnet: magnet, images: images), EndChargeField(magnet: magnet, left: left, right: right)]
     case .local(let factors): return [ShapeAnisotropy(magnet: magnet, factors: factors)]

@@ -1,6 +1,9 @@
 import Gilbert
 
-/// `[mesh]`: the grid, Nx × Ny × 1 cells of dx × dy × dz (m), optionally periodic along x.
+/// `[mesh]`: the grid, Nx × Ny × Nz cells of dx × dy × dz (m), optionally
+/// periodic along x. Wires and strips (the wall physics) are one cell thick;
+/// Nz > 1 serves the terms with a third dimension (exchange, anisotropy,
+/// Zeeman, demag, interfacial DMI in every layer, in-plane currents).
 public struct MeshSection: ConfigSection {
   /// The grid.
   public let grid: Grid
@@ -11,25 +14,23 @@ public struct MeshSection: ConfigSection {
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> MeshSection? {
     guard let mesh = try root.table("mesh") else {
       throw ConfigError(
-        key: "mesh", message: "is missing: give [mesh] with n = [Nx, Ny, 1] and cellsize = [dx, dy, dz] (m)")
+        key: "mesh", message: "is missing: give [mesh] with n = [Nx, Ny, Nz] and cellsize = [dx, dy, dz] (m)")
     }
     let n = try mesh.numbers(
       "n", count: 3, valid: { $0 >= 1 && $0 <= Double(maximumCells) && $0 == $0.rounded() },
       expected: "positive integers ≤ \(maximumCells)")
-    guard n[2] == 1 else {
-      throw ConfigError(
-        key: "mesh.n", message: "has Nz = \(Int(n[2])); Gilbert grids are Nx × Ny × 1 (set the third entry to 1)")
-    }
-    guard n[0] * n[1] <= Double(maximumCells) else {
+    guard n[0] * n[1] * n[2] <= Double(maximumCells) else {
       throw ConfigError(
         key: "mesh.n",
-        message: "has \(Int(n[0])) × \(Int(n[1])) = \(Int(n[0] * n[1])) cells; a grid has at most \(maximumCells)")
+        message:
+          "has \(Int(n[0])) × \(Int(n[1])) × \(Int(n[2])) = \(Int(n[0] * n[1] * n[2])) cells; a grid has at most \(maximumCells)")
     }
     let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: { $0 > 0 }, expected: "positive numbers")
     let periodic = try mesh.bool("periodic_x", default: false)
     try mesh.finish()
     return MeshSection(
-      grid: Grid(nx: Int(n[0]), ny: Int(n[1]), dx: cell[0], dy: cell[1], dz: cell[2], periodicX: periodic))
+      grid: Grid(
+        nx: Int(n[0]), ny: Int(n[1]), nz: Int(n[2]), dx: cell[0], dy: cell[1], dz: cell[2], periodicX: periodic))
   }
 
   public var parameters: [RegionParameter] {

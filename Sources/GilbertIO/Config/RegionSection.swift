@@ -1,7 +1,8 @@
 import Gilbert
 
-/// `[[region]]`: boxes or ellipses (x and y ranges, m) whose cells take region
-/// `index` (1–255; region 0 is everything else). Later entries win.
+/// `[[region]]`: boxes or ellipses (x and y ranges, m; a z range on grids of
+/// several layers) whose cells take region `index` (1–255; region 0 is
+/// everything else). Later entries win.
 public struct RegionSection: ConfigSection {
   /// Region of every cell.
   public let map: [Int]
@@ -14,18 +15,23 @@ public struct RegionSection: ConfigSection {
     let g = context.grid
     var map = [Int](repeating: 0, count: g.cellCount)
     var count = 1
-    let sizeX = Double(g.nx) * g.dx, sizeY = Double(g.ny) * g.dy
+    let sizeX = Double(g.nx) * g.dx, sizeY = Double(g.ny) * g.dy, sizeZ = Double(g.nz) * g.dz
     for r in tables {
       let index = try r.int(
         "index", valid: { $0 >= 1 && $0 < 256 }, expected: "an integer from 1 to 255 (region 0 is the default)")
       let xr = try r.numbers("x", count: 2, default: [0, sizeX], unit: "m")
       let yr = try r.numbers("y", count: 2, default: [0, sizeY], unit: "m")
+      let zr = try r.numbers("z", count: 2, default: [0, sizeZ], unit: "m")
       let shape = try r.string("shape", default: "box", choices: ["box", "ellipse"])
       try r.finish()
       count = max(count, index + 1)
-      for iy in 0..<g.ny {
-        for ix in 0..<g.nx where inside(g.center(ix, iy), x: xr, y: yr, ellipse: shape == "ellipse") {
-          map[g.index(ix, iy)] = index
+      for iz in 0..<g.nz {
+        let z = g.centerZ(iz)
+        guard z >= zr[0] && z < zr[1] else { continue }
+        for iy in 0..<g.ny {
+          for ix in 0..<g.nx where inside(g.center(ix, iy), x: xr, y: yr, ellipse: shape == "ellipse") {
+            map[g.index(ix, iy, iz)] = index
+          }
         }
       }
     }

@@ -59,6 +59,9 @@ public struct SolverSettings: ConfigSection, Equatable {
   public var timeStep: Double
   /// Largest adaptive step, s.
   public var maximumStep: Double
+  /// Whether the precessional term is integrated (`precession = false`:
+  /// damping only, dm/dt = −γ α/(1 + α²) m × (m × B), as OOMMF's do_precess 0).
+  public var precession: Bool = true
   /// The most steps a run may need at its smallest allowed step.
   public static let maximumSteps = 1e11
 
@@ -76,8 +79,21 @@ public struct SolverSettings: ConfigSection, Equatable {
       timeStep: try s.double("dt", default: 1e-14, unit: "s", valid: positive, expected: "a positive number"),
       maximumStep: try s.double(
         "max_dt", default: SolverMethod(rawValue: method)!.defaultMaximumStep, unit: "s", valid: positive,
-        expected: "a positive number"))
+        expected: "a positive number"),
+      precession: try s.bool("precession", default: true))
     try s.finish()
+    if settings.scheme == .implicit && !settings.precession {
+      throw ConfigError(
+        key: "solver.precession",
+        message: "is false but solver.method is \"implicit\", whose Jacobian is that of the full LLG; use \"rk45\"")
+    }
+    if settings.scheme == .implicit && context.grid.nz > 1 {
+      throw ConfigError(
+        key: "solver.method",
+        message:
+          "is \"implicit\" but the grid has Nz = \(context.grid.nz) layers; the implicit solver's preconditioner is built for grids one cell thick: use \"rk45\" (or another explicit method)"
+      )
+    }
     // Steps are bounded before any work: a fixed step takes duration/dt
     // steps, an adaptive one at least duration/max_dt.
     let duration = context.section(RunSettings.self)?.duration ?? 0

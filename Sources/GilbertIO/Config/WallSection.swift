@@ -40,6 +40,13 @@ public struct WallSettings: ConfigSection, Equatable {
       return nil
     }
     let g = context.grid
+    guard g.nz == 1 else {
+      throw ConfigError(
+        key: table != nil ? "wall" : "initial.type",
+        message:
+          "\(table != nil ? "tracks a domain wall" : "starts from a domain wall, which is tracked,") but the grid has Nz = \(g.nz) layers; wall tracking, its moving frame and the (q, φ) model are for wires and strips one cell thick (mesh.n = [Nx, Ny, 1])"
+      )
+    }
     let w = table ?? ConfigTable([:], path: "wall")
     let kindName = try w.string("type", default: initialKind?.rawValue, choices: WallKind.allCases.map(\.rawValue))
     let frame = try readFrame(w, grid: g)
