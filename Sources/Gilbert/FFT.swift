@@ -202,11 +202,15 @@ public final class RealFFT3D: @unchecked Sendable {
 
   /// Spectrum of `real` into `spectrum` (2 × spectrumCount doubles).
   public func forward(_ real: UnsafeMutablePointer<Double>, _ spectrum: UnsafeMutablePointer<Double>) {
-    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { fftw_execute_dft_r2c(forwardPlan, real, $0) }
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) {
+      fftw_execute_dft_r2c(forwardPlan, real, $0)
+    }
   }
 
   /// Unnormalised inverse of `spectrum` into `real`; destroys `spectrum`.
   public func backward(_ spectrum: UnsafeMutablePointer<Double>, _ real: UnsafeMutablePointer<Double>) {
-    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { fftw_execute_dft_c2r(backwardPlan, $0, real) }
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) {
+      fftw_execute_dft_c2r(backwardPlan, $0, real)
+    }
   }
 }

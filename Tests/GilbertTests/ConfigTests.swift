@@ -71,7 +71,8 @@ let baseConfig = """
   @Test func badChoicesAndShapesAreNamed() {
     #expect(error(baseConfig + "\n[solver]\nmethod = \"euler\"\n")?.key == "solver.method")
     #expect(error(baseConfig.replacingOccurrences(of: "n = [16, 1, 1]", with: "n = [16, 1, 0]"))?.key == "mesh.n[2]")
-    #expect(error(baseConfig.replacingOccurrences(of: "n = [16, 1, 1]", with: "n = [65536, 65536, 65536]"))?.key == "mesh.n")
+    #expect(
+      error(baseConfig.replacingOccurrences(of: "n = [16, 1, 1]", with: "n = [65536, 65536, 65536]"))?.key == "mesh.n")
     #expect(error(baseConfig.replacingOccurrences(of: "[mesh]", with: "[meshh]"))?.key == "mesh")
     #expect(error("Ms = ")?.key == "(file)")
   }

@@ -179,7 +179,10 @@ import Testing
       alpha = 0.1
       """
     let cases: [(String, String)] = [
-      ("[initial]\ntype = \"wall\"\nwall = \"head-to-head\"\n[[anisotropy]]\nK1 = 5e5\naxis = [1, 0, 0]", "initial.type"),
+      (
+        "[initial]\ntype = \"wall\"\nwall = \"head-to-head\"\n[[anisotropy]]\nK1 = 5e5\naxis = [1, 0, 0]",
+        "initial.type"
+      ),
       ("[solver]\nmethod = \"implicit\"", "solver.method"),
       ("[current]\nu = [0, 0, 10]", "current.u"),
     ]
@@ -187,6 +190,45 @@ import Testing
       var caught: ConfigError?
       do { _ = try SimulationConfig(toml: base + "\n" + extra) } catch { caught = error }
       #expect(caught?.key == key, "\(extra): \(String(describing: caught))")
+    }
+  }
+
+  /// `[region_map]` gives each cell its region from an HDF5 dataset; boxes
+  /// apply on top; bad maps are named by key.
+  @Test func regionMapFromAFile() throws {
+    let path = temporaryPath("regions.h5")
+    // 4 × 3 × 2 cells: region 1 in the upper layer, region 2 in one column.
+    var values = [Double](repeating: 0, count: 24)
+    for i in 12..<24 { values[i] = 1 }
+    values[3] = 2
+    let f = try HDF5File(creating: path, overwrite: true)
+    try f.writeDataset("/regions", doubles: values, shape: [2, 3, 4])
+    try f.writeDataset("/bad", doubles: [Double](repeating: 0.5, count: 24), shape: [2, 3, 4])
+    try f.writeDataset("/short", doubles: [Double](repeating: 0, count: 12), shape: [3, 4])
+    f.close()
+    let base = """
+      [mesh]
+      n = [4, 3, 2]
+      cellsize = [1e-9, 1e-9, 1e-9]
+      [material]
+      Ms = [8e5, 6e5, 0, 4e5]
+      A = 1e-11
+      alpha = 0.1
+      [region_map]
+      path = "\(path)"
+      """
+    let config = try SimulationConfig(
+      toml: base + "\n[[region]]\nindex = 3\nx = [2e-9, 3e-9]\ny = [0, 1e-9]\nz = [1e-9, 2e-9]\n")
+    var expected = values.map { Int($0) }
+    expected[config.grid.index(2, 0, 1)] = 3  // the box, on top of the map
+    #expect(config.regionMap == expected)
+    for (extra, key) in [
+      ("dataset = \"/bad\"", "region_map.dataset"), ("dataset = \"/short\"", "region_map.dataset"),
+      ("dataset = \"/none\"", "region_map.dataset"),
+    ] {
+      var caught: ConfigError?
+      do { _ = try SimulationConfig(toml: base + "\n" + extra + "\n") } catch { caught = error }
+      #expect(caught?.key == key, "\(extra)")
     }
   }
 }

@@ -59,37 +59,26 @@ def _vector(value, name):
 
 
 class _Regions:
-    """The mesh's subregions as Gilbert regions: subregion k is region k + 1
-    (a `[[region]]` box in x, y and z), region 0 is every other cell (a
-    parameter dict's "default"). Where subregions overlap the first named
-    wins."""
+    """The mesh's subregions, cell by cell: subregion k is 1 + k, every other
+    cell 0 (a parameter dict's "default"). Where subregions overlap the first
+    named wins."""
 
     def __init__(self, mesh):
-        self.mesh = mesh
         self.names = list((getattr(mesh, "subregions", None) or {}).keys())
-        if len(self.names) > 255:
-            raise GilbertcError(f"mesh.subregions has {len(self.names)} entries: Gilbert has at most 255 regions")
         n = [int(x) for x in mesh.n]
         origin = np.asarray(mesh.region.pmin, dtype=float)
         centres = [(np.arange(n[a]) + 0.5) * float(mesh.cell[a]) for a in range(3)]
-        self.map = np.zeros(tuple(n), dtype=int)  # region of each cell, (nx, ny, nz) as discretisedfield
-        self.tables = []
-        for k in reversed(range(len(self.names))):  # Gilbert: later entries win
+        self.map = np.zeros(tuple(n), dtype=int)  # (nx, ny, nz), as discretisedfield
+        for k in reversed(range(len(self.names))):
             r = mesh.subregions[self.names[k]]
             lo = np.asarray(r.pmin, dtype=float) - origin
             hi = np.asarray(r.pmax, dtype=float) - origin
-            self.tables.append({"index": k + 1, "x": [float(lo[0]), float(hi[0])], "y": [float(lo[1]), float(hi[1])],
-                                "z": [float(lo[2]), float(hi[2])]})
             inside = [(c >= lo[a]) & (c < hi[a]) for a, c in enumerate(centres)]
             self.map[np.ix_(*inside)] = k + 1
 
-    @property
-    def count(self):
-        return len(self.names) + 1
-
     def values(self, value, name, default=0.0, convert=None):
-        """One value per region from a number (or vector) or a dict by
-        subregion name ("default" for the cells outside them)."""
+        """One value per subregion index from a number (or vector) or a dict
+        by subregion name ("default" for the cells outside them)."""
         convert = convert or (lambda v, n: _scalar(v, n))
         if isinstance(value, dict):
             unknown = set(value) - set(self.names) - {"default"}
@@ -98,12 +87,59 @@ class _Regions:
             base = value.get("default", default)
             per = [base] + [value.get(n, base) for n in self.names]
             return [convert(v, f"{name}[{n}]") for v, n in zip(per, ["default"] + self.names)]
-        if _is_dataframe_field(value):
-            raise GilbertcError(f"{name} is a discretisedfield.Field: Gilbert takes this parameter as one number or one per region (a dict by subregion)")
-        return [convert(value, name)] * self.count
+        return [convert(value, name)] * (len(self.names) + 1)
 
-    def compact(self, values):
-        """A number when every region has the same value, else the list."""
+
+class _Cells:
+    """Parameters cell by cell, from numbers, vectors, dicts by subregion or
+    discretisedfield.Fields. Gilbert's regions are then the classes of cells
+    whose parameters are all equal (at most 256), given to Gilbert as a
+    region map (`[region_map]`, an HDF5 file of region indices)."""
+
+    def __init__(self, mesh):
+        self.subregions = _Regions(mesh)
+        self.shape = self.subregions.map.shape
+        self.size = int(np.prod(self.shape))
+        self.arrays = {}
+
+    def add(self, key, value, name, vector=False, default=0.0):
+        """Stores parameter `key` for every cell; `name` is its Ubermag name, for errors."""
+        if _is_dataframe_field(value):
+            a = np.asarray(value.array, dtype=float)
+            if a.shape[:3] != self.shape or a.shape[-1] != (3 if vector else 1):
+                raise GilbertcError(
+                    f"{name} is a Field of shape {a.shape}: expected the system's mesh with {3 if vector else 1} component(s)")
+            a = a if vector else a[..., 0]
+        else:
+            convert = _vector if vector else _scalar
+            per = np.asarray(self.subregions.values(value, name, default=default, convert=convert), dtype=float)
+            a = per[self.subregions.map]
+        if vector:  # axes: unit vectors
+            norms = np.linalg.norm(a, axis=-1, keepdims=True)
+            a = np.where(norms > 0, a / np.where(norms > 0, norms, 1), 0.0)
+        self.arrays[key] = a
+        return key
+
+    def classify(self):
+        """Groups the cells: afterwards `count`, `map` (region of each cell;
+        region 0 is the first cell's) and `of(key)`."""
+        rows = np.concatenate([a.reshape(self.size, -1) for a in self.arrays.values()], axis=1)
+        unique, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        if len(unique) > 256:
+            varying = [k for k, a in self.arrays.items() if len(np.unique(a.reshape(self.size, -1), axis=0)) > 1]
+            raise GilbertcError(
+                f"the parameters {varying} take {len(unique)} combinations of values over the cells; Gilbert has at most 256 regions")
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        self.map = rank[np.asarray(inverse).reshape(-1)].reshape(self.shape)
+        self.representative = first[order]
+        self.count = len(unique)
+
+    def of(self, key):
+        """The parameter per region: a number (or vector) when every region has the same, else a list."""
+        a = self.arrays[key].reshape(self.size, -1)[self.representative]
+        values = [float(v[0]) for v in a] if a.shape[1] == 1 else [[float(x) for x in v] for v in a]
         return values[0] if all(v == values[0] for v in values) else values
 
 
@@ -203,42 +239,37 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
     bc = str(getattr(mesh, "bc", "") or "")
     if "y" in bc or "z" in bc or "neumann" in bc or "dirichlet" in bc:
         raise GilbertcError(f"mesh.bc is {bc!r}: Gilbert has free edges, periodic along x only")
-    regions = _Regions(mesh)
+    cells = _Cells(mesh)
+    regions = cells.subregions
     values = np.asarray(m.array, dtype=float)  # (nx, ny, nz, 3)
     norms = np.linalg.norm(values, axis=-1)
-    ms = []
-    for r in range(regions.count):
-        cells = norms[regions.map == r]
-        level = float(cells.max()) if cells.size else 0.0
-        if cells.size and np.any(np.abs(cells - level) > 1e-6 * max(level, 1e-300)):
-            where = "the default region" if r == 0 else f"subregion {regions.names[r - 1]!r}"
-            raise GilbertcError(f"the norm of system.m (Ms) varies within {where}: Gilbert takes one Ms per region")
-        ms.append(level)
-    if max(ms) <= 0:
-        raise GilbertcError("system.m is zero everywhere: at least one region must be magnetic (Ms > 0)")
-    ms_cells = np.asarray(ms)[regions.map]
-    material = {"Ms": regions.compact(ms), "A": 0.0, "alpha": 0.0}
+    top = float(norms.max())
+    if top <= 0:
+        raise GilbertcError("system.m is zero everywhere: at least one cell must be magnetic (Ms > 0)")
+    # Ms per cell, with differences below 1e-9 of the largest treated as rounding.
+    cells.arrays["Ms"] = np.round(norms / top, 9) * top
+    ms_cells = cells.arrays["Ms"]
     config = {
         "mesh": {"n": list(n), "cellsize": [float(c) for c in mesh.cell], "periodic_x": "x" in bc},
-        "material": material,
         "initial": {"type": "file", "path": "m0.omf"},
     }
-    if regions.names:
-        config["region"] = regions.tables
     files = {}
-    anisotropy = []
+    anisotropies = []
     for term in system.energy:
         kind = type(term).__name__
         if kind == "Exchange":
-            material["A"] = regions.compact(regions.values(term.A, "Exchange.A"))
+            cells.add("A", term.A, "Exchange.A")
         elif kind == "UniaxialAnisotropy":
             if vars(term).get("K2") not in (None, 0) or "K1" in vars(term):
                 raise GilbertcError("UniaxialAnisotropy.K2: Gilbert has only K1")
-            anisotropy.append({"K1": regions.compact(regions.values(term.K, "UniaxialAnisotropy.K")),
-                               "axis": _vector(term.u, "UniaxialAnisotropy.u")})
+            i = len(anisotropies)
+            anisotropies.append((cells.add(f"K{i}", term.K, "UniaxialAnisotropy.K"),
+                                 cells.add(f"axis{i}", term.u, "UniaxialAnisotropy.u", vector=True)))
         elif kind == "Zeeman":
             if set(vars(term)) - {"H", "name"}:
                 raise GilbertcError(f"Zeeman with {sorted(set(vars(term)) - {'H', 'name'})}: not translated yet")
+            if "zeeman" in config:
+                raise GilbertcError("two Zeeman terms: Gilbert has one applied field")
             h = _vector(term.H, "Zeeman.H")
             config["zeeman"] = {"B": [x * MU0 for x in h]}
         elif kind == "Demag":
@@ -247,14 +278,9 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
             cc = str(term.crystalclass)
             if cc not in ("Cnv_z", "Cnv"):
                 raise GilbertcError(f"DMI.crystalclass is {cc!r}: Gilbert has interfacial DMI with the normal along z (Cnv_z)")
-            # Ubermag's Cnv_z energy is D(m·∇m_z − m_z ∇·m); Gilbert's (as mumax3's Dind)
-            # is D(m_z ∇·m − (m·∇)m_z): the same physics with D of the other sign.
-            d = regions.values(term.D, "DMI.D")
-            config["dmi"] = {"D": regions.compact([-x for x in d])}
+            cells.add("D", term.D, "DMI.D")
         else:
             raise GilbertcError(f"energy term {kind}: not translated by gilbertc (Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z)")
-    if anisotropy:
-        config["anisotropy"] = anisotropy
     current = relaxation = None
     delta_beta = None
     precession = False
@@ -268,20 +294,53 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
                 raise GilbertcError(f"Precession.gamma0 is {term.gamma0}: Gilbert's is {GAMMA0:.6g} m/(A s) (or 0: no precession)")
             precession = True
         elif kind == "Damping":
-            material["alpha"] = regions.compact(regions.values(term.alpha, "Damping.alpha"))
+            cells.add("alpha", term.alpha, "Damping.alpha")
         elif kind == "ZhangLi":
             current = term
+            cells.add("beta", term.beta, "ZhangLi.beta")
         elif isinstance(term, DeltaBeta):
             delta_beta = term
+            db = vars(term).get("delta_beta", 0.0)
+            if db != "paper":
+                cells.add("delta_beta", db, "DeltaBeta.delta_beta")
         elif isinstance(term, SpinRelaxation):
             relaxation = term
+            for k, v in vars(term).items():
+                if k not in ("P", "name", "update_every") and not isinstance(v, str):
+                    cells.add(f"longitudinal.{k}", v, f"SpinRelaxation.{k}")
         else:
             raise GilbertcError(f"dynamics term {kind}: not translated by gilbertc (Precession, Damping, ZhangLi, gilbertc.DeltaBeta, gilbertc.SpinRelaxation)")
-    if _terms(system.dynamics) and not precession:
-        config["solver"] = {"precession": False}  # damping (and torques) only, as OOMMF's do_precess 0
     temperature = vars(system).get("T", 0) or 0
     if temperature:
-        config["temperature"] = {"T": regions.compact(regions.values(temperature, "System.T"))}
+        cells.add("T", temperature, "System.T")
+    cells.classify()
+    material = {"Ms": cells.of("Ms"), "A": cells.of("A") if "A" in cells.arrays else 0.0,
+                "alpha": cells.of("alpha") if "alpha" in cells.arrays else 0.0}
+    config["material"] = material
+    if cells.count > 1:
+        files["regions.h5"] = ("regions", np.transpose(cells.map, (2, 1, 0)).astype(np.int32), "")  # [Nz, Ny, Nx]
+        config["region_map"] = {"path": "regions.h5", "dataset": "/regions"}
+    if "D" in cells.arrays:
+        # Ubermag's Cnv_z energy is D(m·∇m_z − m_z ∇·m); Gilbert's (as mumax3's Dind)
+        # is D(m_z ∇·m − (m·∇)m_z): the same physics with D of the other sign.
+        d = cells.of("D")
+        config["dmi"] = {"D": [-x for x in d] if isinstance(d, list) else -d}
+    entries = []
+    for k_key, axis_key in anisotropies:
+        k, axes = cells.of(k_key), cells.of(axis_key)
+        if not isinstance(axes[0], list):  # one axis everywhere
+            entries.append({"K1": k, "axis": axes})
+            continue
+        ks = k if isinstance(k, list) else [k] * cells.count
+        # An axis that varies: one entry per distinct axis, with K1 in the regions of that axis.
+        for axis in sorted({tuple(a) for a, kk in zip(axes, ks) if kk != 0}):
+            entries.append({"K1": [kk if tuple(a) == axis else 0.0 for a, kk in zip(axes, ks)], "axis": list(axis)})
+    if entries:
+        config["anisotropy"] = entries
+    if _terms(system.dynamics) and not precession:
+        config["solver"] = {"precession": False}  # damping (and torques) only, as OOMMF's do_precess 0
+    if temperature:
+        config["temperature"] = {"T": cells.of("T")}
         config.setdefault("solver", {}).update({"method": "stochastic_heun", "dt": float(thermal_dt)})
     if (delta_beta or relaxation) and current is None:
         raise GilbertcError("gilbertc.DeltaBeta and SpinRelaxation act on the current: add mm.ZhangLi(u=..., beta=...)")
@@ -289,7 +348,7 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
         attrs = set(vars(current))
         if "tcl_strings" in attrs:
             raise GilbertcError("ZhangLi.tcl_strings: OOMMF's Tcl scripts do not run in Gilbert; give func and dt")
-        material["beta"] = regions.compact(regions.values(current.beta, "ZhangLi.beta"))
+        material["beta"] = cells.of("beta")
         u = current.u
         section = {}
         uniform = (_is_number(u) or (not isinstance(u, dict) and not _is_dataframe_field(u)))
@@ -304,7 +363,7 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
             material["P"] = p
             uc = _u_per_cell(u, regions)
             j = -2 * _E * ms_cells[..., None] * uc / (_G * _MU_B * p)
-            files["current_j.h5"] = np.transpose(j, (2, 1, 0, 3))  # [Nz, Ny, Nx, 3], x fastest
+            files["current_j.h5"] = ("j", np.transpose(j, (2, 1, 0, 3)), "A/m^2")  # [Nz, Ny, Nx, 3], x fastest
             section.update({"j": [0.0, 0.0, 0.0], "profile": "file", "path": "current_j.h5", "dataset": "/j"})
         if vars(current).get("func") is not None:
             if duration is None:
@@ -312,14 +371,14 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
             section.update(_time_table(vars(current)["func"], vars(current).get("dt"), duration, "ZhangLi"))
         config["current"] = section
         if delta_beta is not None:
-            db = vars(delta_beta).get("delta_beta", 0.0)
-            material["delta_beta"] = db if db == "paper" else regions.compact(regions.values(db, "DeltaBeta.delta_beta"))
+            material["delta_beta"] = cells.of("delta_beta") if "delta_beta" in cells.arrays else "paper"
         if relaxation is not None:
-            keys = {k: v for k, v in vars(relaxation).items() if k not in ("P", "name")}
-            config["longitudinal"] = {k: (v if isinstance(v, str) else regions.compact(regions.values(v, f"SpinRelaxation.{k}")))
-                                      for k, v in keys.items()}
-            if "update_every" in keys:
-                config["longitudinal"]["update_every"] = int(keys["update_every"])
+            section = {}
+            for k, v in vars(relaxation).items():
+                if k in ("P", "name"):
+                    continue
+                section[k] = int(v) if k == "update_every" else (v if isinstance(v, str) else cells.of(f"longitudinal.{k}"))
+            config["longitudinal"] = section
     for key, value in run.items():  # the driver's settings, merged into the sections they name
         if isinstance(value, dict):
             config.setdefault(key, {}).update(value)
@@ -388,11 +447,13 @@ class _Driver(mm.ExternalDriver):
         # discretisedfield's OVF 2.0 binary-8 writer (A/m; Gilbert normalises it,
         # micromagneticdata reads it as the drive's m0).
         system.m.to_file("m0.omf", representation="bin8")  # Gilbert reads binary-8 OVF
-        for name, array in files.items():
+        for name, (dataset, array, unit) in files.items():
             import h5py
 
             with h5py.File(name, "w") as f:
-                f.create_dataset("j", data=array).attrs["unit"] = "A/m^2"
+                d = f.create_dataset(dataset, data=array)
+                if unit:
+                    d.attrs["unit"] = unit
         with open("config.toml", "w", encoding="utf-8") as f:
             f.write(_toml.dumps(config))
 

@@ -92,7 +92,7 @@ def test_spin_relaxation_becomes_longitudinal_section():
     assert config["material"]["P"] == 0.5
     # u = 40 m/s becomes j = −2 e Ms u/(g μB P) in every cell (a file), so Gilbert's
     # u = −g μB P j/(2 e Ms) gives u back.
-    j = files["current_j.h5"]
+    j = files["current_j.h5"][1]  # (dataset, array [Nz, Ny, Nx, 3], unit)
     u_back = -2 * 9.2740100783e-24 * 0.5 * j[..., 0] / (2 * 1.602176634e-19 * 8e5)
     assert np.allclose(u_back, 40, rtol=1e-12)
     # Gilbert takes the translated config and runs it.
@@ -137,3 +137,27 @@ def test_drive_in_micromagneticdata_layout():
     assert drive.n == 4
     assert np.allclose(drive.table.data["t"], [5e-12, 1e-11, 1.5e-11, 2e-11])
     assert np.allclose(drive[-1].array, system.m.array)
+
+
+def test_thick_film_parameters_as_fields_and_temperature():
+    # A 3D mesh (nz = 3), K as a field (two values) and an axis per subregion,
+    # and T > 0: the config has a region map of the cell classes, one
+    # anisotropy entry per axis, [temperature] with the stochastic Heun scheme,
+    # and Gilbert runs it.
+    mesh = df.Mesh(p1=(0, 0, 0), p2=(20e-9, 10e-9, 6e-9), cell=(2e-9, 2e-9, 2e-9),
+                   subregions={"left": df.Region(p1=(0, 0, 0), p2=(10e-9, 10e-9, 6e-9))})
+    system = mm.System(name="thick")
+    k = df.Field(mesh, nvdim=1, value=lambda p: 4e5 if p[2] < 2e-9 else 2e5)
+    system.energy = mm.Exchange(A=1e-11) + mm.UniaxialAnisotropy(K=k, u={"left": (0, 0, 1), "default": (1, 0, 0)})
+    system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.1)
+    system.m = df.Field(mesh, nvdim=3, value=(0, 0, 1), norm=8e5)
+    system.T = 50
+    config, _, files = gilbertc.config_of(system, duration=1e-12)
+    _, regions, _ = files["regions.h5"]
+    assert regions.shape == (3, 5, 10) and len(np.unique(regions)) == 4  # (K, axis): 2 × 2 classes
+    assert len(config["anisotropy"]) == 2  # one per axis
+    assert sorted(tuple(e["axis"]) for e in config["anisotropy"]) == [(0.0, 0.0, 1.0), (1.0, 0.0, 0.0)]
+    assert config["temperature"]["T"] == 50 and config["solver"]["method"] == "stochastic_heun"
+    gilbertc.TimeDriver().drive(system, t=1e-12, n=2, dt=1e-14)
+    assert len(system.table.data) == 2
+    assert np.all(np.abs(np.linalg.norm(system.m.array, axis=-1) - 8e5) < 1e-6 * 8e5)

@@ -75,43 +75,43 @@ public struct Exchange: LinearFieldTerm {
             down.withUnsafeBufferPointer { cd in
               up.withUnsafeBufferPointer { cu in
                 below.withUnsafeBufferPointer { cb in
-                above.withUnsafeBufferPointer { ca in
-                Parallel.forEachChunk(grid.rowCount, minimumPerTask: max(1, Parallel.minimumPerTask / nx)) { rows in
-                  for r in rows {
-                    let row = r * nx
-                    let iy = r % ny, iz = r / ny
-                    for ix in 0..<nx {
-                      let i = row + ix
-                      let il = ix > 0 ? i - 1 : (periodic ? row + nx - 1 : i)
-                      let ir = ix < nx - 1 ? i + 1 : (periodic ? row : i)
-                      let wl = cl[i], wr = cr[i]
-                      let x0 = mx[i], y0 = my[i], z0 = mz[i]
-                      var hx = wl * (mx[il] - x0) + wr * (mx[ir] - x0)
-                      var hy = wl * (my[il] - y0) + wr * (my[ir] - y0)
-                      var hz = wl * (mz[il] - z0) + wr * (mz[ir] - z0)
-                      if ny > 1 {
-                        let id = iy > 0 ? i - nx : i
-                        let iu = iy < ny - 1 ? i + nx : i
-                        let wd = cd[i], wu = cu[i]
-                        hx += wd * (mx[id] - x0) + wu * (mx[iu] - x0)
-                        hy += wd * (my[id] - y0) + wu * (my[iu] - y0)
-                        hz += wd * (mz[id] - z0) + wu * (mz[iu] - z0)
+                  above.withUnsafeBufferPointer { ca in
+                    Parallel.forEachChunk(grid.rowCount, minimumPerTask: max(1, Parallel.minimumPerTask / nx)) { rows in
+                      for r in rows {
+                        let row = r * nx
+                        let iy = r % ny, iz = r / ny
+                        for ix in 0..<nx {
+                          let i = row + ix
+                          let il = ix > 0 ? i - 1 : (periodic ? row + nx - 1 : i)
+                          let ir = ix < nx - 1 ? i + 1 : (periodic ? row : i)
+                          let wl = cl[i], wr = cr[i]
+                          let x0 = mx[i], y0 = my[i], z0 = mz[i]
+                          var hx = wl * (mx[il] - x0) + wr * (mx[ir] - x0)
+                          var hy = wl * (my[il] - y0) + wr * (my[ir] - y0)
+                          var hz = wl * (mz[il] - z0) + wr * (mz[ir] - z0)
+                          if ny > 1 {
+                            let id = iy > 0 ? i - nx : i
+                            let iu = iy < ny - 1 ? i + nx : i
+                            let wd = cd[i], wu = cu[i]
+                            hx += wd * (mx[id] - x0) + wu * (mx[iu] - x0)
+                            hy += wd * (my[id] - y0) + wu * (my[iu] - y0)
+                            hz += wd * (mz[id] - z0) + wu * (mz[iu] - z0)
+                          }
+                          if nz > 1 {
+                            let ib = iz > 0 ? i - layer : i
+                            let ia = iz < nz - 1 ? i + layer : i
+                            let wb = cb[i], wa = ca[i]
+                            hx += wb * (mx[ib] - x0) + wa * (mx[ia] - x0)
+                            hy += wb * (my[ib] - y0) + wa * (my[ia] - y0)
+                            hz += wb * (mz[ib] - z0) + wa * (mz[ia] - z0)
+                          }
+                          bx[i] += hx
+                          by[i] += hy
+                          bz[i] += hz
+                        }
                       }
-                      if nz > 1 {
-                        let ib = iz > 0 ? i - layer : i
-                        let ia = iz < nz - 1 ? i + layer : i
-                        let wb = cb[i], wa = ca[i]
-                        hx += wb * (mx[ib] - x0) + wa * (mx[ia] - x0)
-                        hy += wb * (my[ib] - y0) + wa * (my[ia] - y0)
-                        hz += wb * (mz[ib] - z0) + wa * (mz[ia] - z0)
-                      }
-                      bx[i] += hx
-                      by[i] += hy
-                      bz[i] += hz
                     }
                   }
-                }
-                }
                 }
               }
             }

@@ -86,12 +86,16 @@ public struct CurrentSection: TermSection {
       if case .electrodes = settings {
         throw ConfigError(
           key: "current.time_profile",
-          message: "is not \"constant\" but the current comes from electrodes (current.voltage), which take a constant voltage; give current.j or current.u for a pulse")
+          message:
+            "is not \"constant\" but the current comes from electrodes (current.voltage), which take a constant voltage; give current.j or current.u for a pulse"
+        )
       }
       if transport != nil {
         throw ConfigError(
           key: "current.time_profile",
-          message: "is not \"constant\" but [longitudinal] solves its fields for a constant current; remove time_profile or [longitudinal]")
+          message:
+            "is not \"constant\" but [longitudinal] solves its fields for a constant current; remove time_profile or [longitudinal]"
+        )
       }
     }
     if case .velocity = settings, transport != nil {
@@ -155,7 +159,8 @@ public struct CurrentSection: TermSection {
   /// against the drive by the simulation. A current that varies in time has
   /// no steady velocity to compare with.
   public func contribute(to model: inout WallModelInputs) -> String? {
-    profile.isConstant ? nil : "the current varies in time (current.time_profile); the model's steady velocity needs a constant u"
+    profile.isConstant
+      ? nil : "the current varies in time (current.time_profile); the model's steady velocity needs a constant u"
   }
 
   /// How u was obtained, for the root attribute `u_convention`.

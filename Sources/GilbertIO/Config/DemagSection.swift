@@ -56,7 +56,8 @@ public struct DemagSection: TermSection {
       guard context.grid.nz == 1 else {
         throw ConfigError(
           key: "demag.remove_end_charges",
-          message: "needs a grid one cell thick (mesh.n has Nz = \(context.grid.nz)); its face fields are those of a strip")
+          message:
+            "needs a grid one cell thick (mesh.n has Nz = \(context.grid.nz)); its face fields are those of a strip")
       }
       ends = (e[0], e[1])
     }

@@ -14,7 +14,8 @@ public struct LongitudinalSection: ConfigSection {
     guard context.grid.nz == 1 else {
       throw ConfigError(
         key: "longitudinal",
-        message: "needs a grid one cell thick (mesh.n has Nz = \(context.grid.nz)); its transport is solved in the plane")
+        message:
+          "needs a grid one cell thick (mesh.n has Nz = \(context.grid.nz)); its transport is solved in the plane")
     }
     let n = context.regionCount
     let nonNegative: (Double) -> Bool = { $0 >= 0 }

@@ -23,7 +23,8 @@ public struct MeshSection: ConfigSection {
       throw ConfigError(
         key: "mesh.n",
         message:
-          "has \(Int(n[0])) × \(Int(n[1])) × \(Int(n[2])) = \(Int(n[0] * n[1] * n[2])) cells; a grid has at most \(maximumCells)")
+          "has \(Int(n[0])) × \(Int(n[1])) × \(Int(n[2])) = \(Int(n[0] * n[1] * n[2])) cells; a grid has at most \(maximumCells)"
+      )
     }
     let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: { $0 > 0 }, expected: "positive numbers")
     let periodic = try mesh.bool("periodic_x", default: false)

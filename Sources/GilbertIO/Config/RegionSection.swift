@@ -1,8 +1,11 @@
+import Foundation
 import Gilbert
 
 /// `[[region]]`: boxes or ellipses (x and y ranges, m; a z range on grids of
 /// several layers) whose cells take region `index` (1–255; region 0 is
-/// everything else). Later entries win.
+/// everything else). Later entries win. `[region_map]` (`path`, `dataset`)
+/// gives every cell's region from an HDF5 integer dataset first (an image of
+/// a sample, or Ubermag parameters given as fields); boxes then apply on top.
 public struct RegionSection: ConfigSection {
   /// Region of every cell.
   public let map: [Int]
@@ -11,10 +14,15 @@ public struct RegionSection: ConfigSection {
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RegionSection? {
     let tables = try root.tables("region")
-    guard !tables.isEmpty else { return nil }
+    let file = try root.table("region_map")
+    guard !tables.isEmpty || file != nil else { return nil }
     let g = context.grid
     var map = [Int](repeating: 0, count: g.cellCount)
     var count = 1
+    if let file {
+      map = try readMap(file, context: context)
+      count = (map.max() ?? 0) + 1
+    }
     let sizeX = Double(g.nx) * g.dx, sizeY = Double(g.ny) * g.dy, sizeZ = Double(g.nz) * g.dz
     for r in tables {
       let index = try r.int(
@@ -36,6 +44,46 @@ public struct RegionSection: ConfigSection {
       }
     }
     return RegionSection(map: map, count: count)
+  }
+
+  /// The region of every cell from `[region_map]`: an HDF5 dataset of
+  /// integers 0–255, [Nz, Ny, Nx] or [Ny, Nx] (x fastest).
+  static func readMap(_ t: ConfigTable, context: ConfigContext) throws(ConfigError) -> [Int] {
+    let g = context.grid
+    let path = context.resolve(try t.string("path"))
+    let dataset = try t.string("dataset", default: "/regions")
+    try t.finish()
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ConfigError(key: "region_map.path", message: "names '\(path)', which does not exist")
+    }
+    let read: (values: [Double], shape: [Int])
+    do {
+      let file = try HDF5File(reading: path)
+      defer { file.close() }
+      guard file.exists(dataset) else {
+        throw ConfigError(key: "region_map.dataset", message: "is \(dataset); '\(path)' has no such dataset")
+      }
+      read = try file.readDoubles(dataset)
+    } catch let e as ConfigError {
+      throw e
+    } catch {
+      throw ConfigError(key: "region_map.path", message: "'\(path)' cannot be read as HDF5: \(error)")
+    }
+    let expected = g.nz == 1 ? "[\(g.ny), \(g.nx)]" : "[\(g.nz), \(g.ny), \(g.nx)]"
+    guard read.values.count == g.cellCount, read.shape.drop(while: { $0 == 1 }).count <= 3 else {
+      throw ConfigError(
+        key: "region_map.dataset", message: "\(dataset) has shape \(read.shape); expected \(expected) (x fastest)")
+    }
+    var map = [Int](repeating: 0, count: g.cellCount)
+    for (i, v) in read.values.enumerated() {
+      guard v >= 0, v <= 255, v == v.rounded() else {
+        throw ConfigError(
+          key: "region_map.dataset",
+          message: "\(dataset) holds \(v) at \(g.describe(i)); expected region indices, integers from 0 to 255")
+      }
+      map[i] = Int(v)
+    }
+    return map
   }
 
   static func inside(_ p: (x: Double, y: Double), x xr: [Double], y yr: [Double], ellipse: Bool) -> Bool {
