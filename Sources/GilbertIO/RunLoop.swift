@@ -210,13 +210,16 @@ struct RunLoop {
   /// (``outcome`` says why; an interrupt writes a last frame).
   mutating func advance(to target: Double, shouldStop: () -> Bool) throws -> Double? {
     var lastDt = 0.0
-    let profile = sim.equation.drive.profile
+    let profiles = [sim.equation.drive.profile, sim.config.zeeman?.profile ?? .constant]
     while sim.time < target {
       let before = sim.time
-      // A step ends on each jump or kink of the current's profile (it could
-      // otherwise step over a whole pulse), and the next one starts afresh.
+      // A step ends on each jump or kink of the current's and the field's
+      // profiles (it could otherwise step over a whole pulse), and the next
+      // one starts afresh.
       var limit = target
-      if let b = profile.nextBreakpoint(after: sim.time), b < target { limit = b }
+      for profile in profiles {
+        if let b = profile.nextBreakpoint(after: sim.time), b < limit { limit = b }
+      }
       do {
         try stepper.step(&sim.equation, m: &sim.m, time: &sim.time, limit: limit)
       } catch {

@@ -102,8 +102,9 @@ class _Cells:
         self.size = int(np.prod(self.shape))
         self.arrays = {}
 
-    def add(self, key, value, name, vector=False, default=0.0):
-        """Stores parameter `key` for every cell; `name` is its Ubermag name, for errors."""
+    def add(self, key, value, name, vector=False, default=0.0, unit=True):
+        """Stores parameter `key` for every cell; `name` is its Ubermag name,
+        for errors. Vectors are made unit vectors (axes) unless `unit` is False."""
         if _is_dataframe_field(value):
             a = np.asarray(value.array, dtype=float)
             if a.shape[:3] != self.shape or a.shape[-1] != (3 if vector else 1):
@@ -112,9 +113,11 @@ class _Cells:
             a = a if vector else a[..., 0]
         else:
             convert = _vector if vector else _scalar
+            if vector and default == 0.0:
+                default = [0.0, 0.0, 0.0]
             per = np.asarray(self.subregions.values(value, name, default=default, convert=convert), dtype=float)
             a = per[self.subregions.map]
-        if vector:  # axes: unit vectors
+        if vector and unit:  # axes: unit vectors
             norms = np.linalg.norm(a, axis=-1, keepdims=True)
             a = np.where(norms > 0, a / np.where(norms > 0, norms, 1), 0.0)
         self.arrays[key] = a
@@ -222,6 +225,30 @@ def _time_table(func, dt, t_end, name):
     return {"time_profile": "table", "table_t": ts, "table_value": [float(func(t)) for t in ts]}
 
 
+def _zeeman_profile(attrs, duration):
+    """[zeeman]'s time_profile keys for Ubermag's func: "sin" (sin 2πf(t − t0),
+    Gilbert's sine with phase −2πf t0), "sinc" (sin x / x, x = 2πf(t − t0),
+    sampled 50 times per period) or a callable returning a number (sampled
+    every dt)."""
+    func = attrs.get("func")
+    if func is None:
+        return {}
+    if duration is None:
+        raise GilbertcError("Zeeman.func: a field that varies in time needs a TimeDriver")
+    if func in ("sin", "sinc"):
+        f, t0 = attrs.get("f"), attrs.get("t0", 0.0)
+        if not _is_number(f) or f <= 0:
+            raise GilbertcError(f"Zeeman.f is {f!r}: func = {func!r} needs a frequency f > 0 (Hz)")
+        if func == "sin":
+            return {"time_profile": "sine", "frequency": float(f), "phase": float(-2 * np.pi * f * t0)}
+        return _time_table(lambda t: float(np.sinc(2 * f * (t - t0))), 1 / (50 * f), duration, "Zeeman")
+    if not callable(func):
+        raise GilbertcError(f"Zeeman.func is {func!r}: expected 'sin', 'sinc' or a callable")
+    if np.ndim(func(0.0)) != 0:
+        raise GilbertcError("Zeeman.func returns a matrix (a rotating field): Gilbert's field is B · s(t) with one factor s")
+    return _time_table(func, attrs.get("dt"), duration, "Zeeman")
+
+
 def config_of(system, duration=None, thermal_dt=1e-14, **run):
     """The Gilbert config (a dict) for a System, its Ms per cell (A/m,
     shape (nx, ny, nz)) and the extra files it needs ({name: array}); the config
@@ -266,12 +293,13 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
             anisotropies.append((cells.add(f"K{i}", term.K, "UniaxialAnisotropy.K"),
                                  cells.add(f"axis{i}", term.u, "UniaxialAnisotropy.u", vector=True)))
         elif kind == "Zeeman":
-            if set(vars(term)) - {"H", "name"}:
-                raise GilbertcError(f"Zeeman with {sorted(set(vars(term)) - {'H', 'name'})}: not translated yet")
             if "zeeman" in config:
                 raise GilbertcError("two Zeeman terms: Gilbert has one applied field")
-            h = _vector(term.H, "Zeeman.H")
-            config["zeeman"] = {"B": [x * MU0 for x in h]}
+            attrs = vars(term)
+            if "tcl_strings" in attrs:
+                raise GilbertcError("Zeeman.tcl_strings: OOMMF's Tcl scripts do not run in Gilbert; give func (and dt)")
+            cells.add("H", term.H, "Zeeman.H", vector=True, unit=False)
+            config["zeeman"] = _zeeman_profile(attrs, duration)
         elif kind == "Demag":
             config["demag"] = {"method": "fft"}
         elif kind == "DMI":
@@ -320,6 +348,11 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
     if cells.count > 1:
         files["regions.h5"] = ("regions", np.transpose(cells.map, (2, 1, 0)).astype(np.int32), "")  # [Nz, Ny, Nx]
         config["region_map"] = {"path": "regions.h5", "dataset": "/regions"}
+    if "H" in cells.arrays:
+        h = cells.of("H")
+        config["zeeman"]["B"] = [[MU0 * x for x in v] for v in h] if isinstance(h[0], list) else [MU0 * x for x in h]
+        if isinstance(h[0], list) and cells.count == 1:
+            config["zeeman"]["B"] = config["zeeman"]["B"][0]
     if "D" in cells.arrays:
         # Ubermag's Cnv_z energy is D(m·∇m_z − m_z ∇·m); Gilbert's (as mumax3's Dind)
         # is D(m_z ∇·m − (m·∇)m_z): the same physics with D of the other sign.

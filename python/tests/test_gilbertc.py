@@ -161,3 +161,23 @@ def test_thick_film_parameters_as_fields_and_temperature():
     gilbertc.TimeDriver().drive(system, t=1e-12, n=2, dt=1e-14)
     assert len(system.table.data) == 2
     assert np.all(np.abs(np.linalg.norm(system.m.array, axis=-1) - 8e5) < 1e-6 * 8e5)
+
+
+def test_zeeman_time_functions_match_ubermags_definitions():
+    # Ubermag: func="sin" is H sin[2πf(t − t0)], "sinc" is H sin(x)/x with
+    # x = 2πf(t − t0); a callable is sampled every dt. Gilbert's sine profile is
+    # sin(2πf t + phase) and a table is linear between its points.
+    f, t0 = 2e9, 0.1e-9
+    sin = gilbertc._zeeman_profile({"func": "sin", "f": f, "t0": t0}, 1e-9)
+    sinc = gilbertc._zeeman_profile({"func": "sinc", "f": f, "t0": t0}, 1e-9)
+    ramp = gilbertc._zeeman_profile({"func": lambda t: min(1.0, t / 2e-10), "dt": 1e-11}, 1e-9)
+    for t in np.linspace(0, 1e-9, 37):
+        gilbert_sin = np.sin(2 * np.pi * sin["frequency"] * t + sin["phase"])
+        assert abs(gilbert_sin - np.sin(2 * np.pi * f * (t - t0))) < 1e-12
+        x = 2 * np.pi * f * (t - t0)
+        exact = np.sin(x) / x if x != 0 else 1.0
+        # Linear interpolation at 50 points per period: error ≤ (Δx)²/8 · max|sinc''| = (2π/50)²/8 / 3 = 6.6e-4.
+        assert abs(np.interp(t, sinc["table_t"], sinc["table_value"]) - exact) < 7e-4
+        assert abs(np.interp(t, ramp["table_t"], ramp["table_value"]) - min(1.0, t / 2e-10)) < 1e-12
+    with pytest.raises(gilbertc.GilbertcError, match="matrix"):
+        gilbertc._zeeman_profile({"func": lambda t: [1, 0, 0, 0, 1, 0, 0, 0, 1], "dt": 1e-12}, 1e-10)

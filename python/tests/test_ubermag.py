@@ -47,9 +47,9 @@ SKIPPED = {
         "test_dict",)},
     "TestEnergy::test_exchange_dmi_zeeman": "Exchange between subregions ('r1:r2' keys): Gilbert takes the harmonic mean",
     "TestEnergy::test_exchange_dmi_zeeman_uniaxialanisotropy_demag": "Exchange between subregions ('r1:r2' keys): Gilbert takes the harmonic mean",
-    **{f"TestZeeman::{t}": "Zeeman per subregion or as a field: Gilbert's applied field is uniform" for t in (
-        "test_dict", "test_time_dict", "test_field", "test_time_field")},
-    "TestZeeman::test_time_vector": "Zeeman with a time function (func, t0): Gilbert's field is static or a sine ([zeeman] frequency)",
+    "TestZeeman::test_time_field": (
+        "a rotating field (func returning a 3 × 3 matrix) and OOMMF Tcl scripts: Gilbert's field is B · s(t) with one factor"),
+    "TestZeeman::test_time_vector": "two Zeeman terms (Gilbert has one applied field) and OOMMF Tcl scripts",
     "TestEnergy::test_zeeman_zeeman": "two Zeeman terms: Gilbert has one applied field",
     **{f"TestPrecession::{t}": "gamma0 per subregion or as a field: Gilbert's γ0 is one constant" for t in ("test_dict", "test_field")},
     "TestDynamics::test_field_field": "gamma0 as a field: Gilbert's γ0 is one constant",

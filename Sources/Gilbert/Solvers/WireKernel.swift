@@ -78,6 +78,7 @@ struct WireKernel: Sendable {
         order.append(anisotropies.count)
         anisotropies.append((a.axis, c0))
       case let z as Zeeman:
+        guard z.perCell == nil else { return nil }  // the kernel adds one field to every cell
         order.append(-1 - zeeman.count)
         zeeman.append(z)
       default: return nil
