@@ -4,12 +4,15 @@ mumax3): drives a micromagneticmodel ``System`` with the `gilbert` binary.
     import gilbertc as gc
     gc.TimeDriver().drive(system, t=1e-9, n=100)
     gc.MinDriver().drive(system)
+    gc.HysteresisDriver().drive(system, Hmin=(0, 0, -1e6), Hmax=(0, 0, 1e6), n=21)
 
-What it translates is listed in python/README.md (a mesh with subregions; Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z;
-Precession, Damping, ZhangLi with u as a number, vector, dict, field or a
-function of time; DeltaBeta and SpinRelaxation, Gilbert's own terms).
-Anything else is refused with ``GilbertcError`` naming the term or the mesh
-property.
+What it translates is listed in python/README.md: any mesh (3D too) with
+subregions; parameters as numbers, dicts or fields (one Gilbert region per
+class of equal values, through a region map); Exchange, UniaxialAnisotropy,
+Zeeman (per region, with time functions), Demag, DMI Cnv_z; Precession,
+Damping, ZhangLi (u as a number, vector, dict, field or function of time),
+system.T; DeltaBeta and SpinRelaxation, Gilbert's own terms. Anything else
+is refused with ``GilbertcError`` naming the term or the mesh property.
 """
 
 import json
@@ -249,13 +252,14 @@ def _zeeman_profile(attrs, duration):
     return _time_table(func, attrs.get("dt"), duration, "Zeeman")
 
 
-def config_of(system, duration=None, thermal_dt=1e-14, **run):
+def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     """The Gilbert config (a dict) for a System, its Ms per cell (A/m,
     shape (nx, ny, nz)) and the extra files it needs ({name: array}); the config
     starts from `m0.omf`, which the driver writes beside it. `duration` (s)
     is the length of a time drive (for currents given as functions of time);
     `thermal_dt` (s) the fixed step of the stochastic Heun scheme when
-    system.T > 0."""
+    system.T > 0; `applied` (A/m, a 3-vector) a field added to the
+    system's Zeeman field (a hysteresis step)."""
     if not _terms(system.energy):
         raise RuntimeError("System's energy is not defined")
     m = system.m
@@ -309,6 +313,12 @@ def config_of(system, duration=None, thermal_dt=1e-14, **run):
             cells.add("D", term.D, "DMI.D")
         else:
             raise GilbertcError(f"energy term {kind}: not translated by gilbertc (Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z)")
+    if applied is not None:
+        if "H" in cells.arrays:
+            cells.arrays["H"] = cells.arrays["H"] + np.asarray(applied, dtype=float)
+        else:
+            cells.add("H", applied, "HysteresisDriver field", vector=True, unit=False)
+            config["zeeman"] = {}
     current = relaxation = None
     delta_beta = None
     precession = False
@@ -495,7 +505,7 @@ class _Driver(mm.ExternalDriver):
 
     def _call(self, system, runner=None, verbose=1, **kwargs):
         p = subprocess.run(self._command(), capture_output=True, text=True)
-        with open("gilbert.log", "w", encoding="utf-8") as f:
+        with open("gilbert.log", "a", encoding="utf-8") as f:  # a hysteresis drive runs several
             f.write(p.stdout + p.stderr)
         if p.returncode != 0:
             text = p.stderr.strip()
@@ -533,11 +543,19 @@ class _Driver(mm.ExternalDriver):
             t = t.iloc[-1:].reset_index(drop=True)
             t.insert(0, "iteration", [int(r.summary.get("relax_iterations", 0))])
             frames = frames[-1:]
-        units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "") for c in t.columns}
+        self._publish(system, t, [system.m if k == frames[-1] else as_field(k) for k in frames])
+        r.close()
+
+    def _publish(self, system, t, fields):
+        """system.table from the table `t` (pandas), and the drive in the
+        layout micromagneticdata reads: a tab-separated table with units and
+        one OVF per sample."""
+        import ubermagtable as ut
+
         t = t.rename(columns={"E_total": "E"})  # Ubermag's name for the total energy
-        units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "") for c in t.columns}
+        units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "mT" if "hysteresis" in c else "")
+                 for c in t.columns}
         system.table = ut.Table(t, units=units, x=self._x)
-        # The micromagneticdata layout: a tab-separated table with units and one OVF per sample.
         out = pathlib.Path(f"{system.name}.out")
         out.mkdir(exist_ok=True)
         columns = list(t.columns) if "t" in t.columns else ["t"] + list(t.columns)
@@ -545,10 +563,8 @@ class _Driver(mm.ExternalDriver):
             f.write("# " + "\t".join(f"{c} ({units.get(c, 's' if c == 't' else '')})" for c in columns) + "\n")
             for _, row in t.iterrows():
                 f.write("\t".join(repr(float(row[c])) if c in row else "0.0" for c in columns) + "\n")
-        for i, k in enumerate(frames):
-            (system.m if k == frames[-1] else as_field(k)).to_file(
-                str(out / f"m{i:06d}.ovf"), representation=getattr(self, "_ovf_format", "bin8"))
-        r.close()
+        for i, field in enumerate(fields):
+            field.to_file(str(out / f"m{i:06d}.ovf"), representation=getattr(self, "_ovf_format", "bin8"))
 
 
 class TimeDriver(_Driver):
@@ -597,6 +613,107 @@ class MinDriver(_Driver):
 
 class RelaxDriver(MinDriver):
     """Relaxation: Gilbert minimises the energy directly (as MinDriver)."""
+
+
+class HysteresisDriver(MinDriver):
+    """A hysteresis loop: the energy minimised (``gilbert relax``) at each
+    step of an applied field added to the system's Zeeman field, each step
+    starting from the last one's minimum (as OOMMF's HysteresisDriver).
+
+        drive(system, Hmin=(0, 0, -1e6), Hmax=(0, 0, 1e6), n=21)   # Hmax → Hmin → Hmax
+        drive(system, Hsteps=[[H1, H2, n1], [H2, H3, n2], ...])    # segments, n points each
+
+    The table has one row per step with Bx/By/Bz_hysteresis (mT, μ0 times the
+    added field) and B_hysteresis, its component along the first segment."""
+
+    def drive_kwargs_setup(self, drive_kwargs):
+        self._steps(**{k: v for k, v in drive_kwargs.items() if k in ("Hmin", "Hmax", "n", "Hsteps")})
+        unknown = set(drive_kwargs) - {"Hmin", "Hmax", "n", "Hsteps", "torque_tolerance"}
+        if unknown:
+            raise GilbertcError(f"HysteresisDriver.drive: {sorted(unknown)} not supported")
+
+    _settings = ("Hmin", "Hmax", "n", "Hsteps", "torque_tolerance")
+
+    @staticmethod
+    def _steps(Hmin=None, Hmax=None, n=None, Hsteps=None):
+        if Hsteps is None:
+            if Hmin is None or Hmax is None or n is None:
+                raise GilbertcError("HysteresisDriver.drive needs Hmin, Hmax (A/m) and n, or Hsteps")
+            Hsteps = [[Hmax, Hmin, n], [Hmin, Hmax, n]]
+        fields = []
+        for k, segment in enumerate(Hsteps):
+            if len(segment) != 3:
+                raise GilbertcError(f"Hsteps[{k}] is {segment!r}: expected [H_start, H_end, n]")
+            start, end = _vector(segment[0], f"Hsteps[{k}][0]"), _vector(segment[1], f"Hsteps[{k}][1]")
+            count = segment[2]
+            if not isinstance(count, (int, np.integer)) or count < 2:
+                raise GilbertcError(f"Hsteps[{k}][2] is {count!r}: expected an integer ≥ 2 (points, ends included)")
+            points = [list(p) for p in np.linspace(start, end, int(count))]
+            if fields and np.allclose(fields[-1], points[0]):
+                points = points[1:]  # a segment starts where the last one ended
+            fields += points
+        return fields
+
+    def _run_settings(self, torque_tolerance=1e-9, **kwargs):
+        return super()._run_settings(torque_tolerance=torque_tolerance)
+
+    def _check_system(self, system, **kwargs):
+        config_of(system, applied=[0.0, 0.0, 0.0], **self._run_settings())
+
+    def _write_input_files(self, system, **kwargs):
+        settings = dict(getattr(self, "_kwargs", {}))
+        self._fields = self._steps(**{k: settings.pop(k) for k in ("Hmin", "Hmax", "n", "Hsteps") if k in settings})
+        system.m.to_file("m0.omf", representation="bin8")  # Gilbert reads binary-8 OVF
+        for k, h in enumerate(self._fields):
+            config, self._ms, files = config_of(system, applied=h, **self._run_settings(**settings))
+            if k > 0:  # from the previous step's minimum
+                config["initial"] = {"type": "file", "path": f"step{k - 1:04d}.h5", "frame": -1}
+            for name, (dataset, array, unit) in files.items():
+                import h5py
+
+                with h5py.File(name, "w") as f:
+                    d = f.create_dataset(dataset, data=array)
+                    if unit:
+                        d.attrs["unit"] = unit
+            with open(f"step{k:04d}.toml", "w", encoding="utf-8") as f:
+                f.write(_toml.dumps(config))
+
+    def _call(self, system, runner=None, verbose=1, **kwargs):
+        for k in range(len(self._fields)):
+            self._commands = [gilbert.binary(), "relax", f"step{k:04d}.toml", "--output", f"step{k:04d}.h5", "--force"]
+            super()._call(system, runner=runner, verbose=verbose, **kwargs)
+
+    def _command(self):
+        return getattr(self, "_commands", None) or super()._command()
+
+    def _schedule_commands(self, system, runner):
+        return [" ".join([gilbert.binary(), "relax", f"step{k:04d}.toml", "--output", f"step{k:04d}.h5", "--force"])
+                for k in range(len(self._fields))]
+
+    def _read_data(self, system):
+        import discretisedfield as df
+        import pandas as pd
+
+        rows, fields = [], []
+        first = np.asarray(self._fields[0], dtype=float)
+        direction = first / np.linalg.norm(first) if np.linalg.norm(first) > 0 else np.array([0.0, 0.0, 1.0])
+        for k, h in enumerate(self._fields):
+            r = gilbert.open(f"step{k:04d}.h5")
+            value = np.transpose(r.fields["m"][-1], (2, 1, 0, 3)) * self._ms[..., None]
+            fields.append(df.Field(system.m.mesh, nvdim=3, value=value))
+            row = r.table.iloc[-1].to_dict()
+            row.pop("t", None)
+            b = 1e3 * MU0 * np.asarray(h, dtype=float)  # mT
+            row.update({"iteration": int(r.summary.get("relax_iterations", 0)), "Bx_hysteresis": b[0],
+                        "By_hysteresis": b[1], "Bz_hysteresis": b[2], "B_hysteresis": float(b @ direction)})
+            rows.append(row)
+            r.close()
+        system.m = fields[-1]
+        self._publish(system, pd.DataFrame(rows), fields)
+
+    @property
+    def _x(self):
+        return "B_hysteresis"
 
 
 def delete(system, silent=False):

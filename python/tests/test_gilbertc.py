@@ -181,3 +181,27 @@ def test_zeeman_time_functions_match_ubermags_definitions():
         assert abs(np.interp(t, ramp["table_t"], ramp["table_value"]) - min(1.0, t / 2e-10)) < 1e-12
     with pytest.raises(gilbertc.GilbertcError, match="matrix"):
         gilbertc._zeeman_profile({"func": lambda t: [1, 0, 0, 0, 1, 0, 0, 0, 1], "dt": 1e-12}, 1e-10)
+
+
+def test_hysteresis_switches_at_the_stoner_wohlfarth_field():
+    # One cell, easy axis z, the field at ψ = 1° from it swept from +1.5 H_K to
+    # −1.5 H_K in steps of 0.05 H_K: the moment switches where the
+    # Stoner–Wohlfarth astroid says, h_sw = (cos^(2/3) ψ + sin^(2/3) ψ)^(−3/2)
+    # = 0.9067 H_K, so between the steps at −0.90 and −0.95 H_K.
+    ms, k = 8e5, 1e5
+    hk = 2 * k / (gilbertc.MU0 * ms)
+    psi = np.radians(1.0)
+    d = np.array([np.sin(psi), 0.0, np.cos(psi)])
+    mesh = df.Mesh(p1=(0, 0, 0), p2=(2e-9, 2e-9, 2e-9), cell=(2e-9, 2e-9, 2e-9))
+    system = mm.System(name="sw")
+    system.energy = mm.UniaxialAnisotropy(K=k, u=(0, 0, 1))
+    system.m = df.Field(mesh, nvdim=3, value=(0, 0, 1), norm=ms)
+    gilbertc.HysteresisDriver().drive(system, Hsteps=[[list(1.5 * hk * d), list(-1.5 * hk * d), 61]])
+    table = system.table.data
+    assert system.table.x == "B_hysteresis" and len(table) == 61
+    h = table["B_hysteresis"] / (1e3 * gilbertc.MU0 * hk)  # in units of H_K, along d
+    switched = h[table["mz"] < 0]
+    first = switched.max()  # the first (largest) field at which m points down
+    sw = (np.cos(psi) ** (2 / 3) + np.sin(psi) ** (2 / 3)) ** -1.5
+    assert -sw - 0.05 <= first < -sw
+    assert np.all(table["mz"][h > -sw] > 0.9)  # before: near +z (the field is at most 1.5 H_K, 1° off)

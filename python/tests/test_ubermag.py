@@ -61,9 +61,6 @@ SKIPPED = {
     **{f"TestCompute::{t}": "compute(): not written (and its system has CubicAnisotropy)" for t in (
         "test_energy", "test_energy_density", "test_effective_field", "test_invalid_func", "test_dmi",
         "test_slonczewski", "test_zhang_li")},
-    "test_hysteresis_check_for_energy": "HysteresisDriver: not written",
-    "test_simple_hysteresis_loop": "HysteresisDriver: not written",
-    "test_stepped_hysteresis_loop": "HysteresisDriver: not written",
     "TestFixedSubregions::test_fixed_subregions": "fixed_subregions: Gilbert has no frozen cells",
     "test_outputstep": "output_step (every minimiser step in the table): Gilbert's relax records the start and the minimum",
     "TestTimeDriver::test_noevolver_nodriver_finite_temperature": (
