@@ -360,9 +360,8 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
         config["region_map"] = {"path": "regions.h5", "dataset": "/regions"}
     if "H" in cells.arrays:
         h = cells.of("H")
+        # One vector everywhere, or one per region.
         config["zeeman"]["B"] = [[MU0 * x for x in v] for v in h] if isinstance(h[0], list) else [MU0 * x for x in h]
-        if isinstance(h[0], list) and cells.count == 1:
-            config["zeeman"]["B"] = config["zeeman"]["B"][0]
     if "D" in cells.arrays:
         # Ubermag's Cnv_z energy is D(m·∇m_z − m_z ∇·m); Gilbert's (as mumax3's Dind)
         # is D(m_z ∇·m − (m·∇)m_z): the same physics with D of the other sign.
