@@ -1,5 +1,6 @@
 import Foundation
 import Gilbert
+import GilbertIO
 import Testing
 
 @Suite struct ExchangeTests {
@@ -84,6 +85,71 @@ import Testing
         // Round-off of a sum of differences of O(1) numbers scaled by 2A/(Ms d²).
         #expect((d * d).sum().squareRoot() <= 1e-12 * scale + 1e-9)
       }
+    }
+  }
+}
+
+/// `[[interface]]`: A between two regions in place of the harmonic mean.
+@Suite struct InterfaceExchangeTests {
+  /// A wire of 6 cells, regions 0 | 1 at the middle, the interface A < 0: a
+  /// state with the halves antiparallel has the one interface bond's energy
+  /// A_if |m_i − m_j|²/dx² V = 4 A_if V/dx² (negative), the rest zero; the
+  /// harmonic mean would give +4 A V/dx².
+  @Test func interfaceBondReplacesTheHarmonicMean() throws {
+    let g = Grid(nx: 6, dx: 1e-9, dy: 1e-9, dz: 1e-9)
+    let regions = [0, 0, 0, 1, 1, 1]
+    let material = Material(saturationMagnetization: 8e5, exchangeStiffness: 1e-11, damping: 0.1)
+    let magnet = Magnet(grid: g, regions: regions, materials: [material, material])
+    var m = VectorField(count: 6, uniform: SIMD3(0, 0, 1))
+    for i in 3..<6 { m[i] = SIMD3(0, 0, -1) }
+    let aif = -2e-12
+    let coupled = Exchange(magnet: magnet, interfaces: [RegionPair(1, 0): aif]).energy(m: m, time: 0)
+    #expect(abs(coupled - 4 * aif * g.cellVolume / (g.dx * g.dx)) < 1e-12 * abs(coupled))
+    let plain = Exchange(magnet: magnet).energy(m: m, time: 0)
+    #expect(abs(plain - 4 * 1e-11 * g.cellVolume / (g.dx * g.dx)) < 1e-12 * plain)
+  }
+
+  /// Through the config: relaxing from a random state ends with each half
+  /// uniform and the two antiparallel (no anisotropy: any common axis).
+  @Test func negativeInterfaceRelaxesAntiparallel() throws {
+    let text = """
+      [mesh]
+      n = [20, 1, 1]
+      cellsize = [1e-9, 1e-9, 1e-9]
+      [[region]]
+      index = 1
+      x = [10e-9, 20e-9]
+      [material]
+      Ms = 8e5
+      A = 1e-11
+      alpha = 0.5
+      [[interface]]
+      regions = [0, 1]
+      A = -1e-12
+      [initial]
+      type = "random"
+      seed = 3
+      """
+    var sim = try Simulation(config: try SimulationConfig(toml: text))
+    let relaxer = Relaxer(torqueTolerance: 1e-6, maximumIterations: 200_000)
+    let result = relaxer.relax(&sim.equation, m: &sim.m, time: 0, shouldStop: { false }, progress: nil)
+    #expect(result.converged)
+    // Each half uniform (the bulk A), the two antiparallel (the interface's A < 0).
+    let a = sim.m[0], b = sim.m[19]
+    #expect((a * b).sum() < -0.999)
+    #expect((a * sim.m[9]).sum() > 0.999 && (b * sim.m[10]).sum() > 0.999)
+    for (extra, key) in [
+      ("[[interface]]\nregions = [0, 0]\nA = 1e-12", "interface[0].regions"),
+      ("[[interface]]\nregions = [0, 2]\nA = 1e-12", "interface[0].regions[1]"),
+    ] {
+      var caught: ConfigError?
+      do {
+        _ = try SimulationConfig(
+          toml: text.replacingOccurrences(of: "[[interface]]\nregions = [0, 1]\nA = -1e-12", with: extra))
+      } catch {
+        caught = error
+      }
+      #expect(caught?.key == key, "\(extra): \(String(describing: caught))")
     }
   }
 }

@@ -286,10 +286,24 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     }
     files = {}
     anisotropies = []
+    interfaces = []  # (subregion index, subregion index, A)
     for term in system.energy:
         kind = type(term).__name__
         if kind == "Exchange":
-            cells.add("A", term.A, "Exchange.A")
+            a = term.A
+            if isinstance(a, dict) and any(":" in k for k in a):
+                # "r1:r2": A between the two subregions (Gilbert's [[interface]]).
+                for k in a:
+                    if ":" in k:
+                        pair = k.split(":")
+                        unknown = [x for x in pair if x not in regions.names]
+                        if len(pair) != 2 or unknown:
+                            raise GilbertcError(f"Exchange.A names {k!r}: expected 'r1:r2' with two of mesh.subregions ({regions.names})")
+                        interfaces.append((regions.names.index(pair[0]) + 1, regions.names.index(pair[1]) + 1,
+                                           _scalar(a[k], f"Exchange.A[{k}]")))
+                a = {k: v for k, v in a.items() if ":" not in k}
+                cells.arrays["subregion"] = regions.map.astype(float)  # keep the subregions apart
+            cells.add("A", a, "Exchange.A")
         elif kind == "UniaxialAnisotropy":
             if vars(term).get("K2") not in (None, 0) or "K1" in vars(term):
                 raise GilbertcError("UniaxialAnisotropy.K2: Gilbert has only K1")
@@ -310,6 +324,8 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
             cc = str(term.crystalclass)
             if cc not in ("Cnv_z", "Cnv"):
                 raise GilbertcError(f"DMI.crystalclass is {cc!r}: Gilbert has interfacial DMI with the normal along z (Cnv_z)")
+            if isinstance(term.D, dict) and any(":" in k for k in term.D):
+                raise GilbertcError("DMI.D between subregions ('r1:r2'): Gilbert's DMI has D per region, not per interface")
             cells.add("D", term.D, "DMI.D")
         else:
             raise GilbertcError(f"energy term {kind}: not translated by gilbertc (Exchange, UniaxialAnisotropy, Zeeman, Demag, DMI Cnv_z)")
@@ -355,6 +371,11 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     material = {"Ms": cells.of("Ms"), "A": cells.of("A") if "A" in cells.arrays else 0.0,
                 "alpha": cells.of("alpha") if "alpha" in cells.arrays else 0.0}
     config["material"] = material
+    if interfaces:
+        sub = cells.arrays["subregion"].reshape(cells.size)[cells.representative]
+        config["interface"] = [{"regions": [c1, c2], "A": value} for s1, s2, value in interfaces
+                               for c1 in range(cells.count) if sub[c1] == s1
+                               for c2 in range(cells.count) if sub[c2] == s2]
     if cells.count > 1:
         files["regions.h5"] = ("regions", np.transpose(cells.map, (2, 1, 0)).astype(np.int32), "")  # [Nz, Ny, Nx]
         config["region_map"] = {"path": "regions.h5", "dataset": "/regions"}

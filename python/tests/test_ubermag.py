@@ -43,10 +43,8 @@ SKIPPED = {
     "TestDMI::test_dict": "as TestDMI::test_scalar (A = 1e-21 J/m against the DMI boundary condition)",
     "TestUniaxialAnisotropy::test_higher_order_scalar_vector": "K2 (higher-order uniaxial anisotropy): Gilbert has K1 only",
     # Parameters Gilbert takes as one value (or one per region).
-    **{f"TestExchange::{t}": "Exchange between subregions ('r1:r2' keys): Gilbert takes the harmonic mean of the two A" for t in (
-        "test_dict",)},
-    "TestEnergy::test_exchange_dmi_zeeman": "Exchange between subregions ('r1:r2' keys): Gilbert takes the harmonic mean",
-    "TestEnergy::test_exchange_dmi_zeeman_uniaxialanisotropy_demag": "Exchange between subregions ('r1:r2' keys): Gilbert takes the harmonic mean",
+    "TestEnergy::test_exchange_dmi_zeeman": "DMI between subregions ('r1:r2'): Gilbert's DMI has D per region",
+    "TestEnergy::test_exchange_dmi_zeeman_uniaxialanisotropy_demag": "DMI between subregions ('r1:r2'): Gilbert's DMI has D per region",
     "TestZeeman::test_time_field": (
         "a rotating field (func returning a 3 × 3 matrix) and OOMMF Tcl scripts: Gilbert's field is B · s(t) with one factor"),
     "TestZeeman::test_time_vector": "two Zeeman terms (Gilbert has one applied field) and OOMMF Tcl scripts",

@@ -1,9 +1,16 @@
+/// Two region indices in either order (the smaller first).
+public struct RegionPair: Hashable, Sendable {
+  public let first: Int, second: Int
+  public init(_ a: Int, _ b: Int) { (first, second) = (min(a, b), max(a, b)) }
+}
+
 /// Heisenberg exchange: B = (2A/Ms) ∇²m, energy density A |∇m|².
 ///
 /// Discretised with the six-neighbour Laplacian on the cell centres: the
 /// field in cell i is Σ_j 2A_ij (m_j − m_i) / (Ms_i d_ij²) over the neighbours
 /// j along x, y and z, with A_ij = 2A_iA_j/(A_i + A_j) (harmonic mean, as
-/// mumax3) between regions. Free edges and empty neighbours are Neumann
+/// mumax3) between regions, or the value given for that pair of regions
+/// (`[[interface]]`, as mumax3's ext_InterExchange). Free edges and empty neighbours are Neumann
 /// boundaries (∂m/∂n = 0): the ghost cell equals the cell itself, so the
 /// neighbour drops out. With periodic x the left and right edges are joined.
 ///
@@ -19,16 +26,26 @@ public struct Exchange: LinearFieldTerm {
   // zero at free edges and next to empty cells (−z, +z empty when Nz = 1).
   let left: [Double], right: [Double], down: [Double], up: [Double], below: [Double], above: [Double]
 
-  /// Exchange for `magnet` with its regions' stiffness.
-  public init(magnet: Magnet) {
+  /// Exchange for `magnet` with its regions' stiffness; `interfaces` gives
+  /// A_ij (J/m, either sign: negative couples antiparallel) for pairs of
+  /// regions (keyed by the smaller index, then the larger) in place of the
+  /// harmonic mean.
+  public init(magnet: Magnet, interfaces: [RegionPair: Double] = [:]) {
     let g = magnet.grid
     grid = g
     cellVolume = g.cellVolume
     let ms = magnet.saturationMagnetization
     saturationMagnetization = ms
     let a = magnet.perCell { $0.exchangeStiffness }
+    let regions = magnet.regions
     func coupling(_ i: Int, _ j: Int, _ d: Double) -> Double {
-      guard ms[i] > 0, ms[j] > 0, a[i] + a[j] > 0, i != j else { return 0 }
+      guard ms[i] > 0, ms[j] > 0, i != j else { return 0 }
+      if !interfaces.isEmpty, regions[i] != regions[j],
+        let aij = interfaces[RegionPair(regions[i], regions[j])]
+      {
+        return 2 * aij / (ms[i] * d * d)
+      }
+      guard a[i] + a[j] > 0 else { return 0 }
       let aij = 2 * a[i] * a[j] / (a[i] + a[j])
       return 2 * aij / (ms[i] * d * d)
     }

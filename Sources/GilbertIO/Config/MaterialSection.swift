@@ -8,6 +8,8 @@ public struct MaterialSection: TermSection {
   public let saturationMagnetization: RegionParameter, exchangeStiffness: RegionParameter, damping: RegionParameter
   public let nonAdiabaticity: RegionParameter, anisotropicNonAdiabaticity: RegionParameter
   public let polarization: RegionParameter
+  /// A between pairs of regions (`[[interface]]`), J/m, in place of the harmonic mean.
+  public var interfaces: [RegionPair: Double] = [:]
 
   /// The materials by region.
   public var materials: [Material] {
@@ -49,18 +51,52 @@ public struct MaterialSection: TermSection {
       throw ConfigError(
         key: "material.Ms", message: "is 0 in every region; at least one region must be magnetic (Ms > 0)")
     }
-    return MaterialSection(
+    var section = MaterialSection(
       saturationMagnetization: ms.expanded(regions: n), exchangeStiffness: a.expanded(regions: n),
       damping: alpha.expanded(regions: n), nonAdiabaticity: beta,
       anisotropicNonAdiabaticity: deltaBeta.expanded(regions: n),
       polarization: p.expanded(regions: n))
+    section.interfaces = try readInterfaces(root, regions: n)
+    return section
+  }
+
+  /// `[[interface]]`: `regions = [a, b]` (two different region indices) and
+  /// `A` (J/m, either sign), the exchange stiffness between cells of a and b.
+  static func readInterfaces(_ root: ConfigTable, regions n: Int) throws(ConfigError) -> [RegionPair: Double] {
+    var out: [RegionPair: Double] = [:]
+    for (k, t) in try root.tables("interface").enumerated() {
+      let r = try t.numbers(
+        "regions", count: 2, valid: { $0 >= 0 && $0 < Double(n) && $0 == $0.rounded() },
+        expected: "region indices from 0 to \(n - 1)")
+      guard r[0] != r[1] else {
+        throw ConfigError(key: t.key("regions"), message: "is \(r); expected two different regions")
+      }
+      let pair = RegionPair(Int(r[0]), Int(r[1]))
+      guard out[pair] == nil else {
+        throw ConfigError(
+          key: t.key("regions"), message: "repeats the pair \(pair.first), \(pair.second) of an earlier interface[…]")
+      }
+      out[pair] = try t.double("A", unit: "J/m", expected: "a finite number (negative: antiparallel coupling)")
+      try t.finish()
+      _ = k
+    }
+    return out
   }
 
   public var parameters: [RegionParameter] {
-    [saturationMagnetization, exchangeStiffness, damping, nonAdiabaticity, anisotropicNonAdiabaticity, polarization]
+    var p = [
+      saturationMagnetization, exchangeStiffness, damping, nonAdiabaticity, anisotropicNonAdiabaticity, polarization,
+    ]
+    if !interfaces.isEmpty {
+      let pairs = interfaces.keys.sorted { ($0.first, $0.second) < ($1.first, $1.second) }
+      p.append(
+        RegionParameter(
+          "A_interface", pairs.flatMap { [Double($0.first), Double($0.second), interfaces[$0]!] }, unit: "J/m"))
+    }
+    return p
   }
 
-  public func fieldTerms(magnet: Magnet) -> [any FieldTerm] { [Exchange(magnet: magnet)] }
+  public func fieldTerms(magnet: Magnet) -> [any FieldTerm] { [Exchange(magnet: magnet, interfaces: interfaces)] }
 
   /// The model's wall width and energy come from A (region 0's): covered.
   public func contribute(to model: inout WallModelInputs) -> String? { nil }
