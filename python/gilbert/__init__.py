@@ -98,17 +98,23 @@ _KEY = re.compile(r"config key '([^']+)'")
 _FLAG = re.compile(r"(--[a-z-]+)")
 
 
+def _error(p):
+    """The GilbertError of a finished `gilbert` process that failed: its
+    `error:` line, the config key or flag it names, its exit status."""
+    text = p.stderr.strip()
+    line = next((l for l in text.splitlines() if l.startswith("error:")), text.splitlines()[-1] if text else "")
+    message = line[len("error:"):].strip() if line.startswith("error:") else line
+    key = _KEY.search(message)
+    flag = _FLAG.search(message) if key is None else None
+    return GilbertError(message or f"gilbert exited with status {p.returncode}",
+                        key=key.group(1) if key else (flag.group(1) if flag else None),
+                        status=p.returncode, stderr=p.stderr)
+
+
 def _call(args):
     p = subprocess.run([binary()] + args, capture_output=True, text=True)
     if p.returncode != 0:
-        text = p.stderr.strip()
-        line = next((l for l in text.splitlines() if l.startswith("error:")), text.splitlines()[-1] if text else "")
-        message = line[len("error:"):].strip() if line.startswith("error:") else line
-        key = _KEY.search(message)
-        flag = _FLAG.search(message) if key is None else None
-        raise GilbertError(message or f"gilbert exited with status {p.returncode}",
-                           key=key.group(1) if key else (flag.group(1) if flag else None),
-                           status=p.returncode, stderr=p.stderr)
+        raise _error(p)
     return p
 
 

@@ -450,6 +450,19 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     return config, ms_cells, files
 
 
+def _write_config(path, config):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(_toml.dumps(config))
+
+
+def _field(mesh, frame, ms):
+    """A frame of Gilbert's m, (nz, ny, nx, 3) unit vectors, as a
+    discretisedfield.Field in A/m on `mesh` ((nx, ny, nz, 3)), with `ms` per cell (nx, ny, nz)."""
+    import discretisedfield as df
+
+    return df.Field(mesh, nvdim=3, value=np.transpose(frame, (2, 1, 0, 3)) * ms[..., None])
+
+
 class _Driver(mm.ExternalDriver):
     """Shared by the drivers. Each drive directory (<name>/drive-<N>) holds
     Gilbert's input (config.toml, m0.ovf and any current file), its output
@@ -473,26 +486,28 @@ class _Driver(mm.ExternalDriver):
         with open("info.json", "w", encoding="utf-8") as f:
             f.write(json.dumps(info))
 
-    def _check_system(self, system, **kwargs):
+    def _check_system(self, system):
         # Refuses what cannot be translated before any file is written.
-        config_of(system, **self._run_settings(**kwargs))
+        config_of(system, **self._run_settings(**self._kwargs))
 
     _settings = ("t", "n", "dt", "torque_tolerance")
+    _kwargs = {}
 
     def drive(self, system, /, ovf_format="bin8", **kwargs):
-        self._check_format(ovf_format)
-        self._kwargs = {k: v for k, v in kwargs.items() if k in self._settings}
+        self._remember(ovf_format, kwargs)
         return super().drive(system, ovf_format=ovf_format, **kwargs)
 
     def schedule(self, system, cmd, header, ovf_format="bin8", **kwargs):
-        self._check_format(ovf_format)
-        self._kwargs = {k: v for k, v in kwargs.items() if k in self._settings}
+        self._remember(ovf_format, kwargs)
         return super().schedule(system, cmd, header, ovf_format=ovf_format, **kwargs)
 
-    def _check_format(self, ovf_format):
+    def _remember(self, ovf_format, kwargs):
+        """Checks the OVF format and keeps the driver's own settings for the
+        steps micromagneticmodel calls without them."""
         if ovf_format not in ("bin8", "bin4", "txt"):
             raise GilbertcError(f"ovf_format is {ovf_format!r}: expected 'bin8', 'bin4' or 'txt'")
         self._ovf_format = ovf_format
+        self._kwargs = {k: v for k, v in kwargs.items() if k in self._settings}
 
     @property
     def _x(self):
@@ -505,54 +520,52 @@ class _Driver(mm.ExternalDriver):
         return {}
 
     def _write_input_files(self, system, **kwargs):
-        settings = self._run_settings(**getattr(self, "_kwargs", {}))
-        config, self._ms, files = config_of(system, **settings)
-        # discretisedfield's OVF 2.0 binary-8 writer (A/m; Gilbert normalises it,
-        # micromagneticdata reads it as the drive's m0).
-        system.m.to_file("m0.omf", representation="bin8")  # Gilbert reads binary-8 OVF
-        for name, (dataset, array, unit) in files.items():
-            import h5py
+        config, self._ms, files = config_of(system, **self._run_settings(**self._kwargs))
+        self._write_start(system, files)
+        _write_config("config.toml", config)
 
+    def _write_start(self, system, files):
+        """m0.omf (discretisedfield's OVF 2.0 binary-8 writer, A/m; Gilbert
+        normalises it, micromagneticdata reads it as the drive's m0) and the
+        HDF5 files a config names ({name: (dataset, array, unit)})."""
+        system.m.to_file("m0.omf", representation="bin8")  # Gilbert reads binary-8 OVF
+        import h5py
+
+        for name, (dataset, array, unit) in files.items():
             with h5py.File(name, "w") as f:
                 d = f.create_dataset(dataset, data=array)
                 if unit:
                     d.attrs["unit"] = unit
-        with open("config.toml", "w", encoding="utf-8") as f:
-            f.write(_toml.dumps(config))
 
     def _command(self):
         return [gilbert.binary(), self.command, "config.toml", "--output", "out.h5", "--force"]
 
     def _call(self, system, runner=None, verbose=1, **kwargs):
-        p = subprocess.run(self._command(), capture_output=True, text=True)
+        self._run(self._command())
+
+    @staticmethod
+    def _run(command):
+        """Runs one gilbert command, its output appended to gilbert.log."""
+        p = subprocess.run(command, capture_output=True, text=True)
         with open("gilbert.log", "a", encoding="utf-8") as f:  # a hysteresis drive runs several
             f.write(p.stdout + p.stderr)
         if p.returncode != 0:
-            text = p.stderr.strip()
-            line = next((l for l in text.splitlines() if l.startswith("error:")), text)
-            message = line[len("error:"):].strip() if line.startswith("error:") else line
-            key = gilbert._KEY.search(message)
-            raise gilbert.GilbertError(message, key=key.group(1) if key else None, status=p.returncode, stderr=p.stderr)
+            raise gilbert._error(p)
 
     def _schedule_commands(self, system, runner):
         # The job runs the same command a drive runs, in the drive directory.
         return [" ".join(self._command())]
 
     def _read_data(self, system):
-        import discretisedfield as df
-        import ubermagtable as ut
-
         r = gilbert.open("out.h5")
         mesh = system.m.mesh
-        ms = self._ms[..., None]
         field = r.fields["m"]
         times = field.times
         # Ubermag's drives start at the first sample after t = 0 (as OOMMF's and mumax3's).
         frames = [k for k in range(len(field)) if not (self.command == "run" and times[k] == 0 and len(field) > 1)]
 
         def as_field(k):
-            value = np.transpose(field[k], (2, 1, 0, 3)) * ms  # (nz, ny, nx, 3) -> (nx, ny, nz, 3), A/m
-            return df.Field(mesh, nvdim=3, value=value)  # (nx, ny, nz, 3) in A/m
+            return _field(mesh, field[k], self._ms)
 
         system.m = as_field(frames[-1])
         t = r.table
@@ -599,10 +612,10 @@ class TimeDriver(_Driver):
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
             raise GilbertcError(f"TimeDriver.drive: n is {n!r}; expected an integer ≥ 1 (samples)")
 
-    def _check_system(self, system, **kwargs):
+    def _check_system(self, system):
         if not _terms(system.dynamics):
             raise RuntimeError("System's dynamics is not defined")
-        super()._check_system(system, **getattr(self, "_kwargs", {}))
+        super()._check_system(system)
 
     def _run_settings(self, t=None, n=None, dt=1e-14, **kwargs):
         if t is None or n is None:
@@ -674,44 +687,28 @@ class HysteresisDriver(MinDriver):
             fields += points
         return fields
 
-    def _run_settings(self, torque_tolerance=1e-9, **kwargs):
-        return super()._run_settings(torque_tolerance=torque_tolerance)
-
-    def _check_system(self, system, **kwargs):
-        config_of(system, applied=[0.0, 0.0, 0.0], **self._run_settings())
-
     def _write_input_files(self, system, **kwargs):
-        settings = dict(getattr(self, "_kwargs", {}))
-        self._fields = self._steps(**{k: settings.pop(k) for k in ("Hmin", "Hmax", "n", "Hsteps") if k in settings})
-        system.m.to_file("m0.omf", representation="bin8")  # Gilbert reads binary-8 OVF
+        self._fields = self._steps(**{k: v for k, v in self._kwargs.items() if k in ("Hmin", "Hmax", "n", "Hsteps")})
         for k, h in enumerate(self._fields):
-            config, self._ms, files = config_of(system, applied=h, **self._run_settings(**settings))
-            if k > 0:  # from the previous step's minimum
+            config, self._ms, files = config_of(system, applied=h, **self._run_settings(**self._kwargs))
+            if k == 0:
+                self._write_start(system, files)  # the same files at every step
+            else:  # from the previous step's minimum
                 config["initial"] = {"type": "file", "path": f"step{k - 1:04d}.h5", "frame": -1}
-            for name, (dataset, array, unit) in files.items():
-                import h5py
+            _write_config(f"step{k:04d}.toml", config)
 
-                with h5py.File(name, "w") as f:
-                    d = f.create_dataset(dataset, data=array)
-                    if unit:
-                        d.attrs["unit"] = unit
-            with open(f"step{k:04d}.toml", "w", encoding="utf-8") as f:
-                f.write(_toml.dumps(config))
+    @staticmethod
+    def _step_command(k):
+        return [gilbert.binary(), "relax", f"step{k:04d}.toml", "--output", f"step{k:04d}.h5", "--force"]
 
     def _call(self, system, runner=None, verbose=1, **kwargs):
         for k in range(len(self._fields)):
-            self._commands = [gilbert.binary(), "relax", f"step{k:04d}.toml", "--output", f"step{k:04d}.h5", "--force"]
-            super()._call(system, runner=runner, verbose=verbose, **kwargs)
-
-    def _command(self):
-        return getattr(self, "_commands", None) or super()._command()
+            self._run(self._step_command(k))
 
     def _schedule_commands(self, system, runner):
-        return [" ".join([gilbert.binary(), "relax", f"step{k:04d}.toml", "--output", f"step{k:04d}.h5", "--force"])
-                for k in range(len(self._fields))]
+        return [" ".join(self._step_command(k)) for k in range(len(self._fields))]
 
     def _read_data(self, system):
-        import discretisedfield as df
         import pandas as pd
 
         rows, fields = [], []
@@ -719,8 +716,7 @@ class HysteresisDriver(MinDriver):
         direction = first / np.linalg.norm(first) if np.linalg.norm(first) > 0 else np.array([0.0, 0.0, 1.0])
         for k, h in enumerate(self._fields):
             r = gilbert.open(f"step{k:04d}.h5")
-            value = np.transpose(r.fields["m"][-1], (2, 1, 0, 3)) * self._ms[..., None]
-            fields.append(df.Field(system.m.mesh, nvdim=3, value=value))
+            fields.append(_field(system.m.mesh, r.fields["m"][-1], self._ms))
             row = r.table.iloc[-1].to_dict()
             row.pop("t", None)
             b = 1e3 * MU0 * np.asarray(h, dtype=float)  # mT
