@@ -337,15 +337,32 @@ public final class TrajectoryWriter {
 
 /// Reads frames back from a Gilbert HDF5 file.
 public enum TrajectoryReader {
+  /// The values and shape of `dataset` in the input file `path` (a current
+  /// profile, a region map): a missing or unreadable file is a ConfigError
+  /// naming `pathKey`, a missing dataset one naming `datasetKey`.
+  static func inputDataset(path: String, dataset: String, pathKey: String, datasetKey: String) throws(ConfigError) -> (
+    values: [Double], shape: [Int]
+  ) {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw ConfigError(key: pathKey, message: "names '\(path)', which does not exist")
+    }
+    do {
+      let file = try HDF5File(reading: path)
+      defer { file.close() }
+      guard file.exists(dataset) else {
+        throw ConfigError(key: datasetKey, message: "'\(path)' has no dataset \(dataset)")
+      }
+      return try file.readDoubles(dataset)
+    } catch let e as ConfigError {
+      throw e
+    } catch {
+      throw ConfigError(key: pathKey, message: "'\(path)' cannot be read as HDF5: \(error)")
+    }
+  }
+
   /// A per-cell vector dataset [Ny, Nx, 3] or [1, Ny, Nx, 3] (for example a current profile).
   public static func vectorDataset(path: String, dataset: String, grid: Grid, key: String) throws -> VectorField {
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw ConfigError(key: key, message: "names '\(path)', which does not exist")
-    }
-    let file = try HDF5File(reading: path)
-    defer { file.close() }
-    guard file.exists(dataset) else { throw ConfigError(key: key, message: "'\(path)' has no dataset \(dataset)") }
-    let (values, shape) = try file.readDoubles(dataset)
+    let (values, shape) = try inputDataset(path: path, dataset: dataset, pathKey: key, datasetKey: key)
     let core = Array(shape.drop(while: { $0 == 1 }))
     guard values.count == 3 * grid.cellCount, shape.last == 3, core.count <= 4,
       core.dropLast().reduce(1, *) == grid.cellCount

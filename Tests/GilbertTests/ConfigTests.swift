@@ -25,12 +25,7 @@ let baseConfig = """
 
 @Suite struct ConfigTests {
   func error(_ text: String, overrides: [(key: String, value: String)] = []) -> ConfigError? {
-    do {
-      _ = try SimulationConfig(toml: text, overrides: overrides)
-      return nil
-    } catch {
-      return error
-    }
+    configError(text, overrides: overrides)
   }
 
   @Test func baseConfigParsesWithIntegerMsAndDefaults() throws {

@@ -185,12 +185,7 @@ import Testing
     try? FileManager.default.removeItem(atPath: path)
     #expect(report.modelMotion == nil && report.modelUnavailable?.contains("DMI") == true)
     // Errors name the key.
-    func key(_ text: String) -> String? {
-      do {
-        _ = try SimulationConfig(toml: text)
-        return nil
-      } catch { return error.key }
-    }
+    let key = { (text: String) in configError(text)?.key }
     #expect(key(text.replacingOccurrences(of: "D = 1e-3", with: "D = \"x\"")) == "dmi.D")
     #expect(key(text.replacingOccurrences(of: "D = 1e-3", with: "D = 1e-3\nDD = 1")) == "dmi.DD")
     #expect(key(text.replacingOccurrences(of: "A = 1.5e-11", with: "A = 0")) == "dmi.D")

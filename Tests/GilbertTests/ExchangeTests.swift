@@ -142,13 +142,8 @@ import Testing
       ("[[interface]]\nregions = [0, 0]\nA = 1e-12", "interface[0].regions"),
       ("[[interface]]\nregions = [0, 2]\nA = 1e-12", "interface[0].regions[1]"),
     ] {
-      var caught: ConfigError?
-      do {
-        _ = try SimulationConfig(
-          toml: text.replacingOccurrences(of: "[[interface]]\nregions = [0, 1]\nA = -1e-12", with: extra))
-      } catch {
-        caught = error
-      }
+      let caught = configError(
+        text.replacingOccurrences(of: "[[interface]]\nregions = [0, 1]\nA = -1e-12", with: extra))
       #expect(caught?.key == key, "\(extra): \(String(describing: caught))")
     }
   }

@@ -288,12 +288,7 @@ func besselK0(_ x: Double) -> Double {
   }
 
   @Test func longitudinalConfigErrorsNameTheKey() {
-    func error(_ text: String) -> ConfigError? {
-      do {
-        _ = try SimulationConfig(toml: text)
-        return nil
-      } catch { return error }
-    }
+    let error = { (text: String) in configError(text) }
     #expect(error(baseConfig + "\n[current]\nvoltage = 0.1\n")?.key == "current.voltage")
     #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\nsigma_up = 1e6\n")?.key == "longitudinal.ell_s_up")
     #expect(error(baseConfig + "\n[longitudinal]\nrho_perp = 1e-7\n[current]\nu = [1, 0, 0]\n")?.key == "current.u")

@@ -36,16 +36,14 @@ func tableColumn(_ path: String, _ name: String) throws -> [Double] {
 
   @Test func profileKeysAreCheckedByName() throws {
     let base = "[mesh]\nn = [8, 1, 1]\ncellsize = [1e-9, 1e-9, 1e-9]\n[material]\nMs = 8e5\nA = 1.3e-11\nalpha = 0.1\n"
-    func error(_ current: String) -> ConfigError? {
-      do {
-        _ = try SimulationConfig(toml: base + "[current]\nu = [100, 0, 0]\n" + current)
-        return nil
-      } catch { return error }
-    }
+    func error(_ current: String) -> ConfigError? { configError(base + "[current]\nu = [100, 0, 0]\n" + current) }
     #expect(error("time_profile = \"pulse\"")?.key == "current.pulse_length")
-    #expect(error("time_profile = \"pulse\"\npulse_length = 1e-9\nrise = 6e-10\nfall = 6e-10")?.key == "current.pulse_length")
+    #expect(
+      error("time_profile = \"pulse\"\npulse_length = 1e-9\nrise = 6e-10\nfall = 6e-10")?.key == "current.pulse_length")
     #expect(error("time_profile = \"pulse\"\npulse_length = 1e-9\nfrequency = 1e9")?.key == "current.frequency")
-    #expect(error("time_profile = \"table\"\ntable_t = [0, 1e-9, 1e-9]\ntable_value = [0, 1, 0]")?.key == "current.table_t[2]")
+    #expect(
+      error("time_profile = \"table\"\ntable_t = [0, 1e-9, 1e-9]\ntable_value = [0, 1, 0]")?.key == "current.table_t[2]"
+    )
     #expect(error("time_profile = \"table\"\ntable_t = [0, 1e-9]\ntable_value = [0]")?.key == "current.table_value")
     #expect(error("time_profile = \"square\"")?.key == "current.time_profile")
     #expect(error("time_profile = \"sine\"\nfrequency = 1e9") == nil)
@@ -111,8 +109,10 @@ extension Validation {
       let u = 200.0
       let (dq, path) = try Self.run(beta: 0.02, u: u, duration: 1.5e-9)
       defer { try? FileManager.default.removeItem(atPath: path) }
-      let expected = u * TimeProfile.pulse(start: 1e-10, length: 1e-9, rise: 1e-10, fall: 2e-10).integral(
-        from: 0, to: 1.5e-9)
+      let expected =
+        u
+        * TimeProfile.pulse(start: 1e-10, length: 1e-9, rise: 1e-10, fall: 2e-10).integral(
+          from: 0, to: 1.5e-9)
       // 1 %, the tolerance. Measured: −6.4e-4 at dx = 1 nm (Δ0 = 16 nm),
       // the O(dx²) lattice error of the central-difference ∂x m, as for a
       // steady wall at β = α (the pulse's breakpoints cost nothing: RK45 ends
@@ -134,13 +134,16 @@ extension Validation {
       let (dq, path) = try Self.run(beta: beta, u: u, duration: 2.5e-9)
       try? FileManager.default.removeItem(atPath: path)
       let model = try #require(
-        Simulation(config: SimulationConfig(toml: Self.config(beta: beta, u: u, profile: "", duration: 1e-9))).wallModel)
+        Simulation(config: SimulationConfig(toml: Self.config(beta: beta, u: u, profile: "", duration: 1e-9))).wallModel
+      )
       let profile = TimeProfile.pulse(start: 1e-10, length: 1e-9, rise: 1e-10, fall: 2e-10)
       let predicted = model.integrate(amplitude: u, profile: profile, from: 0, to: 2.5e-9, step: 1e-13).q
       // 1 %, the tolerance for the 1D model. Measured: −7.1e-4 (the
       // same lattice error as above plus the model's adiabatic width, which
       // misses the wall's breathing while the tilt changes).
-      #expect(abs(dq / predicted - 1) < 0.01, "moved \(dq) m, model \(predicted) m, ∫u dt = \(u * profile.integral(from: 0, to: 2.5e-9)) m")
+      #expect(
+        abs(dq / predicted - 1) < 0.01,
+        "moved \(dq) m, model \(predicted) m, ∫u dt = \(u * profile.integral(from: 0, to: 2.5e-9)) m")
     }
   }
 }

@@ -84,12 +84,7 @@ private func boltzmannCDF(sigma: Double) -> (Double) -> Double {
     """
 
   @Test func deterministicAdaptiveSolversAndTheContinuousFrameRefuseATemperature() {
-    func key(_ text: String) -> String? {
-      do {
-        _ = try SimulationConfig(toml: text)
-        return nil
-      } catch { return error.key }
-    }
+    let key = { (text: String) in configError(text)?.key }
     #expect(key(Self.base) == "solver.method")  // rk45 by default
     #expect(key(Self.base + "[solver]\nmethod = \"implicit\"\n") == "solver.method")
     #expect(
@@ -180,7 +175,8 @@ extension Validation {
       // 4 standard errors (≈ 0.024). A factor 2 in the variance (ξ = 1.5 or 6)
       // moves ⟨m_z⟩ to 0.438 or 0.834, ≥ 0.16 away. Measured at seed 7:
       // 0.674, 0.669, 0.662 (within 1.6 standard errors).
-      #expect(abs(mean - langevin) < 4 * error, "α = \(alpha), dt = \(dt): ⟨m_z⟩ = \(mean) ± \(error), L(ξ) = \(langevin)")
+      #expect(
+        abs(mean - langevin) < 4 * error, "α = \(alpha), dt = \(dt): ⟨m_z⟩ = \(mean) ± \(error), L(ξ) = \(langevin)")
     }
 
     @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnother() throws {

@@ -187,8 +187,7 @@ import Testing
       ("[current]\nu = [0, 0, 10]", "current.u"),
     ]
     for (extra, key) in cases {
-      var caught: ConfigError?
-      do { _ = try SimulationConfig(toml: base + "\n" + extra) } catch { caught = error }
+      let caught = configError(base + "\n" + extra)
       #expect(caught?.key == key, "\(extra): \(String(describing: caught))")
     }
   }
@@ -226,9 +225,7 @@ import Testing
       ("dataset = \"/bad\"", "region_map.dataset"), ("dataset = \"/short\"", "region_map.dataset"),
       ("dataset = \"/none\"", "region_map.dataset"),
     ] {
-      var caught: ConfigError?
-      do { _ = try SimulationConfig(toml: base + "\n" + extra + "\n") } catch { caught = error }
-      #expect(caught?.key == key, "\(extra)")
+      #expect(configError(base + "\n" + extra + "\n")?.key == key, "\(extra)")
     }
   }
 }

@@ -9,6 +9,14 @@ func temporaryPath(_ name: String) -> String {
   return dir.appendingPathComponent(name).path
 }
 
+/// The error a config text is refused with, or nil when it is accepted.
+func configError(_ text: String, overrides: [(key: String, value: String)] = []) -> ConfigError? {
+  do {
+    _ = try SimulationConfig(toml: text, overrides: overrides)
+    return nil
+  } catch { return error }
+}
+
 @Suite struct TrajectoryTests {
   @Test func runWritesAFileThatReadsBack() throws {
     let path = temporaryPath("roundtrip.h5")

@@ -43,12 +43,7 @@ import Testing
   }
 
   @Test func badFieldsAreNamed() {
-    func key(_ zeeman: String) -> String? {
-      do {
-        _ = try SimulationConfig(toml: base + "\n[zeeman]\n" + zeeman + "\n")
-        return nil
-      } catch { return error.key }
-    }
+    func key(_ zeeman: String) -> String? { configError(base + "\n[zeeman]\n" + zeeman + "\n")?.key }
     #expect(key("B = [[0.1, 0, 0]]") == "zeeman.B")  // two regions, one vector
     #expect(key("B = [[0.1, 0, 0], [0, 0]]") == "zeeman.B[1]")
     #expect(key("B = [0, 0, 1]\ntime_profile = \"sine\"") == "zeeman.frequency")

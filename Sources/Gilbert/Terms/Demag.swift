@@ -69,17 +69,18 @@ public struct Demag: LinearFieldTerm {
     return nil
   }
 
-  /// The real-space kernel (N_xx, N_yy, N_zz, N_xy) for an offset of (i, j) cells,
-  /// summed over `images` periodic images along x on each side. On an even
-  /// periodic grid the offsets ±Nx/2 are the same point of the ring: there the
-  /// two truncated sums are averaged, which keeps the kernel's parity (and
-  /// makes N_xy vanish, as the infinite sum does).
-  public static func realSpaceKernel(_ i: Int, _ j: Int, grid g: Grid, images: Int) -> [Double] {
+  /// The real-space kernel (N_xx, N_yy, N_zz, N_xy, N_xz, N_yz) for an
+  /// offset of (i, j, k) cells, summed over `images` periodic images along x
+  /// on each side (the film term uses k = 0 and the first four). On an even
+  /// periodic grid the offsets ±Nx/2 are the same point of the ring: there
+  /// the two truncated sums are averaged, which keeps the kernel's parity
+  /// (and makes N_xy and N_xz vanish, as the infinite sum does).
+  public static func realSpaceKernel(_ i: Int, _ j: Int, _ k: Int = 0, grid g: Grid, images: Int) -> [Double] {
     func sum(_ i: Int) -> [Double] {
-      var n = [0.0, 0, 0, 0]
-      for k in -images...images {
-        let t = DemagKernel.tensor(cells: i + k * g.nx, j, 0, dx: g.dx, dy: g.dy, dz: g.dz)
-        for c in 0..<4 { n[c] += t[c] }
+      var n = [Double](repeating: 0, count: 6)
+      for c in -images...images {
+        let t = DemagKernel.tensor(cells: i + c * g.nx, j, k, dx: g.dx, dy: g.dy, dz: g.dz)
+        for a in 0..<6 { n[a] += t[a] }
       }
       return n
     }

@@ -47,7 +47,7 @@ public struct Demag3D: LinearFieldTerm {
         for xi in 0..<px {
           guard let i = Demag.offset(xi, padded: px, cells: g.nx, periodic: g.periodicX) else { continue }
           let key = (abs(i) * (py + 1) + abs(j)) * (pz + 1) + abs(k)
-          let t = octant[key] ?? Self.realSpaceKernel(abs(i), abs(j), abs(k), grid: g, images: copies)
+          let t = octant[key] ?? Demag.realSpaceKernel(abs(i), abs(j), abs(k), grid: g, images: copies)
           octant[key] = t
           let sx: Double = i < 0 ? -1 : 1, sy: Double = j < 0 ? -1 : 1, sz: Double = k < 0 ? -1 : 1
           let at = (zi * py + yi) * px + xi
@@ -66,24 +66,6 @@ public struct Demag3D: LinearFieldTerm {
       transform.forward(buffers.padded, spectra)
       return (0..<count).map { spectra[2 * $0] }
     }
-  }
-
-  /// The six components for an offset of (i, j, k) ≥ 0 cells, summed over
-  /// `images` periodic images along x; on an even periodic grid the offset
-  /// Nx/2 averages the two truncated sums (as ``Demag/realSpaceKernel(_:_:grid:images:)``).
-  static func realSpaceKernel(_ i: Int, _ j: Int, _ k: Int, grid g: Grid, images: Int) -> [Double] {
-    func sum(_ i: Int) -> [Double] {
-      var n = [Double](repeating: 0, count: 6)
-      for c in -images...images {
-        let t = DemagKernel.tensor(cells: i + c * g.nx, j, k, dx: g.dx, dy: g.dy, dz: g.dz)
-        for a in 0..<6 { n[a] += t[a] }
-      }
-      return n
-    }
-    if g.periodicX && g.nx % 2 == 0 && i == g.nx / 2 {
-      return zip(sum(i), sum(-i)).map { ($0 + $1) / 2 }  // xy and xz average to zero, as the infinite sum's
-    }
-    return sum(i)
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {

@@ -1,4 +1,3 @@
-import Foundation
 import Gilbert
 
 /// `[[region]]`: boxes or ellipses (x and y ranges, m; a z range on grids of
@@ -53,22 +52,8 @@ public struct RegionSection: ConfigSection {
     let path = context.resolve(try t.string("path"))
     let dataset = try t.string("dataset", default: "/regions")
     try t.finish()
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw ConfigError(key: "region_map.path", message: "names '\(path)', which does not exist")
-    }
-    let read: (values: [Double], shape: [Int])
-    do {
-      let file = try HDF5File(reading: path)
-      defer { file.close() }
-      guard file.exists(dataset) else {
-        throw ConfigError(key: "region_map.dataset", message: "is \(dataset); '\(path)' has no such dataset")
-      }
-      read = try file.readDoubles(dataset)
-    } catch let e as ConfigError {
-      throw e
-    } catch {
-      throw ConfigError(key: "region_map.path", message: "'\(path)' cannot be read as HDF5: \(error)")
-    }
+    let read = try TrajectoryReader.inputDataset(
+      path: path, dataset: dataset, pathKey: "region_map.path", datasetKey: "region_map.dataset")
     let expected = g.nz == 1 ? "[\(g.ny), \(g.nx)]" : "[\(g.nz), \(g.ny), \(g.nx)]"
     guard read.values.count == g.cellCount, read.shape.drop(while: { $0 == 1 }).count <= 3 else {
       throw ConfigError(
