@@ -2,12 +2,17 @@
 /// grid row), factored by block Gaussian elimination without pivoting
 /// between blocks (the block Thomas algorithm):
 ///
-///     D_0 = A_00,   L_i = A_{i,i−1} D_{i−1}⁻¹,   D_i = A_ii − L_i A_{i−1,i}
-///     y_i = b_i − L_i y_{i−1},   x_i = D_i⁻¹ (y_i − A_{i,i+1} x_{i+1})
+///     D_0 = A_00,   L_i = A_{i,i−1} D_{i−1}⁻¹,   W_i = D_i⁻¹ A_{i,i+1},
+///     D_i = A_ii − A_{i,i−1} W_{i−1}
+///     y_i = b_i − L_i y_{i−1},   c_i = D_i⁻¹ y_i,   x_i = c_i − W_i x_{i+1}
 ///
 /// 27 multiply-adds per block row and solve, against 45 for the band LU
 /// with partial pivoting (whose row exchanges widen U to 10 diagonals), and
-/// no branches. Without pivoting it needs every D_i to be well conditioned:
+/// no branches. The solve is a recurrence, so its speed is the latency of
+/// one 3 × 3 product per cell and sweep: keeping W_i rather than A_{i,i+1}
+/// takes D_i⁻¹ off the backward chain (c_i is formed in the forward sweep,
+/// beside it), and each product is summed as (b − a₀p₀) − (a₁p₁ + a₂p₂), two
+/// additions deep instead of three. Without pivoting it needs every D_i to be well conditioned:
 /// true for I − hγ J of the LLG, whose exchange part is a complex symmetric
 /// matrix with a positive definite real part (the damping) at every cell; a
 /// D_i that is not (|det| below 1e-12 of its scale) makes ``factor()``
@@ -17,7 +22,7 @@ public struct BlockTridiagonalLU: Sendable {
   public let count: Int
   /// Row-major 3 × 3 blocks, 9 values each: the sub-diagonal A_{i,i−1}
   /// (replaced by L_i), the diagonal A_ii (replaced by D_i⁻¹) and the
-  /// super-diagonal A_{i,i+1}.
+  /// super-diagonal A_{i,i+1} (replaced by W_i = D_i⁻¹ A_{i,i+1}).
   var lower: [Double], diagonal: [Double], upper: [Double]
   /// False until a factorisation succeeds.
   public private(set) var isFactored = false
@@ -73,25 +78,28 @@ public struct BlockTridiagonalLU: Sendable {
     var ok = true
     lower.withUnsafeMutableBufferPointer { lp in
       diagonal.withUnsafeMutableBufferPointer { dp in
-        upper.withUnsafeBufferPointer { up in
+        upper.withUnsafeMutableBufferPointer { up in
           let l = lp.baseAddress!, d = dp.baseAddress!, u = up.baseAddress!
-          for i in 0..<n {
-            let di = d + 9 * i
-            if i > 0 {
-              // L_i = A_{i,i−1} D_{i−1}⁻¹ (D_{i−1}⁻¹ is stored), then D_i −= L_i A_{i−1,i}.
-              let li = l + 9 * i, dPrev = d + 9 * (i - 1), uPrev = u + 9 * (i - 1)
-              var t = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-              withUnsafeMutableBytes(of: &t) { raw in
-                let tp = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+          var t = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+          withUnsafeMutableBytes(of: &t) { raw in
+            let tp = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+            for i in 0..<n {
+              let di = d + 9 * i, ui = u + 9 * i
+              if i > 0 {
+                // D_i −= A_{i,i−1} W_{i−1}, then L_i = A_{i,i−1} D_{i−1}⁻¹ (both stored).
+                let li = l + 9 * i, dPrev = d + 9 * (i - 1), wPrev = u + 9 * (i - 1)
+                Self.multiply(li, wPrev, into: tp)
+                for k in 0..<9 { di[k] -= tp[k] }
                 Self.multiply(li, dPrev, into: tp)
                 for k in 0..<9 { li[k] = tp[k] }
-                Self.multiply(li, uPrev, into: tp)
-                for k in 0..<9 { di[k] -= tp[k] }
               }
-            }
-            if !Self.invert(di) {
-              ok = false
-              return
+              if !Self.invert(di) {
+                ok = false
+                return
+              }
+              // W_i = D_i⁻¹ A_{i,i+1}.
+              Self.multiply(di, ui, into: tp)
+              for k in 0..<9 { ui[k] = tp[k] }
             }
           }
         }
@@ -111,38 +119,38 @@ public struct BlockTridiagonalLU: Sendable {
       diagonal.withUnsafeBufferPointer { dp in
         upper.withUnsafeBufferPointer { up in
           let l = lp.baseAddress!, d = dp.baseAddress!, u = up.baseAddress!
-          // Forward: y_i = b_i − L_i y_{i−1}.
+          if n == 0 { return }
+          // Forward: y_i = b_i − L_i y_{i−1} (the chain), and c_i = D_i⁻¹ y_i beside it.
           var px = bx[0], py = by[0], pz = bz[0]
-          for i in 1..<max(n, 1) {
-            let a = l + 9 * i
-            let yx = bx[i] - (a[0] * px + a[1] * py + a[2] * pz)
-            let yy = by[i] - (a[3] * px + a[4] * py + a[5] * pz)
-            let yz = bz[i] - (a[6] * px + a[7] * py + a[8] * pz)
-            bx[i] = yx
-            by[i] = yy
-            bz[i] = yz
-            px = yx
-            py = yy
-            pz = yz
-          }
-          // Backward: x_i = D_i⁻¹ (y_i − A_{i,i+1} x_{i+1}).
-          var nx = 0.0, ny = 0.0, nz = 0.0
-          var i = n - 1
-          while i >= 0 {
-            var rx = bx[i], ry = by[i], rz = bz[i]
-            if i < n - 1 {
-              let a = u + 9 * i
-              rx -= a[0] * nx + a[1] * ny + a[2] * nz
-              ry -= a[3] * nx + a[4] * ny + a[5] * nz
-              rz -= a[6] * nx + a[7] * ny + a[8] * nz
+          for i in 0..<n {
+            if i > 0 {
+              let a = l + 9 * i
+              let yx = (bx[i] - a[0] * px) - (a[1] * py + a[2] * pz)
+              let yy = (by[i] - a[3] * px) - (a[4] * py + a[5] * pz)
+              let yz = (bz[i] - a[6] * px) - (a[7] * py + a[8] * pz)
+              px = yx
+              py = yy
+              pz = yz
             }
             let m = d + 9 * i
-            nx = m[0] * rx + m[1] * ry + m[2] * rz
-            ny = m[3] * rx + m[4] * ry + m[5] * rz
-            nz = m[6] * rx + m[7] * ry + m[8] * rz
-            bx[i] = nx
-            by[i] = ny
-            bz[i] = nz
+            bx[i] = m[0] * px + (m[1] * py + m[2] * pz)
+            by[i] = m[3] * px + (m[4] * py + m[5] * pz)
+            bz[i] = m[6] * px + (m[7] * py + m[8] * pz)
+          }
+          // Backward: x_i = c_i − W_i x_{i+1}.
+          var nx = bx[n - 1], ny = by[n - 1], nz = bz[n - 1]
+          var i = n - 2
+          while i >= 0 {
+            let w = u + 9 * i
+            let xx = (bx[i] - w[0] * nx) - (w[1] * ny + w[2] * nz)
+            let xy = (by[i] - w[3] * nx) - (w[4] * ny + w[5] * nz)
+            let xz = (bz[i] - w[6] * nx) - (w[7] * ny + w[8] * nz)
+            bx[i] = xx
+            by[i] = xy
+            bz[i] = xz
+            nx = xx
+            ny = xy
+            nz = xz
             i -= 1
           }
         }

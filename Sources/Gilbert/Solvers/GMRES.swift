@@ -3,7 +3,10 @@ import RealModule
 /// Restarted GMRES with right preconditioning (Saad & Schultz 1986; Saad,
 /// *Iterative Methods for Sparse Linear Systems*, Alg. 9.5): solves A x = b
 /// for an operator given as a function, with modified Gram–Schmidt and Givens
-/// rotations. Owns its Krylov basis; no allocation per solve.
+/// rotations. The preconditioned vectors z_j = M⁻¹ v_j are kept, as in
+/// flexible GMRES (Alg. 9.6), so the solution x = Σ y_j z_j costs no further
+/// preconditioner solve: one solve per Krylov iteration instead of one more
+/// per cycle. Owns its Krylov basis; no allocation per solve.
 public struct GMRES: Sendable {
   /// Length of the vectors.
   public let size: Int
@@ -12,9 +15,12 @@ public struct GMRES: Sendable {
   /// The most restart cycles per solve.
   public var maximumCycles = 4
   var basis: [[Double]]
+  /// M⁻¹ v_j for the basis vectors of the current cycle.
+  var preconditioned: [[Double]]
   var hessenberg: [[Double]]
   var cosines: [Double], sines: [Double], g: [Double]
-  var work: [Double]
+  /// The least-squares coefficients y of a cycle.
+  var y: [Double]
   /// The last solution.
   public private(set) var solution: [Double]
 
@@ -23,20 +29,21 @@ public struct GMRES: Sendable {
     self.size = size
     self.restart = restart
     basis = (0...restart).map { _ in [Double](repeating: 0, count: size) }
+    preconditioned = (0..<restart).map { _ in [Double](repeating: 0, count: size) }
     hessenberg = (0...restart).map { _ in [Double](repeating: 0, count: restart) }
     cosines = [Double](repeating: 0, count: restart)
     sines = cosines
     g = [Double](repeating: 0, count: restart + 1)
-    work = [Double](repeating: 0, count: size)
-    solution = work
+    y = [Double](repeating: 0, count: restart)
+    solution = [Double](repeating: 0, count: size)
   }
 
-  /// Solves A x = b to ‖b − A x‖₂ ≤ `relativeTolerance` ‖b‖₂ (or until the
-  /// cycles run out) into ``solution``, starting from x = 0. `apply(v, out)`
-  /// writes A v; `precondition(v)` replaces v by M⁻¹ v. Returns the number
-  /// of Krylov iterations.
+  /// Solves A x = b to ‖b − A x‖₂ ≤ max(`relativeTolerance` ‖b‖₂,
+  /// `absoluteTolerance`) (or until the cycles run out) into ``solution``,
+  /// starting from x = 0. `apply(v, out)` writes A v; `precondition(v)`
+  /// replaces v by M⁻¹ v. Returns the number of Krylov iterations.
   public mutating func solve(
-    rhs b: [Double], relativeTolerance: Double,
+    rhs b: [Double], relativeTolerance: Double, absoluteTolerance: Double = 0,
     apply: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void,
     precondition: (UnsafeMutablePointer<Double>) -> Void
   ) -> Int {
@@ -44,7 +51,8 @@ public struct GMRES: Sendable {
     solution.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     var beta = Self.norm(b)
     if beta == 0 || !beta.isFinite { return 0 }
-    let target = relativeTolerance * beta
+    let target = max(relativeTolerance * beta, absoluteTolerance)
+    if beta <= target { return 0 }
     basis[0].withUnsafeMutableBufferPointer { v in
       b.withUnsafeBufferPointer { r in for k in 0..<n { v[k] = r[k] } }
     }
@@ -58,12 +66,12 @@ public struct GMRES: Sendable {
       var used = 0
       var converged = false
       for j in 0..<restart {
-        // w = A M⁻¹ v_j into basis[j + 1].
-        work.withUnsafeMutableBufferPointer { w in
+        // z_j = M⁻¹ v_j; w = A z_j into basis[j + 1].
+        preconditioned[j].withUnsafeMutableBufferPointer { w in
           basis[j].withUnsafeBufferPointer { v in for k in 0..<n { w[k] = v[k] } }
           precondition(w.baseAddress!)
         }
-        work.withUnsafeBufferPointer { w in
+        preconditioned[j].withUnsafeBufferPointer { w in
           basis[j + 1].withUnsafeMutableBufferPointer { out in apply(w.baseAddress!, out.baseAddress!) }
         }
         iterations += 1
@@ -101,21 +109,17 @@ public struct GMRES: Sendable {
           break
         }
       }
-      // y = H⁻¹ g; x += M⁻¹ V y.
-      var y = [Double](repeating: 0, count: used)
+      // y = H⁻¹ g; x += Z y, Z = M⁻¹ V.
       for i in stride(from: used - 1, through: 0, by: -1) {
         var s = g[i]
         for k in (i + 1)..<used { s -= hessenberg[i][k] * y[k] }
         y[i] = hessenberg[i][i] == 0 ? 0 : s / hessenberg[i][i]
       }
-      work.withUnsafeMutableBufferPointer { w in
-        w.update(repeating: 0)
+      solution.withUnsafeMutableBufferPointer { x in
         for i in 0..<used {
           let yi = y[i]
-          basis[i].withUnsafeBufferPointer { v in for k in 0..<n { w[k] += yi * v[k] } }
+          preconditioned[i].withUnsafeBufferPointer { z in for k in 0..<n { x[k] += yi * z[k] } }
         }
-        precondition(w.baseAddress!)
-        solution.withUnsafeMutableBufferPointer { x in for k in 0..<n { x[k] += w[k] } }
       }
       if converged || cycle == maximumCycles - 1 { break }
       // The true residual b − A x starts the next cycle.
@@ -133,12 +137,25 @@ public struct GMRES: Sendable {
 
   static func dot(_ a: [Double], _ b: [Double]) -> Double {
     a.withUnsafeBufferPointer { x in
-      b.withUnsafeBufferPointer { y in
-        var s = 0.0
-        for k in 0..<x.count { s += x[k] * y[k] }
-        return s
-      }
+      b.withUnsafeBufferPointer { y in dot(x.baseAddress!, y.baseAddress!, count: x.count) }
     }
+  }
+
+  /// Σ x_k y_k in four partial sums, so the additions do not wait on one
+  /// another (a single running sum is one addition's latency per element).
+  static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count n: Int) -> Double {
+    var s = SIMD4<Double>()
+    var k = 0
+    while k + 4 <= n {
+      s += SIMD4(x[k], x[k + 1], x[k + 2], x[k + 3]) * SIMD4(y[k], y[k + 1], y[k + 2], y[k + 3])
+      k += 4
+    }
+    var tail = 0.0
+    while k < n {
+      tail += x[k] * y[k]
+      k += 1
+    }
+    return s.sum() + tail
   }
 
   static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
@@ -309,8 +326,7 @@ struct LinePreconditioner: Sendable {
   mutating func solve(_ v: UnsafeMutablePointer<Double>) {
     solveLines(v)
     guard let (z, d) = shermanMorrison, let (_, w) = coupling else { return }
-    var wv = 0.0
-    for k in 0..<w.count { wv += w[k] * v[k] }
+    let wv = w.withUnsafeBufferPointer { GMRES.dot($0.baseAddress!, v, count: $0.count) }
     let scale = wv / d
     for k in 0..<z.count { v[k] += scale * z[k] }
   }

@@ -39,14 +39,14 @@ struct ShiftedJacobianSolver: Sendable {
   /// while the operator (which uses self's buffers) runs.
   mutating func solve<E: DynamicEquation>(
     _ equation: inout E, at z: VectorField, rate fz: VectorField, time: Double, shift s: Double, rhs: [Double],
-    tolerance: Double
+    tolerance: Double, absoluteTolerance: Double = 0
   ) -> Int {
     var solver = GMRES(size: 0, restart: 0)
     var lines = LinePreconditioner(nx: 0, ny: 0)
     swap(&solver, &krylov)
     swap(&lines, &preconditioner)
     let iterations = solver.solve(
-      rhs: rhs, relativeTolerance: tolerance,
+      rhs: rhs, relativeTolerance: tolerance, absoluteTolerance: absoluteTolerance,
       apply: { v, out in self.apply(&equation, v, into: out, at: z, rate: fz, time: time, shift: s) },
       precondition: { v in lines.solve(v) })
     swap(&solver, &krylov)

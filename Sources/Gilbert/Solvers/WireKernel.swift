@@ -132,8 +132,8 @@ struct WireKernel: Sendable {
   ///
   /// Cells are taken four at a time in SIMD lanes (each lane does exactly
   /// the scalar operations of the general path, so the results are the
-  /// same to the bit); the frame's two sums are then taken cell by cell in
-  /// index order, as the general path takes them.
+  /// same to the bit); the frame's two sums are then taken by
+  /// ``ComovingFrame/finish(dmdt:)``, as the general path takes them.
   func evaluate(m: VectorField, time: Double, into dmdt: inout VectorField, frame: inout ComovingFrame?) {
     let n = n, periodic = periodic
     let fields = zeeman.map { $0.field(at: time) }
