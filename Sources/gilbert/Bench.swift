@@ -36,6 +36,17 @@ struct BenchCommand: ParsableCommand {
   )
   var walls = false
 
+  /// The CPU the Swift code was compiled for (Package.swift's `targetCPU`).
+  static var code: String {
+    #if GILBERT_CPU_HASWELL
+      "haswell (AVX2)"
+    #elseif GILBERT_CPU_OTHER
+      "GILBERT_TARGET_CPU"
+    #else
+      "portable (baseline target)"
+    #endif
+  }
+
   @Option(help: "The directory of the P1–P4 configs (with --walls).")
   var wallsDirectory = "Examples/velocity"
 
@@ -50,7 +61,9 @@ struct BenchCommand: ParsableCommand {
   /// Runs each point in this process (the configs' own solver and
   /// stopping rule) and prints the velocity, its error and the cost.
   func runWalls() throws {
-    print("threads: \(Parallel.workers)  (whole runs: build, integrate until converged, write the table)")
+    print(
+      "threads: \(Parallel.workers)  code: \(Self.code)  (whole runs: build, integrate until converged, write the table)"
+    )
     print("point           cells   v (m/s)     reference   rel. error  regime      steps    rhs   seconds")
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gilbert-bench-\(getpid()).h5").path
     defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -87,7 +100,7 @@ struct BenchCommand: ParsableCommand {
     let problem = wire ? "wire" : demag ? "demag" : "local"
     if !json {
       print(
-        "threads: \(Parallel.workers)  terms: "
+        "threads: \(Parallel.workers)  code: \(Self.code)  terms: "
           + (wire
             ? "exchange + easy and hard anisotropy + Zhang–Li + δβ (one-pass kernel; general path beside it)"
             : "exchange + uniaxial anisotropy + Zeeman" + (demag ? " + demag (FFT)" : "")))
@@ -123,7 +136,7 @@ struct BenchCommand: ParsableCommand {
       if json {
         var fields = [
           "\"problem\": \"\(problem)\"", "\"grid\": \"\(nx)x\(ny)\"", "\"cells\": \(cells)",
-          "\"threads\": \(Parallel.workers)", "\"rhs_seconds\": \(rhs)",
+          "\"threads\": \(Parallel.workers)", "\"code\": \"\(Self.code)\"", "\"rhs_seconds\": \(rhs)",
           "\"cell_updates_per_second\": \(Double(cells) / rhs)", "\"rk45_step_seconds\": \(step)",
         ]
         if let general { fields.append("\"general_rhs_seconds\": \(general)") }

@@ -81,6 +81,8 @@ public struct LLG: ThermalEquation {
   public var thermalField: VectorField?
   /// True while ``localDerivative(m:time:into:)`` runs: nonlocal field terms are skipped and v_f is frozen.
   var localOnly = false
+  /// α when every cell is magnetic with the same damping (the branch-free loop), else nil.
+  let uniformDamping: Double?
   /// The effective field of the last evaluation, T (owned scratch).
   public private(set) var effectiveField: VectorField
   /// Number of right-hand-side evaluations so far.
@@ -95,6 +97,9 @@ public struct LLG: ThermalEquation {
     self.torqueTerms = torqueTerms
     self.drive = drive
     effectiveField = VectorField(count: magnet.grid.cellCount)
+    let a0 = magnet.damping.first
+    uniformDamping =
+      magnet.saturationMagnetization.allSatisfy { $0 != 0 } && magnet.damping.allSatisfy { $0 == a0 } ? a0 : nil
     updateWireKernel()
   }
 
@@ -169,6 +174,20 @@ public struct LLG: ThermalEquation {
         magnet.damping.withUnsafeBufferPointer { alpha in
           magnet.saturationMagnetization.withUnsafeBufferPointer { ms in
             Parallel.forEachChunk(n) { range in
+              if precess, let a = uniformDamping {
+                // Every cell magnetic, one α: the loop below without its branches.
+                let s = 1 / (1 + a * a)
+                for i in range {
+                  let x = tx[i], y = ty[i], z = tz[i]
+                  let cx = my[i] * z - mz[i] * y
+                  let cy = mz[i] * x - mx[i] * z
+                  let cz = mx[i] * y - my[i] * x
+                  tx[i] = s * (x + a * cx)
+                  ty[i] = s * (y + a * cy)
+                  tz[i] = s * (z + a * cz)
+                }
+                return
+              }
               for i in range {
                 if ms[i] == 0 {
                   tx[i] = 0

@@ -20,9 +20,14 @@ public struct Demag: LinearFieldTerm {
   public let cellVolume: Double
   let grid: Grid
   let fft: RealFFT2D
-  /// Real spectra of N_xx, N_yy, N_zz, N_xy, each `fft.spectrumCount` long.
+  /// Real spectra of N_xx, N_yy, N_zz, N_xy, each `fft.spectrumCount` long,
+  /// times −μ0/(px py) (the sign of B = −μ0 N M and the factor of the
+  /// unnormalised inverse): the products the evaluation would otherwise form
+  /// for every wave vector, rounded the same way once.
   let kernel: [[Double]]
   let work: Workspace
+  /// Every cell has Ms > 0: B is added without a mask.
+  let allMagnetic: Bool
 
   /// Buffers for one evaluation, freed with the term.
   final class Workspace: @unchecked Sendable {
@@ -57,7 +62,10 @@ public struct Demag: LinearFieldTerm {
     fft = RealFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads, measure: false)
     work = Workspace(realCount: cells, spectrumCount: fft.spectrumCount)
     let full = RealFFT2D(rows: py, columns: px, threads: threads, measure: false)
+    let scale = -PhysicalConstants.mu0 / Double(px * py)
     kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
+      .map { $0.map { $0 * scale } }
+    allMagnetic = !magnet.saturationMagnetization.contains { $0 <= 0 }
   }
 
   /// Offset (cells) of padded index `i` on a padded axis of length `p` for a
@@ -118,50 +126,69 @@ public struct Demag: LinearFieldTerm {
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    let nx = grid.nx, ny = grid.ny, px = fft.columns, py = fft.rows
-    let pad = work.padded, s = work.spectra
-    let ms = saturationMagnetization
+    // z first and alone (B_z = −μ0 N_zz M_z needs no other component), so
+    // one spectrum is in the caches at a time; then x and y together.
     m.withPlanes { mx, my, mz in
-      for (c, plane) in [mx, my, mz].enumerated() {
-        pad.update(repeating: 0, count: px * ny)
-        for iy in 0..<ny {
-          for ix in 0..<nx {
-            let i = iy * nx + ix
-            pad[iy * px + ix] = ms[i] * plane[i]
+      b.withMutablePlanes { bx, by, bz in
+        let sx = work.spectra[0], sy = work.spectra[1]
+        transform(mz, into: sx)
+        kernel[2].withUnsafeBufferPointer { kzz in
+          for k in 0..<fft.spectrumCount {
+            sx[2 * k] *= kzz[k]
+            sx[2 * k + 1] *= kzz[k]
           }
         }
-        fft.forward(pad, s[c])
-      }
-    }
-    // H(k) = −N(k) M(k), with the factor μ0/(px py) of the unnormalised inverse.
-    let scale = -PhysicalConstants.mu0 / Double(px * py)
-    let sx = s[0], sy = s[1], sz = s[2]
-    kernel[0].withUnsafeBufferPointer { kxx in
-      kernel[1].withUnsafeBufferPointer { kyy in
-        kernel[2].withUnsafeBufferPointer { kzz in
-          kernel[3].withUnsafeBufferPointer { kxy in
-            for k in 0..<fft.spectrumCount {
-              let xr = sx[2 * k], xi = sx[2 * k + 1], yr = sy[2 * k], yi = sy[2 * k + 1]
-              let a = kxx[k] * scale, d = kyy[k] * scale, e = kxy[k] * scale, z = kzz[k] * scale
-              sx[2 * k] = a * xr + e * yr
-              sx[2 * k + 1] = a * xi + e * yi
-              sy[2 * k] = e * xr + d * yr
-              sy[2 * k + 1] = e * xi + d * yi
-              sz[2 * k] *= z
-              sz[2 * k + 1] *= z
+        addInverse(of: sx, to: bz)
+        transform(mx, into: sx)
+        transform(my, into: sy)
+        kernel[0].withUnsafeBufferPointer { kxx in
+          kernel[1].withUnsafeBufferPointer { kyy in
+            kernel[3].withUnsafeBufferPointer { kxy in
+              for k in 0..<fft.spectrumCount {
+                let xr = sx[2 * k], xi = sx[2 * k + 1], yr = sy[2 * k], yi = sy[2 * k + 1]
+                let a = kxx[k], d = kyy[k], e = kxy[k]
+                sx[2 * k] = a * xr + e * yr
+                sx[2 * k + 1] = a * xi + e * yi
+                sy[2 * k] = e * xr + d * yr
+                sy[2 * k + 1] = e * xi + d * yi
+              }
             }
           }
         }
+        addInverse(of: sx, to: bx)
+        addInverse(of: sy, to: by)
       }
     }
-    b.withMutablePlanes { bx, by, bz in
-      for (c, plane) in [bx, by, bz].enumerated() {
-        fft.backward(s[c], pad)
-        for iy in 0..<ny {
-          for ix in 0..<nx {
-            let i = iy * nx + ix
-            if ms[i] > 0 { plane[i] += pad[iy * px + ix] }
-          }
+  }
+
+  /// The spectrum of Ms m_c (one component plane) on the padded grid.
+  private func transform(_ plane: UnsafePointer<Double>, into spectrum: UnsafeMutablePointer<Double>) {
+    let nx = grid.nx, ny = grid.ny, px = fft.columns
+    let pad = work.padded
+    saturationMagnetization.withUnsafeBufferPointer { ms in
+      for iy in 0..<ny {
+        let row = pad + iy * px, i0 = iy * nx
+        for ix in 0..<nx { row[ix] = ms[i0 + ix] * plane[i0 + ix] }
+        // The padding columns (a backward transform wrote them).
+        if px > nx { (row + nx).update(repeating: 0, count: px - nx) }
+      }
+    }
+    fft.forward(pad, spectrum)
+  }
+
+  /// plane += the inverse transform of `spectrum` on the grid's cells
+  /// (magnetic ones only); destroys `spectrum`.
+  private func addInverse(of spectrum: UnsafeMutablePointer<Double>, to plane: UnsafeMutablePointer<Double>) {
+    let nx = grid.nx, ny = grid.ny, px = fft.columns
+    let pad = work.padded
+    fft.backward(spectrum, pad)
+    saturationMagnetization.withUnsafeBufferPointer { ms in
+      for iy in 0..<ny {
+        let row = pad + iy * px, i0 = iy * nx
+        if allMagnetic {
+          for ix in 0..<nx { plane[i0 + ix] += row[ix] }
+        } else {
+          for ix in 0..<nx where ms[i0 + ix] > 0 { plane[i0 + ix] += row[ix] }
         }
       }
     }

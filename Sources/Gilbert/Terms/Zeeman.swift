@@ -71,10 +71,12 @@ public struct Zeeman: LinearFieldTerm {
     }
     let f = amplitude * s
     b.withMutablePlanes { bx, by, bz in
-      for i in 0..<n where ms[i] > 0 {
-        bx[i] += f.x
-        by[i] += f.y
-        bz[i] += f.z
+      ms.withUnsafeBufferPointer { ms in
+        for i in 0..<n where ms[i] > 0 {
+          bx[i] += f.x
+          by[i] += f.y
+          bz[i] += f.z
+        }
       }
     }
   }
