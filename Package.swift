@@ -28,7 +28,10 @@ let targetCPU: String? = {
 /// The flags, and a define that `gilbert bench` reports.
 let codeGeneration: [SwiftSetting] =
   targetCPU.map { cpu in
-    [.unsafeFlags(["-target-cpu", cpu]), .define(cpu == "haswell" ? "GILBERT_CPU_HASWELL" : "GILBERT_CPU_OTHER")]
+    [
+      .unsafeFlags(["-target-cpu", cpu]),
+      .define(cpu == "haswell" ? "GILBERT_CPU_HASWELL" : cpu == "x86-64" ? "GILBERT_CPU_X86_64" : "GILBERT_CPU_OTHER"),
+    ]
   } ?? []
 
 let package = Package(

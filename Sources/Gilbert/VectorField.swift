@@ -120,3 +120,25 @@ public struct VectorField: Sendable, Equatable {
     }
   }
 }
+
+/// Four doubles, loaded from and stored to consecutive cells of a plane
+/// (the SIMD kernels: exchange on a film, the 1D wire).
+typealias V4 = SIMD4<Double>
+
+extension SIMD4 where Scalar == Double {
+  @inline(__always) static func load(_ p: UnsafePointer<Double>, _ i: Int) -> Self {
+    UnsafeRawPointer(p + i).loadUnaligned(as: Self.self)
+  }
+
+  @inline(__always) static func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> Self {
+    UnsafeRawPointer(p + i).loadUnaligned(as: Self.self)
+  }
+
+  @inline(__always) static func load(_ p: UnsafeBufferPointer<Double>, _ i: Int) -> Self {
+    UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: Self.self)
+  }
+
+  @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Self.self)
+  }
+}

@@ -40,10 +40,12 @@ struct BenchCommand: ParsableCommand {
   static var code: String {
     #if GILBERT_CPU_HASWELL
       "haswell (AVX2)"
+    #elseif GILBERT_CPU_X86_64
+      "portable x86-64 (SSE2)"
     #elseif GILBERT_CPU_OTHER
-      "GILBERT_TARGET_CPU"
+      "the CPU named by GILBERT_TARGET_CPU"
     #else
-      "portable (baseline target)"
+      "the compiler's default target"
     #endif
   }
 

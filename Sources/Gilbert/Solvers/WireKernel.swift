@@ -150,15 +150,15 @@ struct WireKernel: Sendable {
             let interior = i >= 1 && i + 4 <= n - 1
             var x0 = V(), y0 = V(), z0 = V(), xl = V(), yl = V(), zl = V(), xr = V(), yr = V(), zr = V()
             if interior {
-              x0 = load(mx, i)
-              y0 = load(my, i)
-              z0 = load(mz, i)
-              xl = load(mx, i - 1)
-              yl = load(my, i - 1)
-              zl = load(mz, i - 1)
-              xr = load(mx, i + 1)
-              yr = load(my, i + 1)
-              zr = load(mz, i + 1)
+              x0 = V.load(mx, i)
+              y0 = V.load(my, i)
+              z0 = V.load(mz, i)
+              xl = V.load(mx, i - 1)
+              yl = V.load(my, i - 1)
+              zl = V.load(mz, i - 1)
+              xr = V.load(mx, i + 1)
+              yr = V.load(my, i + 1)
+              zr = V.load(mz, i + 1)
             } else {
               // Edge or last block: gather with the edge rules; lanes past n repeat cell n − 1.
               for k in 0..<4 {
@@ -180,13 +180,13 @@ struct WireKernel: Sendable {
               x0: x0, y0: y0, z0: z0, xl: xl, yl: yl, zl: zl, xr: xr, yr: yr, zr: zr, u: u, fields: fields,
               frame: withFrame)
             if interior {
-              store(out.dx, tx, i)
-              store(out.dy, ty, i)
-              store(out.dz, tz, i)
+              out.dx.store(tx, i)
+              out.dy.store(ty, i)
+              out.dz.store(tz, i)
               if withFrame {
-                store(out.gx, gx, i)
-                store(out.gy, gy, i)
-                store(out.gz, gz, i)
+                out.gx.store(gx, i)
+                out.gy.store(gy, i)
+                out.gz.store(gz, i)
               }
             } else {
               for k in 0..<min(4, n - i) {
@@ -208,14 +208,6 @@ struct WireKernel: Sendable {
     guard withFrame else { return }
     frame!.gradient = gradient
     frame!.finish(dmdt: &dmdt)
-  }
-
-  @inline(__always) func load(_ p: UnsafePointer<Double>, _ i: Int) -> V {
-    UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
-  }
-
-  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
-    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: V.self)
   }
 
   /// dm/dt and (∂x m)⊥ of four cells from m and its two neighbours: the
