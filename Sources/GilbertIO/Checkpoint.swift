@@ -35,7 +35,7 @@ struct Checkpoint {
       for k in 0..<2 {
         let slot = "/checkpoint/slot\(k)"
         try file.createGroup(slot)
-        try file.writeDataset("\(slot)/scalars", doubles: [Double](repeating: 0, count: 11), shape: [11])
+        try file.writeDataset("\(slot)/scalars", doubles: [Double](repeating: 0, count: 12), shape: [12])
         try file.writeDataset("\(slot)/m", doubles: [Double](repeating: 0, count: 3 * cells), shape: [3 * cells])
         try file.writeDataset(
           "\(slot)/first_stage", doubles: [Double](repeating: 0, count: 3 * cells), shape: [3 * cells])
@@ -63,7 +63,7 @@ struct Checkpoint {
     let scalars: [Double] = [
       Double(sample), Double(frames), Double(rows), time, stepper.timeStep, Double(stepper.acceptedSteps),
       Double(stepper.rejectedSteps), Double(evaluations), stepper.firstStage == nil ? 0 : 1, stepper.firstStageRate,
-      stepper.stepCap,
+      stepper.stepCap, stepper.previousError,
     ]
     try file.overwrite("\(slot)/scalars", doubles: scalars)
     try file.overwrite("\(slot)/m", doubles: m)
@@ -101,7 +101,8 @@ struct Checkpoint {
       stepper: StepperState(
         timeStep: s[4], acceptedSteps: Int(s[5]), rejectedSteps: Int(s[6]),
         firstStage: s[8] == 1 ? try file.readDoubles("\(slot)/first_stage").values : nil,
-        firstStageRate: s.count > 9 ? s[9] : 0, stepCap: s.count > 10 ? s[10] : .infinity),
+        firstStageRate: s.count > 9 ? s[9] : 0, stepCap: s.count > 10 ? s[10] : .infinity,
+        previousError: s.count > 11 ? s[11] : 1e-4),
       evaluations: Int(s[7]), tracker: tracker[0] == 1 ? Array(tracker.dropFirst()) : nil, afterSteps: afterSteps,
       transport: transport)
   }

@@ -261,9 +261,12 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     }
   }
 
-  @Test(arguments: ["rk45", "rk4", "rk45 swmr", "implicit continuous", "rk45 continuous", "stochastic_heun thermal"])
+  @Test(arguments: [
+    "rk45", "rk4", "rk43", "rk45 swmr", "implicit continuous", "rk45 continuous", "stochastic_heun thermal",
+  ])
   func resumeAfterKillNineIsBitForBitTheUninterruptedRun(_ variant: String) throws {
-    // rk45 (adaptive step and first-same-as-last stage carried over) and rk4,
+    // rk45 (adaptive step and first-same-as-last stage carried over), rk4 and
+    // rk43 (whose PI step control also carries the last step's error),
     // both with the moving frame (its offset, shift count and counters); a
     // SWMR file, which a crash leaves marked open for writing; and the
     // stiff solver and RK45 in the continuously co-moving frame (its

@@ -43,11 +43,14 @@ public struct StepperState: Sendable, Equatable {
   public var firstStageRate: Double
   /// The implicit stepper's cap on the step after a Newton failure (∞ when none).
   public var stepCap: Double
+  /// The last accepted step's error over the tolerance, for PI step control.
+  public var previousError: Double
   public init(
     timeStep: Double, acceptedSteps: Int, rejectedSteps: Int, firstStage: [Double]?, firstStageRate: Double = 0,
-    stepCap: Double = .infinity
+    stepCap: Double = .infinity, previousError: Double = 1e-4
   ) {
     self.stepCap = stepCap
+    self.previousError = previousError
     self.timeStep = timeStep
     self.acceptedSteps = acceptedSteps
     self.rejectedSteps = rejectedSteps
@@ -131,6 +134,9 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
   var trial: VectorField
   var errorEstimate: VectorField
   var firstStageValid = false
+  /// The last accepted step's error over the tolerance (floored at 1e-4),
+  /// for PI step control (``ButcherTableau/proportionalIntegralControl``).
+  var previousError = 1e-4
 
   /// A stepper for an equation of `cellCount` cells; adaptive when
   /// `tolerance` is set and the tableau has an error estimate.
@@ -156,7 +162,8 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
   public var state: State {
     State(
       timeStep: timeStep, acceptedSteps: acceptedSteps, rejectedSteps: rejectedSteps,
-      firstStage: firstStageValid ? k[0].storage : nil, firstStageRate: firstStageValid ? stageRates[0] : 0)
+      firstStage: firstStageValid ? k[0].storage : nil, firstStageRate: firstStageValid ? stageRates[0] : 0,
+      previousError: previousError)
   }
 
   /// Continues from a saved state.
@@ -164,6 +171,7 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
     timeStep = s.timeStep
     acceptedSteps = s.acceptedSteps
     rejectedSteps = s.rejectedSteps
+    previousError = s.previousError
     if let f = s.firstStage, f.count == k[0].storage.count {
       k[0].storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: f) }
       stageRates[0] = s.firstStageRate
@@ -183,6 +191,10 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
   ) throws(IntegrationError) {
     precondition(limit > t, "step limit must lie ahead")
     let stages = tableau.stages
+    // After a rejection the accepted step may not grow (Hairer, Nørsett &
+    // Wanner I, II.4): a step just cut back is near the largest that passes,
+    // and growing it at once invites the next rejection.
+    var rejected = false
     while true {
       let (h, clamped) = clampedStep(timeStep, from: t, to: limit)
       if !firstStageValid {
@@ -210,15 +222,27 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
       // Error control.
       if let tol = tolerance, let e = tableau.e {
         let err = errorNorm(weights: e, step: h)
+        let factor: Double
         if !err.isFinite { throw .notFinite(time: t + h, cell: nil, adaptive: true) }
-        let factor = err == 0 ? 5 : min(5, max(0.2, 0.9 * Double.pow(tol / err, 1.0 / Double(tableau.order))))
+        if err > tol || !tableau.proportionalIntegralControl {
+          factor = err == 0 ? 5 : min(5, max(0.2, 0.9 * Double.pow(tol / err, 1.0 / Double(tableau.order))))
+        } else {
+          // Gustafsson's PI control: r → 0.9^q in steady state, as for
+          // the integral controller, but damped by the last step's r.
+          let r = max(err / tol, 1e-4), q = Double(tableau.order)
+          let integral = Double.pow(Double.pow(0.9, q) / r, 0.3 / q)
+          factor = min(5, max(0.2, integral * Double.pow(previousError / r, 0.4 / q)))
+          previousError = r
+        }
         if err > tol {
+          rejected = true
           rejectedSteps += 1
           timeStep = h * factor
           if timeStep < minimumStep { throw .stepTooSmall(step: timeStep, time: t) }
           continue
         }
-        timeStep = clamped ? max(timeStep * min(factor, 1), h * factor) : h * factor
+        let growth = rejected ? min(factor, 1) : factor
+        timeStep = clamped ? max(timeStep * min(growth, 1), h * growth) : h * growth
         timeStep = min(timeStep, maximumStep)
       }
       swap(&m, &trial)
