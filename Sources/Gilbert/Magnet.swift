@@ -61,6 +61,9 @@ public struct Magnet: Sendable {
     self.magneticCellCount = saturationMagnetization.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
   }
 
+  /// True when every cell holds magnetic material: the kernels' unmasked paths.
+  public var allMagnetic: Bool { magneticCellCount == grid.cellCount }
+
   /// True when cell `i` holds magnetic material.
   @inlinable public func isMagnetic(_ i: Int) -> Bool { saturationMagnetization[i] > 0 }
 

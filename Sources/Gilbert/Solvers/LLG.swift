@@ -99,7 +99,7 @@ public struct LLG: ThermalEquation {
     effectiveField = VectorField(count: magnet.grid.cellCount)
     let a0 = magnet.damping.first
     uniformDamping =
-      magnet.saturationMagnetization.allSatisfy { $0 != 0 } && magnet.damping.allSatisfy { $0 == a0 } ? a0 : nil
+      magnet.allMagnetic && magnet.damping.allSatisfy { $0 == a0 } ? a0 : nil
     updateWireKernel()
   }
 

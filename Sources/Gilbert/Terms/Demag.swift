@@ -65,7 +65,7 @@ public struct Demag: LinearFieldTerm {
     let scale = -PhysicalConstants.mu0 / Double(px * py)
     kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
       .map { $0.map { $0 * scale } }
-    allMagnetic = !magnet.saturationMagnetization.contains { $0 <= 0 }
+    allMagnetic = magnet.allMagnetic
   }
 
   /// Offset (cells) of padded index `i` on a padded axis of length `p` for a

@@ -43,7 +43,7 @@ public struct ComovingFrame: Sendable {
     self.axis = axis / (axis * axis).sum().squareRoot()
     stencil = NeighborStencil(magnet: magnet)
     magnetic = (0..<magnet.grid.cellCount).map { magnet.isMagnetic($0) }
-    allMagnetic = !magnetic.contains(false)
+    allMagnetic = magnet.allMagnetic
     dx = magnet.grid.dx
     rows = magnet.grid.ny
     gradient = VectorField(count: magnet.grid.cellCount)
@@ -88,14 +88,8 @@ public struct ComovingFrame: Sendable {
           var s = SIMD4<Double>(), r = SIMD4<Double>()
           var i = 0
           while i + 4 <= n {
-            let sx = SIMD4(gx[i], gx[i + 1], gx[i + 2], gx[i + 3])
-            let sy = SIMD4(gy[i], gy[i + 1], gy[i + 2], gy[i + 3])
-            let sz = SIMD4(gz[i], gz[i + 1], gz[i + 2], gz[i + 3])
-            let rx = SIMD4(tx[i], tx[i + 1], tx[i + 2], tx[i + 3])
-            let ry = SIMD4(ty[i], ty[i + 1], ty[i + 2], ty[i + 3])
-            let rz = SIMD4(tz[i], tz[i + 1], tz[i + 2], tz[i + 3])
-            s += e.x * sx + e.y * sy + e.z * sz
-            r += e.x * rx + e.y * ry + e.z * rz
+            s += e.x * V4.load(gx, i) + e.y * V4.load(gy, i) + e.z * V4.load(gz, i)
+            r += e.x * V4.load(tx, i) + e.y * V4.load(ty, i) + e.z * V4.load(tz, i)
             i += 4
           }
           while i < n {
