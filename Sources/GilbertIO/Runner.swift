@@ -118,7 +118,21 @@ public enum Runner {
   ) throws -> RunReport {
     let clock = ContinuousClock.now
     let checkpoint = try readCheckpoint(path, config: config)
+    // The demag transforms are planned from the wisdom the run stored, not
+    // measured again: the same plans, so the same bits as the uninterrupted run.
+    let stored: String? = try {
+      let file = try HDF5File(reading: path)
+      defer { file.close() }
+      return try? file.stringAttribute("fftw_wisdom")
+    }()
+    if let stored { FFTWisdom.adopt(stored) }
     let sim = try Simulation(config: config)
+    if stored != nil, sim.equation.fieldTerms.contains(where: { ($0 as? Demag)?.plansFromWisdom == false }) {
+      FileHandle.standardError.write(
+        Data(
+          "warning: the FFT plans stored in '\(path)' (fftw_wisdom) do not apply here (another machine or FFTW version); the demag transforms were planned again, so the resumed run may differ from an uninterrupted one in the last bits\n"
+            .utf8))
+    }
     let writer = try TrajectoryWriter(
       resuming: path, grid: config.grid, tableColumns: sim.tableColumns, fields: frameFields(sim),
       frames: checkpoint.frames, rows: checkpoint.rows, swmr: config.output.swmr)
@@ -202,6 +216,10 @@ public enum Runner {
       compress: config.output.compress, swmr: config.output.swmr,
       prepare: { file in
         try file.writeResolvedConfig(config.resolvedText, overrides: config.overrides)
+        // The FFTW plans of the demag transforms, for a resume to take the same ones.
+        if sim.equation.fieldTerms.contains(where: { $0 is Demag }) {
+          try file.setAttribute("fftw_wisdom", string: FFTWisdom.text)
+        }
         try layout?.create(in: file)
       })
   }

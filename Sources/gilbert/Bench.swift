@@ -159,7 +159,8 @@ struct BenchCommand: ParsableCommand {
   /// transforms alone (three forward of m, three backward of B, padding skipped as Demag does).
   func fftFloor(nx: Int, ny: Int) -> Double {
     let py = ny == 1 ? 1 : 2 * ny, px = 2 * nx
-    let fft = RealFFT2D(rows: py, columns: px, occupiedRows: ny, threads: px * py >= 262_144 ? Parallel.workers : 1)
+    let fft = RealFFT2D(
+      rows: py, columns: px, occupiedRows: ny, threads: px * py >= 262_144 ? Parallel.workers : 1, measure: true)
     let real = RealFFT2D.allocate(px * py), spectrum = RealFFT2D.allocate(2 * fft.spectrumCount)
     defer {
       RealFFT2D.free(real)

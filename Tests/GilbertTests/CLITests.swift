@@ -16,10 +16,11 @@ struct ProcessResult {
   var stderr: String
 }
 
-func runGilbert(_ arguments: [String]) throws -> ProcessResult {
+func runGilbert(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
   let p = Process()
   p.executableURL = try gilbertExecutable()
   p.arguments = arguments
+  if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
   let err = Pipe()
   p.standardError = err
   p.standardOutput = Pipe()

@@ -33,10 +33,13 @@ let reliabilityConfig = """
   """
 
 /// A started `gilbert` process whose output is discarded.
-func startGilbert(_ arguments: [String], in directory: URL? = nil) throws -> Process {
+func startGilbert(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
+  -> Process
+{
   let p = Process()
   p.executableURL = try gilbertExecutable()
   p.arguments = arguments
+  if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
   p.standardOutput = FileHandle.nullDevice
   p.standardError = FileHandle.nullDevice
   if let directory { p.currentDirectoryURL = directory }
@@ -59,16 +62,18 @@ func waitForFile(_ path: String, bytes: Int = 1, seconds: Double = 20) {
 /// the kill met a running process (not one that had already finished).
 @discardableResult
 func killNineThenResume(
-  config: String, output out: String, afterFrames frames: Int, delay: Double = 0, extra: [String] = []
+  config: String, output out: String, afterFrames frames: Int, delay: Double = 0, extra: [String] = [],
+  environment: [String: String] = [:], resumeEnvironment: [String: String] = [:]
 ) throws -> Bool {
   try? FileManager.default.removeItem(atPath: out)
-  let p = try startGilbert(["run", config, "--output", out, "--force"] + extra)
+  let p = try startGilbert(["run", config, "--output", out, "--force"] + extra, environment: environment)
   waitForFrames(out, frames)
   if delay > 0 { Thread.sleep(forTimeInterval: delay) }
   kill(p.processIdentifier, SIGKILL)
   p.waitUntilExit()
-  let resumed = try runGilbert(["run", config, "--resume", out] + extra)
+  let resumed = try runGilbert(["run", config, "--resume", out] + extra, environment: resumeEnvironment)
   #expect(resumed.status == 0, "\(resumed.stderr)")
+  #expect(!resumed.stderr.contains("warning"), "\(resumed.stderr)")
   return p.terminationReason == .uncaughtSignal
 }
 
@@ -388,8 +393,12 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
   }
 
   @Test func runsWithFFTDemagRepeatAndResumeBitForBit() throws {
-    // FFTW plans by estimate, not by timing: two runs agree to the last bit,
-    // and so does a run resumed after kill -9 (32k padded cells, threads off).
+    // FFTW measures the demag plans and keeps them as wisdom (FFTWisdom):
+    // the second run takes the first one's plans from the machine's cache
+    // and agrees to the last bit; a run resumed after kill -9 without any
+    // cache takes them from its file and agrees too (32k padded cells,
+    // threads off). A file whose stored plans cannot be read still
+    // resumes, with a warning that the bits may differ.
     let text = """
       [mesh]
       n = [128, 64, 1]
@@ -410,15 +419,27 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
       checkpoint_every = 10
       """
     let config = try writeConfig("resume-demag.toml", text)
+    let cache = temporaryPath("wisdom-\(UUID().uuidString)/fftw-wisdom")
+    let withCache = ["GILBERT_FFTW_WISDOM": cache], noCache = ["GILBERT_FFTW_WISDOM": "none"]
     let first = temporaryPath("demag-first.h5"), second = temporaryPath("demag-second.h5")
     for path in [first, second] {
-      let r = try runGilbert(["run", config, "--output", path, "--force"])
+      let r = try runGilbert(["run", config, "--output", path, "--force"], environment: withCache)
       try #require(r.status == 0, "\(r.stderr)")
+      #expect(FileManager.default.fileExists(atPath: cache), "the first run writes the cache")
     }
     let out = temporaryPath("demag-resumed.h5")
-    try killNineThenResume(config: config, output: out, afterFrames: 32)
+    try killNineThenResume(
+      config: config, output: out, afterFrames: 32, environment: withCache, resumeEnvironment: noCache)
     try expectSameRun(first, second, fields: ["m"])  // two runs of one config
     try expectSameRun(first, out, fields: ["m"])  // a resumed run
+    let stored = try HDF5File(reading: out)
+    #expect(try stored.stringAttribute("fftw_wisdom").hasPrefix("(fftw-3"))
+    stored.close()
+    let spoiled = try HDF5File(updating: out)
+    try spoiled.setAttribute("fftw_wisdom", string: "not wisdom")
+    spoiled.close()
+    let again = try runGilbert(["run", config, "--resume", out], environment: noCache)
+    #expect(again.status == 0 && again.stderr.contains("warning: the FFT plans stored in"), "\(again.stderr)")
   }
 
   @Test func relativePathsResolveAgainstTheConfigFile() throws {

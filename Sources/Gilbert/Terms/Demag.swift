@@ -28,6 +28,9 @@ public struct Demag: LinearFieldTerm {
   let work: Workspace
   /// Every cell has Ms > 0: B is added without a mask.
   let allMagnetic: Bool
+  /// Whether the per-step transforms were planned from FFTW's wisdom
+  /// (``RealFFT2D/fromWisdom``), not measured now.
+  public let plansFromWisdom: Bool
 
   /// Buffers for one evaluation, freed with the term.
   final class Workspace: @unchecked Sendable {
@@ -52,14 +55,16 @@ public struct Demag: LinearFieldTerm {
     let px = g.periodicX ? g.nx : 2 * g.nx
     let py = g.ny == 1 ? 1 : 2 * g.ny
     let cells = px * py
-    // FFTW_ESTIMATE, not MEASURE: MEASURE picks algorithms by timing, so two
-    // runs of one config differed by ~1e-13 per step (3e-5 after an SP4
-    // relax) and a resumed run could not match; the speed is the same within
-    // 4 % (gilbert bench --demag, 32k and 262k padded cells).
     let threads = cells >= 262_144 ? Parallel.workers : 1
     // m fills the first ny of the py rows and only they are read back: the
-    // transforms of m and B skip the padding rows. The kernel fills them all.
-    fft = RealFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads, measure: false)
+    // transforms of m and B skip the padding rows. Their plans are measured
+    // (1.3–2× faster transforms than estimated plans, gilbert bench
+    // --demag) and kept as FFTW wisdom, so every later run on this machine
+    // and every resumed run uses the same plans and gets the same bits
+    // (FFTWisdom). The kernel, transformed once, fills all rows and is
+    // planned by estimate.
+    fft = RealFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads, measure: true)
+    plansFromWisdom = fft.fromWisdom
     work = Workspace(realCount: cells, spectrumCount: fft.spectrumCount)
     let full = RealFFT2D(rows: py, columns: px, threads: threads, measure: false)
     let scale = -PhysicalConstants.mu0 / Double(px * py)
