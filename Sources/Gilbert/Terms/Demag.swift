@@ -20,8 +20,8 @@ public struct Demag: LinearFieldTerm {
   public let cellVolume: Double
   let grid: Grid
   let fft: RealFFT2D
-  /// Real spectra of N_xx, N_yy, N_zz, N_xy, each `fft.spectrumCount` long,
-  /// times −μ0/(px py) (the sign of B = −μ0 N M and the factor of the
+  /// Real spectra of N_xx, N_yy, N_zz, N_xy, each value stored twice (2 ×
+  /// `fft.spectrumCount`, beside the re and im it multiplies), times −μ0/(px py) (the sign of B = −μ0 N M and the factor of the
   /// unnormalised inverse): the products the evaluation would otherwise form
   /// for every wave vector, rounded the same way once.
   let kernel: [[Double]]
@@ -126,7 +126,9 @@ public struct Demag: LinearFieldTerm {
     return real.map { r in
       r.withUnsafeBufferPointer { src in work.padded.update(from: src.baseAddress!, count: px * py) }
       fft.forward(work.padded, work.spectra[0])
-      return (0..<fft.spectrumCount).map { work.spectra[0][2 * $0] }
+      // Each real value twice, beside the (re, im) pair it multiplies, so
+      // the products run over contiguous memory in SIMD.
+      return (0..<(2 * fft.spectrumCount)).map { work.spectra[0][2 * ($0 / 2)] }
     }
   }
 
@@ -137,10 +139,16 @@ public struct Demag: LinearFieldTerm {
       b.withMutablePlanes { bx, by, bz in
         let sx = work.spectra[0], sy = work.spectra[1]
         transform(mz, into: sx)
+        let count = 2 * fft.spectrumCount
         kernel[2].withUnsafeBufferPointer { kzz in
-          for k in 0..<fft.spectrumCount {
-            sx[2 * k] *= kzz[k]
-            sx[2 * k + 1] *= kzz[k]
+          var j = 0
+          while j + 4 <= count {
+            (V4.load(sx, j) * V4.load(kzz, j)).store(sx, j)
+            j += 4
+          }
+          while j < count {
+            sx[j] *= kzz[j]
+            j += 1
           }
         }
         addInverse(of: sx, to: bz)
@@ -149,13 +157,21 @@ public struct Demag: LinearFieldTerm {
         kernel[0].withUnsafeBufferPointer { kxx in
           kernel[1].withUnsafeBufferPointer { kyy in
             kernel[3].withUnsafeBufferPointer { kxy in
-              for k in 0..<fft.spectrumCount {
-                let xr = sx[2 * k], xi = sx[2 * k + 1], yr = sy[2 * k], yi = sy[2 * k + 1]
-                let a = kxx[k], d = kyy[k], e = kxy[k]
-                sx[2 * k] = a * xr + e * yr
-                sx[2 * k + 1] = a * xi + e * yi
-                sy[2 * k] = e * xr + d * yr
-                sy[2 * k + 1] = e * xi + d * yi
+              // B_x = N_xx M_x + N_xy M_y, B_y = N_xy M_x + N_yy M_y, on
+              // real and imaginary parts alike (the kernels' spectra are real).
+              var j = 0
+              while j + 4 <= count {
+                let x = V4.load(sx, j), y = V4.load(sy, j)
+                let a = V4.load(kxx, j), d = V4.load(kyy, j), e = V4.load(kxy, j)
+                (a * x + e * y).store(sx, j)
+                (e * x + d * y).store(sy, j)
+                j += 4
+              }
+              while j < count {
+                let x = sx[j], y = sy[j]
+                sx[j] = kxx[j] * x + kxy[j] * y
+                sy[j] = kxy[j] * x + kyy[j] * y
+                j += 1
               }
             }
           }
