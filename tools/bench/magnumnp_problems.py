@@ -11,7 +11,7 @@ Problems (the same physics as `gilbert bench`):
         hard z K -2e5; Zhang-Li with u = 200 m/s along x, beta (xi) = 0.04.
         (magnum.np has no delta-beta torque; Gilbert's wire computes it too.)
   sp4   muMAG standard problem 4: 200 x 50 x 1 cells of 2.5 x 2.5 x 3 nm,
-        Ms 8e5, A 1.3e-11, alpha 0.02, exchange + demag (FFT).
+        Ms 8e5, A 1.3e-11, alpha 0.02, exchange + Zeeman (field 1) + demag (FFT).
   local films of 2 x 2 x 2 nm cells: exchange + uniaxial anisotropy + Zeeman
         (the default `gilbert bench` problem).
 """
@@ -69,7 +69,9 @@ def film(nx, ny, seconds, demag):
     state.m = torch.stack([torch.cos(i), torch.sin(i), 0.1 * torch.ones_like(i)], dim=-1).reshape(nx, ny, 1, 3)
     mnp.normalize(state.m)
     if demag:
-        terms = [mnp.ExchangeField(), mnp.DemagField()]
+        # Standard problem 4, field 1: B = (-24.6, 4.3, 0) mT (H = B/mu0), as `gilbert bench --demag`.
+        mu0 = 4e-7 * 3.141592653589793
+        terms = [mnp.ExchangeField(), mnp.ExternalField([-24.6e-3 / mu0, 4.3e-3 / mu0, 0]), mnp.DemagField()]
     else:
         terms = [mnp.ExchangeField(), mnp.UniaxialAnisotropyField(), mnp.ExternalField([0, 0.01 / (4e-7 * 3.141592653589793), 0])]
     return time_rhs(mnp.LLGSolver(terms), state, seconds)
