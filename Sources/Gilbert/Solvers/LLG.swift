@@ -153,6 +153,32 @@ public struct LLG: ThermalEquation {
     let n = cellCount
     let gamma = PhysicalConstants.gammaLL
     let precess = precession
+    if precess, torqueTerms.isEmpty, let a = uniformDamping {
+      // No torque terms, every cell magnetic, one α: the two passes below
+      // in one (the same operations in the same order, so the same bits).
+      let s = 1 / (1 + a * a)
+      m.withPlanes { mx, my, mz in
+        effectiveField.withPlanes { bx, by, bz in
+          dmdt.withMutablePlanes { tx, ty, tz in
+            Parallel.forEachChunk(n) { range in
+              for i in range {
+                let x = -gamma * (my[i] * bz[i] - mz[i] * by[i])
+                let y = -gamma * (mz[i] * bx[i] - mx[i] * bz[i])
+                let z = -gamma * (mx[i] * by[i] - my[i] * bx[i])
+                let cx = my[i] * z - mz[i] * y
+                let cy = mz[i] * x - mx[i] * z
+                let cz = mx[i] * y - my[i] * x
+                tx[i] = s * (x + a * cx)
+                ty[i] = s * (y + a * cy)
+                tz[i] = s * (z + a * cz)
+              }
+            }
+          }
+        }
+      }
+      if frame != nil { frame!.apply(m: m, dmdt: &dmdt) }
+      return
+    }
     // T = −γ m × B
     m.withPlanes { mx, my, mz in
       effectiveField.withPlanes { bx, by, bz in

@@ -21,6 +21,8 @@ public struct Zeeman: LinearFieldTerm {
   public let perCell: [SIMD3<Double>]?
   /// s(t), the factor on B0.
   public let profile: TimeProfile
+  /// Every cell magnetic: the uniform field is added without a mask (in SIMD).
+  let allMagnetic: Bool
 
   /// A field on the magnetic cells of `magnet`.
   public init(
@@ -33,6 +35,7 @@ public struct Zeeman: LinearFieldTerm {
     self.phase = phase
     self.perCell = nil
     self.profile = profile
+    allMagnetic = magnet.allMagnetic
   }
 
   /// A field with B0 given per region (`amplitudes[r]` in region r).
@@ -44,6 +47,7 @@ public struct Zeeman: LinearFieldTerm {
     phase = 0
     perCell = magnet.regions.map { amplitudes[$0] }
     self.profile = profile
+    allMagnetic = magnet.allMagnetic
   }
 
   /// The factor f(t) s(t) on B0 at time t.
@@ -71,6 +75,13 @@ public struct Zeeman: LinearFieldTerm {
     }
     let f = amplitude * s
     b.withMutablePlanes { bx, by, bz in
+      if allMagnetic {
+        // One plane at a time, no mask: the loops vectorise (same sums).
+        for i in 0..<n { bx[i] += f.x }
+        for i in 0..<n { by[i] += f.y }
+        for i in 0..<n { bz[i] += f.z }
+        return
+      }
       ms.withUnsafeBufferPointer { ms in
         for i in 0..<n where ms[i] > 0 {
           bx[i] += f.x
