@@ -23,7 +23,7 @@ public struct ButcherTableau: Sendable {
   /// h · 0.9 r^(−1/q); the PI one, after an accepted step,
   /// h · (0.9^q/r)^(0.3/q) · (r′/r)^(0.4/q) (Gustafsson, ACM TOMS 17, 533
   /// (1991); Hairer & Wanner II, IV.2), which settles at the same r = 0.9^q
-  /// but does not oscillate where the step is held by stability. After a
+  /// but oscillates far less where the step is held by stability. After a
   /// rejected step both use the integral rule.
   public let proportionalIntegralControl: Bool
 
