@@ -12,9 +12,8 @@ import Synchronization
 /// With `occupiedRows` < `rows` (demag's zero padding: only the first rows
 /// of the real array hold data, and only they are read back) the 2-D
 /// transform is done as its two passes, skipping the padding: forward, the
-/// row transforms of the occupied rows only, into a staging spectrum whose
-/// other rows stay zero (never written), then every column, from the staging
-/// spectrum into the caller's; backward, every column in place, then the row
+/// row transforms of the occupied rows only (the rest of the spectrum rows
+/// are zero), then every column; backward, every column, then the row
 /// transforms of the occupied rows only (the other rows of the real array are
 /// not written). The row passes shrink by rows/occupiedRows (half, for
 /// demag).
@@ -30,10 +29,6 @@ public final class RealFFT2D: @unchecked Sendable {
   /// With skipped padding: the column passes (``forward``/``backward`` are then the row passes).
   private let columnForward: fftw_plan?
   private let columnBackward: fftw_plan?
-  /// With skipped padding: the row pass's output, whose rows past the
-  /// occupied ones are zero for good (FFTW's out-of-place complex
-  /// transforms leave their input as it was), so nothing is zeroed per call.
-  private let staging: UnsafeMutablePointer<fftw_complex>?
 
   /// FFTW's one-time set-up: a thread-safe planner (tests plan in parallel)
   /// and the threads library.
@@ -63,7 +58,6 @@ public final class RealFFT2D: @unchecked Sendable {
     spectrumCount = rows * half
     let real = fftw_alloc_real(rows * columns)!
     let complex = fftw_alloc_complex(spectrumCount)!
-    let stage: UnsafeMutablePointer<fftw_complex>? = occupied < rows ? fftw_alloc_complex(spectrumCount)! : nil
     defer {
       fftw_free(real)
       fftw_free(complex)
@@ -79,16 +73,14 @@ public final class RealFFT2D: @unchecked Sendable {
       var n = [Int32(columns)]
       var m = [Int32(rows)]
       // Rows: `occupied` transforms of length columns, contiguous, one row
-      // apart. Columns: `half` transforms of length rows, stride half, from
-      // the staging spectrum forward, in place backward.
+      // apart. Columns: `half` transforms of length rows, stride half, in place.
       return (
         fftw_plan_many_dft_r2c(
-          1, &n, Int32(occupied), real, nil, 1, Int32(columns), stage, nil, 1, Int32(half), flags),
+          1, &n, Int32(occupied), real, nil, 1, Int32(columns), complex, nil, 1, Int32(half), flags),
         fftw_plan_many_dft_c2r(
           1, &n, Int32(occupied), complex, nil, 1, Int32(half), real, nil, 1, Int32(columns), flags),
         fftw_plan_many_dft(
-          1, &m, Int32(half), stage, nil, Int32(half), 1, complex, nil, Int32(half), 1, FFTW_FORWARD,
-          flags | UInt32(FFTW_PRESERVE_INPUT)),
+          1, &m, Int32(half), complex, nil, Int32(half), 1, complex, nil, Int32(half), 1, FFTW_FORWARD, flags),
         fftw_plan_many_dft(
           1, &m, Int32(half), complex, nil, Int32(half), 1, complex, nil, Int32(half), 1, FFTW_BACKWARD, flags)
       )
@@ -105,11 +97,6 @@ public final class RealFFT2D: @unchecked Sendable {
     precondition(complete(plans), "FFTW could not plan a \(rows) × \(columns) transform")
     (forward, backward, columnForward, columnBackward) = (plans.0!, plans.1!, plans.2, plans.3)
     fromWisdom = wise
-    // Planning (measuring) wrote into the staging spectrum: zero it now.
-    if let stage {
-      UnsafeMutableRawPointer(stage).initializeMemory(as: Double.self, repeating: 0, count: 2 * spectrumCount)
-    }
-    staging = stage
   }
 
   deinit {
@@ -117,7 +104,6 @@ public final class RealFFT2D: @unchecked Sendable {
     fftw_destroy_plan(backward)
     if let p = columnForward { fftw_destroy_plan(p) }
     if let p = columnBackward { fftw_destroy_plan(p) }
-    if let staging { fftw_free(staging) }
   }
 
   /// Allocates an array aligned as FFTW wants (SIMD), `count` doubles, zeroed.
@@ -135,11 +121,13 @@ public final class RealFFT2D: @unchecked Sendable {
   /// when the padding is skipped) into `spectrum` (2 × spectrumCount doubles).
   public func forward(_ real: UnsafeMutablePointer<Double>, _ spectrum: UnsafeMutablePointer<Double>) {
     spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { c in
-      if let columns = columnForward, let staging {
-        fftw_execute_dft_r2c(forward, real, staging)
-        fftw_execute_dft(columns, staging, c)
-      } else {
-        fftw_execute_dft_r2c(forward, real, c)
+      fftw_execute_dft_r2c(forward, real, c)
+      if let columns = columnForward {
+        let half = self.columns / 2 + 1
+        (c + occupiedRows * half).withMemoryRebound(to: Double.self, capacity: 2 * (rows - occupiedRows) * half) {
+          $0.update(repeating: 0, count: 2 * (rows - occupiedRows) * half)
+        }
+        fftw_execute_dft(columns, c, c)
       }
     }
   }
