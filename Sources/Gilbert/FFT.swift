@@ -1,4 +1,5 @@
 import CFFTW3
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -138,6 +139,179 @@ public final class RealFFT2D: @unchecked Sendable {
     spectrum.withMemoryRebound(to: fftw_complex.self, capacity: spectrumCount) { c in
       if let columns = columnBackward { fftw_execute_dft(columns, c, c) }
       fftw_execute_dft_c2r(backward, c, real)
+    }
+  }
+}
+
+/// The transforms of a zero-padded 2-D convolution arranged so that the
+/// column passes stay in the caches: for grids whose spectra are larger
+/// than the caches (demag from about 512 × 512 cells).
+///
+/// Rows × columns real arrays hold data in their first `occupiedRows` rows
+/// only. Forward, the row transforms of those rows go into a compact
+/// spectrum of `occupiedRows` × (columns/2 + 1) complex numbers (the
+/// padding rows' spectra are zero and not stored). The column transforms,
+/// the products with the kernel and the inverse column transforms are then
+/// done block by block: `blockWidth` spectrum columns of every component are
+/// copied into a small buffer (rows × blockWidth, the padding rows zero),
+/// transformed along the columns, handed to the caller to multiply, and
+/// transformed back, and their occupied rows copied back; so each spectrum
+/// crosses memory once for all three column steps, where the two-pass
+/// ``RealFFT2D`` crosses it five times (bench --demag: 1024² 1.3×, 2048²
+/// 1.7× faster convolutions; below 512² the plain passes are as fast or
+/// faster). Backward, the row transforms of the occupied rows. The blocks
+/// are split over `threads` workers, each with its own buffer.
+public final class BlockedConvolution2D: @unchecked Sendable {
+  /// Rows (y) and columns (x) of the real arrays, and the rows holding data.
+  public let rows: Int, columns: Int, occupiedRows: Int
+  /// Spectrum columns: columns/2 + 1.
+  public let half: Int
+  /// Spectrum columns per block.
+  public let blockWidth: Int
+  /// Arrays transformed per block (demag: the three components of M).
+  public let components: Int
+  /// Doubles in a compact spectrum: 2 × occupiedRows × half.
+  public var compactCount: Int { 2 * occupiedRows * half }
+  /// Whether every plan came from FFTW's wisdom (``RealFFT2D/fromWisdom``).
+  public let fromWisdom: Bool
+  private let rowForward: fftw_plan, rowBackward: fftw_plan
+  private let columnForward: fftw_plan, columnBackward: fftw_plan
+  /// One buffer per worker: components × rows × blockWidth complex.
+  private let buffers: [UnsafeMutablePointer<fftw_complex>]
+
+  /// Plans the row transforms (with `threads` FFTW threads) and the block
+  /// column transforms (one thread each), measured or from the wisdom as
+  /// ``RealFFT2D`` does.
+  public init(
+    rows: Int, columns: Int, occupiedRows: Int, components: Int = 3, blockWidth: Int = 16, threads: Int = 1,
+    measure: Bool = true
+  ) {
+    precondition(rows > 1 && columns > 0 && occupiedRows > 0 && occupiedRows <= rows && blockWidth > 0)
+    _ = RealFFT2D.initialized
+    self.rows = rows
+    self.columns = columns
+    self.occupiedRows = occupiedRows
+    self.components = components
+    let half = columns / 2 + 1
+    self.half = half
+    let width = min(blockWidth, half)
+    self.blockWidth = width
+    let workers = max(1, min(threads, (half + width - 1) / width))
+    buffers = (0..<workers).map { _ in fftw_alloc_complex(components * rows * width)! }
+    let real = fftw_alloc_real(occupiedRows * columns)!
+    let compact = fftw_alloc_complex(occupiedRows * half)!
+    defer {
+      fftw_free(real)
+      fftw_free(compact)
+    }
+    let block = buffers[0]
+    var n = [Int32(columns)], m = [Int32(rows)]
+    // Rows: `occupied` transforms of length columns, contiguous. Columns:
+    // `width` transforms of length rows, in place, stride width.
+    func rowPlans(_ flags: UInt32) -> (fftw_plan?, fftw_plan?) {
+      (
+        fftw_plan_many_dft_r2c(
+          1, &n, Int32(occupiedRows), real, nil, 1, Int32(columns), compact, nil, 1, Int32(half), flags),
+        fftw_plan_many_dft_c2r(
+          1, &n, Int32(occupiedRows), compact, nil, 1, Int32(half), real, nil, 1, Int32(columns), flags)
+      )
+    }
+    func columnPlans(_ flags: UInt32) -> (fftw_plan?, fftw_plan?) {
+      (
+        fftw_plan_many_dft(
+          1, &m, Int32(width), block, nil, Int32(width), 1, block, nil, Int32(width), 1, FFTW_FORWARD, flags),
+        fftw_plan_many_dft(
+          1, &m, Int32(width), block, nil, Int32(width), 1, block, nil, Int32(width), 1, FFTW_BACKWARD, flags)
+      )
+    }
+    func planned(_ threads: Int, _ make: (UInt32) -> (fftw_plan?, fftw_plan?)) -> (fftw_plan, fftw_plan, Bool) {
+      let (p, wise): ((fftw_plan?, fftw_plan?), Bool) = FFTWisdom.planning(measure: measure, threads: threads) {
+        guard measure else { return (make(UInt32(FFTW_ESTIMATE)), false) }
+        let known = make(UInt32(FFTW_MEASURE | FFTW_WISDOM_ONLY))
+        if known.0 != nil && known.1 != nil { return (known, true) }
+        for q in [known.0, known.1] { if let q { fftw_destroy_plan(q) } }
+        return (make(UInt32(FFTW_MEASURE)), false)
+      }
+      precondition(p.0 != nil && p.1 != nil, "FFTW could not plan a \(rows) × \(columns) convolution")
+      return (p.0!, p.1!, wise)
+    }
+    let r = planned(threads, rowPlans)
+    let c = planned(1, columnPlans)
+    (rowForward, rowBackward, columnForward, columnBackward) = (r.0, r.1, c.0, c.1)
+    fromWisdom = r.2 && c.2
+  }
+
+  deinit {
+    for p in [rowForward, rowBackward, columnForward, columnBackward] { fftw_destroy_plan(p) }
+    for b in buffers { fftw_free(b) }
+  }
+
+  /// The row transforms of `real`'s occupied rows into `compact`
+  /// (``compactCount`` doubles).
+  public func forwardRows(_ real: UnsafeMutablePointer<Double>, _ compact: UnsafeMutablePointer<Double>) {
+    compact.withMemoryRebound(to: fftw_complex.self, capacity: occupiedRows * half) {
+      fftw_execute_dft_r2c(rowForward, real, $0)
+    }
+  }
+
+  /// The unnormalised inverse row transforms of `compact` into `real`'s
+  /// occupied rows; destroys `compact`.
+  public func backwardRows(_ compact: UnsafeMutablePointer<Double>, _ real: UnsafeMutablePointer<Double>) {
+    compact.withMemoryRebound(to: fftw_complex.self, capacity: occupiedRows * half) {
+      fftw_execute_dft_c2r(rowBackward, $0, real)
+    }
+  }
+
+  /// The column steps on `components` compact spectra, block by block:
+  /// copy in (padding rows zero), forward column transforms, `multiply`,
+  /// backward column transforms (unnormalised), copy the occupied rows back.
+  /// `multiply` gets the block's buffers (per component, rows × blockWidth
+  /// (re, im) pairs, row-major), the block's first spectrum column and its
+  /// width (≤ blockWidth; the columns past it are zero and not copied back).
+  /// It runs concurrently on different blocks when there are several workers.
+  public func convolveColumns(
+    _ spectra: [UnsafeMutablePointer<Double>],
+    _ multiply: (_ blocks: [UnsafeMutablePointer<Double>], _ firstColumn: Int, _ width: Int) -> Void
+  ) {
+    precondition(spectra.count == components)
+    let blockCount = (half + blockWidth - 1) / blockWidth
+    let rows = rows, occupied = occupiedRows, half = half, bw = blockWidth
+    withoutActuallyEscaping(multiply) { multiply in
+      let body = { (worker: Int, range: Range<Int>) in
+        let base = UnsafeMutableRawPointer(self.buffers[worker]).assumingMemoryBound(to: Double.self)
+        let blocks = (0..<self.components).map { base + 2 * $0 * rows * bw }
+        for k in range {
+          let k0 = k * bw, w = min(bw, half - k0)
+          for (c, block) in blocks.enumerated() {
+            let s = spectra[c]
+            for j in 0..<occupied {
+              (block + 2 * j * bw).update(from: s + 2 * (j * half + k0), count: 2 * w)
+              if w < bw { (block + 2 * (j * bw + w)).update(repeating: 0, count: 2 * (bw - w)) }
+            }
+            (block + 2 * occupied * bw).update(repeating: 0, count: 2 * (rows - occupied) * bw)
+            block.withMemoryRebound(to: fftw_complex.self, capacity: rows * bw) {
+              fftw_execute_dft(self.columnForward, $0, $0)
+            }
+          }
+          multiply(blocks, k0, w)
+          for (c, block) in blocks.enumerated() {
+            block.withMemoryRebound(to: fftw_complex.self, capacity: rows * bw) {
+              fftw_execute_dft(self.columnBackward, $0, $0)
+            }
+            let s = spectra[c]
+            for j in 0..<occupied { (s + 2 * (j * half + k0)).update(from: block + 2 * j * bw, count: 2 * w) }
+          }
+        }
+      }
+      let workers = buffers.count
+      if workers == 1 {
+        body(0, 0..<blockCount)
+        return
+      }
+      let work = UncheckedSendable(value: body)
+      DispatchQueue.concurrentPerform(iterations: workers) { t in
+        work.value(t, (blockCount * t / workers)..<(blockCount * (t + 1) / workers))
+      }
     }
   }
 }

@@ -185,6 +185,7 @@ struct BenchCommand: ParsableCommand {
   /// Seconds per right-hand side, timed for ``seconds`` (at least 3 calls).
   func timeRHS(_ llg: inout LLG, m: VectorField) -> Double {
     var dmdt = VectorField(count: m.count)
+    llg.derivative(m: m, time: 0, into: &dmdt)  // warm-up: first touches of the buffers
     var evals = 0
     let start = ContinuousClock.now
     while (ContinuousClock.now - start) < .seconds(seconds) || evals < 3 {

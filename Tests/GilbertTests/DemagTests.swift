@@ -59,14 +59,55 @@ import Testing
       ])
     var m = randomState(g.cellCount, seed: Double(nx))
     magnet.clean(&m)
-    let demag = Demag(magnet: magnet, images: 3)
-    var b = VectorField(count: g.cellCount)
-    demag.addField(to: &b, m: m, time: 0)
     let reference = bruteForce(magnet, m, images: 3)
     let scale = reference.storage.map { abs($0) }.max()!
-    let worst = zip(b.storage, reference.storage).map { abs($0 - $1) }.max()!
-    // The 1e-10: FFT round-off is ~1e-15 of the largest entry.
-    #expect(worst < 1e-10 * scale, "max |ΔB| = \(worst) of \(scale)")
+    // Both evaluations: the two-pass transforms and the column blocks (block
+    // width 16, so nx + 1 spectrum columns end in a partial block).
+    for blocks in [false, true] {
+      let demag = Demag(magnet: magnet, images: 3, columnBlocks: blocks)
+      var b = VectorField(count: g.cellCount)
+      demag.addField(to: &b, m: m, time: 0)
+      let worst = zip(b.storage, reference.storage).map { abs($0 - $1) }.max()!
+      // The 1e-10: FFT round-off is ~1e-15 of the largest entry.
+      #expect(worst < 1e-10 * scale, "column blocks \(blocks): max |ΔB| = \(worst) of \(scale)")
+    }
+  }
+
+  @Test(arguments: [(40, 24, false), (35, 18, true)])
+  func columnBlocksEqualTheTwoPassTransforms(_ nx: Int, _ ny: Int, _ periodic: Bool) {
+    // 41 and 36 spectrum columns: two full blocks of 16 and a partial one.
+    let g = Grid(nx: nx, ny: ny, dx: 2e-9, dy: 3e-9, dz: 1e-9, periodicX: periodic)
+    let magnet = Magnet(grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 0, damping: 0.1))
+    let m = randomState(g.cellCount, seed: 0.3)
+    var a = VectorField(count: g.cellCount), b = VectorField(count: g.cellCount)
+    Demag(magnet: magnet, columnBlocks: false).addField(to: &a, m: m, time: 0)
+    Demag(magnet: magnet, columnBlocks: true).addField(to: &b, m: m, time: 0)
+    let scale = a.storage.map { abs($0) }.max()!
+    let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max()!
+    // The same convolution by differently ordered transforms: round-off only.
+    #expect(worst < 1e-13 * scale, "max |ΔB| = \(worst) of \(scale)")
+  }
+
+  @Test func aLargeFilmTakesTheColumnBlocksAcrossThreadsAndAgrees() {
+    // 512 × 512 cells: column blocks by default, split over the workers
+    // (GILBERT_THREADS, the cores); the two-pass transforms give the same
+    // field to round-off.
+    let g = Grid(nx: 512, ny: 512, dx: 4e-9, dy: 4e-9, dz: 2e-9)
+    let magnet = Magnet(grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 0, damping: 0.1))
+    let m = randomState(g.cellCount, seed: 1.7)
+    let blocked = Demag(magnet: magnet)
+    #expect(blocked.usesColumnBlocks)
+    var a = VectorField(count: g.cellCount), b = VectorField(count: g.cellCount)
+    Demag(magnet: magnet, columnBlocks: false).addField(to: &a, m: m, time: 0)
+    blocked.addField(to: &b, m: m, time: 0)
+    let scale = a.storage.map { abs($0) }.max()!
+    let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max()!
+    #expect(worst < 1e-12 * scale, "max |ΔB| = \(worst) of \(scale)")
+    // A second evaluation gives the same bits (the blocks are independent
+    // of how they are split over the threads).
+    var c = VectorField(count: g.cellCount)
+    blocked.addField(to: &c, m: m, time: 0)
+    #expect(b.storage == c.storage)
   }
 
   @Test func uniformlyMagnetisedThinFilmHasBzNearMinusMu0Ms() {

@@ -19,9 +19,16 @@ public struct Demag: LinearFieldTerm {
   public let saturationMagnetization: [Double]
   public let cellVolume: Double
   let grid: Grid
-  let fft: RealFFT2D
+  /// Padded columns (x).
+  let px: Int
+  /// The transforms: the two-pass ones, or (large grids) the column-blocked
+  /// ones, which fuse the column transforms with the kernel products.
+  let fft: RealFFT2D?
+  let blocked: BlockedConvolution2D?
+  /// Whether the column-blocked transforms are used.
+  public var usesColumnBlocks: Bool { blocked != nil }
   /// Real spectra of N_xx, N_yy, N_zz, N_xy, each value stored twice (2 ×
-  /// `fft.spectrumCount`, beside the re and im it multiplies), times −μ0/(px py) (the sign of B = −μ0 N M and the factor of the
+  /// py × (px/2 + 1), beside the re and im it multiplies), times −μ0/(px py) (the sign of B = −μ0 N M and the factor of the
   /// unnormalised inverse): the products the evaluation would otherwise form
   /// for every wave vector, rounded the same way once.
   let kernel: [[Double]]
@@ -36,9 +43,9 @@ public struct Demag: LinearFieldTerm {
   final class Workspace: @unchecked Sendable {
     let padded: UnsafeMutablePointer<Double>
     let spectra: [UnsafeMutablePointer<Double>]
-    init(realCount: Int, spectrumCount: Int) {
+    init(realCount: Int, spectrumDoubles: Int) {
       padded = RealFFT2D.allocate(realCount)
-      spectra = (0..<3).map { _ in RealFFT2D.allocate(2 * spectrumCount) }
+      spectra = (0..<3).map { _ in RealFFT2D.allocate(spectrumDoubles) }
     }
     deinit {
       RealFFT2D.free(padded)
@@ -46,14 +53,18 @@ public struct Demag: LinearFieldTerm {
     }
   }
 
-  /// The demag term of `magnet`; with periodic x, `images` copies each side.
-  public init(magnet: Magnet, images: Int = 10) {
+  /// The demag term of `magnet`; with periodic x, `images` copies each
+  /// side. `columnBlocks` chooses the column-blocked transforms
+  /// (``BlockedConvolution2D``); by default they are used from 512 × 512
+  /// cells (2-D grids only), where they are faster.
+  public init(magnet: Magnet, images: Int = 10, columnBlocks: Bool? = nil) {
     let g = magnet.grid
     grid = g
     saturationMagnetization = magnet.saturationMagnetization
     cellVolume = g.cellVolume
     let px = g.periodicX ? g.nx : 2 * g.nx
     let py = g.ny == 1 ? 1 : 2 * g.ny
+    self.px = px
     let cells = px * py
     let threads = cells >= 262_144 ? Parallel.workers : 1
     // m fills the first ny of the py rows and only they are read back: the
@@ -63,9 +74,17 @@ public struct Demag: LinearFieldTerm {
     // and every resumed run uses the same plans and gets the same bits
     // (FFTWisdom). The kernel, transformed once, fills all rows and is
     // planned by estimate.
-    fft = RealFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads, measure: true)
-    plansFromWisdom = fft.fromWisdom
-    work = Workspace(realCount: cells, spectrumCount: fft.spectrumCount)
+    if py > 1 && (columnBlocks ?? (g.nx * g.ny >= 262_144)) {
+      let b = BlockedConvolution2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads)
+      (fft, blocked) = (nil, b)
+      plansFromWisdom = b.fromWisdom
+      work = Workspace(realCount: cells, spectrumDoubles: b.compactCount)
+    } else {
+      let f = RealFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads, measure: true)
+      (fft, blocked) = (f, nil)
+      plansFromWisdom = f.fromWisdom
+      work = Workspace(realCount: cells, spectrumDoubles: 2 * f.spectrumCount)
+    }
     let full = RealFFT2D(rows: py, columns: px, threads: threads, measure: false)
     let scale = -PhysicalConstants.mu0 / Double(px * py)
     kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
@@ -123,16 +142,23 @@ public struct Demag: LinearFieldTerm {
         real[3][at] = (i == 0 || j == 0) ? 0 : odd * q[3]
       }
     }
+    let spectrum = RealFFT2D.allocate(2 * fft.spectrumCount)
+    defer { RealFFT2D.free(spectrum) }
     return real.map { r in
       r.withUnsafeBufferPointer { src in work.padded.update(from: src.baseAddress!, count: px * py) }
-      fft.forward(work.padded, work.spectra[0])
+      fft.forward(work.padded, spectrum)
       // Each real value twice, beside the (re, im) pair it multiplies, so
       // the products run over contiguous memory in SIMD.
-      return (0..<(2 * fft.spectrumCount)).map { work.spectra[0][2 * ($0 / 2)] }
+      return (0..<(2 * fft.spectrumCount)).map { spectrum[2 * ($0 / 2)] }
     }
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
+    if let blocked {
+      addFieldByBlocks(to: &b, m: m, blocked)
+      return
+    }
+    guard let fft else { return }
     // z first and alone (B_z = −μ0 N_zz M_z needs no other component), so
     // one spectrum is in the caches at a time; then x and y together.
     m.withPlanes { mx, my, mz in
@@ -182,9 +208,63 @@ public struct Demag: LinearFieldTerm {
     }
   }
 
-  /// The spectrum of Ms m_c (one component plane) on the padded grid.
+  /// The column-blocked evaluation: the row transforms of the three
+  /// components, then per block of spectrum columns the column transforms,
+  /// the kernel products (as in the two-pass evaluation) and the inverse
+  /// column transforms, then the inverse row transforms.
+  private func addFieldByBlocks(to b: inout VectorField, m: VectorField, _ blocked: BlockedConvolution2D) {
+    let spectra = work.spectra
+    m.withPlanes { mx, my, mz in
+      transform(mx, into: spectra[0])
+      transform(my, into: spectra[1])
+      transform(mz, into: spectra[2])
+    }
+    let half = blocked.half, rows = blocked.rows, bw = blocked.blockWidth
+    kernel[0].withUnsafeBufferPointer { kxxBuffer in
+      kernel[1].withUnsafeBufferPointer { kyyBuffer in
+        kernel[2].withUnsafeBufferPointer { kzzBuffer in
+          kernel[3].withUnsafeBufferPointer { kxyBuffer in
+            let kxx = kxxBuffer.baseAddress!, kyy = kyyBuffer.baseAddress!
+            let kzz = kzzBuffer.baseAddress!, kxy = kxyBuffer.baseAddress!
+            blocked.convolveColumns(spectra) { blocks, k0, width in
+              let count = 2 * width
+              for j in 0..<rows {
+                let x = blocks[0] + 2 * j * bw, y = blocks[1] + 2 * j * bw, z = blocks[2] + 2 * j * bw
+                let at = 2 * (j * half + k0)
+                let a = kxx + at, d = kyy + at, f = kzz + at, e = kxy + at
+                var q = 0
+                while q + 4 <= count {
+                  let u = V4.load(x, q), v = V4.load(y, q)
+                  let ea = V4.load(e, q)
+                  (V4.load(a, q) * u + ea * v).store(x, q)
+                  (ea * u + V4.load(d, q) * v).store(y, q)
+                  (V4.load(z, q) * V4.load(f, q)).store(z, q)
+                  q += 4
+                }
+                while q < count {
+                  let u = x[q], v = y[q]
+                  x[q] = a[q] * u + e[q] * v
+                  y[q] = e[q] * u + d[q] * v
+                  z[q] *= f[q]
+                  q += 1
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    b.withMutablePlanes { bx, by, bz in
+      addInverse(of: spectra[0], to: bx)
+      addInverse(of: spectra[1], to: by)
+      addInverse(of: spectra[2], to: bz)
+    }
+  }
+
+  /// The spectrum of Ms m_c (one component plane) on the padded grid (the
+  /// compact row spectrum with column blocks).
   private func transform(_ plane: UnsafePointer<Double>, into spectrum: UnsafeMutablePointer<Double>) {
-    let nx = grid.nx, ny = grid.ny, px = fft.columns
+    let nx = grid.nx, ny = grid.ny, px = px
     let pad = work.padded
     saturationMagnetization.withUnsafeBufferPointer { ms in
       for iy in 0..<ny {
@@ -194,15 +274,15 @@ public struct Demag: LinearFieldTerm {
         if px > nx { (row + nx).update(repeating: 0, count: px - nx) }
       }
     }
-    fft.forward(pad, spectrum)
+    if let blocked { blocked.forwardRows(pad, spectrum) } else { fft?.forward(pad, spectrum) }
   }
 
   /// plane += the inverse transform of `spectrum` on the grid's cells
   /// (magnetic ones only); destroys `spectrum`.
   private func addInverse(of spectrum: UnsafeMutablePointer<Double>, to plane: UnsafeMutablePointer<Double>) {
-    let nx = grid.nx, ny = grid.ny, px = fft.columns
+    let nx = grid.nx, ny = grid.ny, px = px
     let pad = work.padded
-    fft.backward(spectrum, pad)
+    if let blocked { blocked.backwardRows(spectrum, pad) } else { fft?.backward(spectrum, pad) }
     saturationMagnetization.withUnsafeBufferPointer { ms in
       for iy in 0..<ny {
         let row = pad + iy * px, i0 = iy * nx

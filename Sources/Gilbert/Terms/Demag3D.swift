@@ -33,7 +33,7 @@ public struct Demag3D: LinearFieldTerm {
     let pz = g.nz == 1 ? 1 : 2 * g.nz
     let cells = px * py * pz
     let transform = RealFFT3D(depth: pz, rows: py, columns: px, threads: cells >= 262_144 ? Parallel.workers : 1)
-    let buffers = Demag.Workspace(realCount: cells, spectrumCount: transform.spectrumCount)
+    let buffers = Demag.Workspace(realCount: cells, spectrumDoubles: 2 * transform.spectrumCount)
     fft = transform
     work = buffers
     let copies = g.periodicX ? images : 0
