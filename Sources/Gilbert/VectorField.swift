@@ -138,6 +138,13 @@ extension SIMD4 where Scalar == Double {
     UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: Self.self)
   }
 
+  /// (p[i], p[i], p[i + 1], p[i + 1]): two real factors, each beside the
+  /// (re, im) pair it multiplies.
+  @inline(__always) static func pairs(_ p: UnsafePointer<Double>, _ i: Int) -> Self {
+    let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD2<Double>.self)
+    return Self(lowHalf: SIMD2(repeating: v.x), highHalf: SIMD2(repeating: v.y))
+  }
+
   @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Self.self)
   }

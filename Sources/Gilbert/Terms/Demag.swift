@@ -19,8 +19,10 @@ public struct Demag: LinearFieldTerm {
   public let saturationMagnetization: [Double]
   public let cellVolume: Double
   let grid: Grid
-  /// Padded columns (x).
-  let px: Int
+  /// Padded columns (x) and rows (y).
+  let px: Int, py: Int
+  /// Spectrum columns, px/2 + 1, and the kernel rows stored, py/2 + 1.
+  let half: Int, kernelRows: Int
   /// The transforms: the two-pass ones, or (large grids) the column-blocked
   /// ones, which fuse the column transforms with the kernel products.
   let fft: RealFFT2D?
@@ -31,11 +33,18 @@ public struct Demag: LinearFieldTerm {
   public static let columnBlockCells = 262_144
   /// Whether the column-blocked transforms are used.
   public var usesColumnBlocks: Bool { blocked != nil }
-  /// Real spectra of N_xx, N_yy, N_zz, N_xy, each value stored twice (2 ×
-  /// py × (px/2 + 1), beside the re and im it multiplies), times −μ0/(px py) (the sign of B = −μ0 N M and the factor of the
-  /// unnormalised inverse): the products the evaluation would otherwise form
-  /// for every wave vector, rounded the same way once.
+  /// Real spectra of N_xx, N_yy, N_zz, N_xy on the rows ky ≥ 0 (``kernelRows``
+  /// × (px/2 + 1) values each; the rows ky < 0 follow by parity, see
+  /// ``kernelRow(_:)``), times −μ0/(px py) (the sign of B = −μ0 N M and the
+  /// factor of the unnormalised inverse): the products the evaluation would
+  /// otherwise form for every wave vector, rounded the same way once.
+  /// Empty with column blocks, which use ``blockKernel``.
   let kernel: [[Double]]
+  /// With column blocks: the same values in the order the blocks read
+  /// them, one array: per block of spectrum columns, per kernel row, the
+  /// block's N_xx, N_yy, N_zz and N_xy values (blockWidth each, zero past
+  /// the last column), so a block's kernel is one contiguous run.
+  let blockKernel: [Double]
   let work: Workspace
   /// Every cell has Ms > 0: B is added without a mask.
   let allMagnetic: Bool
@@ -69,6 +78,9 @@ public struct Demag: LinearFieldTerm {
     let px = g.periodicX ? g.nx : 2 * g.nx
     let py = g.ny == 1 ? 1 : 2 * g.ny
     self.px = px
+    self.py = py
+    half = px / 2 + 1
+    kernelRows = py / 2 + 1
     let cells = px * py
     let threads = cells >= 262_144 ? Parallel.workers : 1
     // m fills the first ny of the py rows and only they are read back: the
@@ -91,8 +103,25 @@ public struct Demag: LinearFieldTerm {
     }
     let full = RealFFT2D(rows: py, columns: px, threads: threads, measure: false)
     let scale = -PhysicalConstants.mu0 / Double(px * py)
-    kernel = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
+    let spectra = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
       .map { $0.map { $0 * scale } }
+    if let blocked {
+      let (half, rows, bw) = (px / 2 + 1, py / 2 + 1, blocked.blockWidth)
+      let blocks = (half + bw - 1) / bw
+      var packed = [Double](repeating: 0, count: blocks * rows * 4 * bw)
+      for k in 0..<blocks {
+        let k0 = k * bw, w = min(bw, half - k0)
+        for r in 0..<rows {
+          for c in 0..<4 {
+            let to = ((k * rows + r) * 4 + c) * bw
+            for q in 0..<w { packed[to + q] = spectra[c][r * half + k0 + q] }
+          }
+        }
+      }
+      (kernel, blockKernel) = ([], packed)
+    } else {
+      (kernel, blockKernel) = (spectra, [])
+    }
     allMagnetic = magnet.allMagnetic
   }
 
@@ -126,34 +155,92 @@ public struct Demag: LinearFieldTerm {
     return sum(i)
   }
 
+  /// The spectra of N_xx, N_yy, N_zz and N_xy on the rows ky ≥ 0 (py/2 + 1
+  /// rows of px/2 + 1 real values each; the spectra are real because the
+  /// kernels are even or odd-odd).
   static func kernelSpectra(grid g: Grid, px: Int, py: Int, images: Int, fft: RealFFT2D, work: Workspace) -> [[Double]]
   {
-    // Real-space kernel on the padded grid, from the quadrant i, j ≥ 0 by parity.
-    var real = [[Double]](repeating: [Double](repeating: 0, count: px * py), count: 4)
-    var quadrant: [Int: [Double]] = [:]
-    for yi in 0..<py {
-      guard let j = offset(yi, padded: py, cells: g.ny, periodic: false) else { continue }
-      for xi in 0..<px {
-        guard let i = offset(xi, padded: px, cells: g.nx, periodic: g.periodicX) else { continue }
-        let key = abs(i) * (py + 1) + abs(j)
-        let q = quadrant[key] ?? realSpaceKernel(abs(i), abs(j), grid: g, images: images)
-        quadrant[key] = q
-        let odd: Double = (i < 0) != (j < 0) ? -1 : 1
-        let at = yi * px + xi
-        real[0][at] = q[0]
-        real[1][at] = q[1]
-        real[2][at] = q[2]
-        real[3][at] = (i == 0 || j == 0) ? 0 : odd * q[3]
+    // The quadrant i, j ≥ 0 of the real-space kernel (4 values per offset);
+    // the padded grid takes the other quadrants by parity.
+    let qx = px / 2 + 1, qy = g.ny
+    var quadrant = [Double](repeating: 0, count: 4 * qx * qy)
+    for j in 0..<qy {
+      for i in 0..<qx where offset(i, padded: px, cells: g.nx, periodic: g.periodicX) != nil {
+        let q = realSpaceKernel(i, j, grid: g, images: images)
+        for c in 0..<4 { quadrant[4 * (j * qx + i) + c] = q[c] }
       }
     }
+    let half = px / 2 + 1, rows = py / 2 + 1
     let spectrum = RealFFT2D.allocate(2 * fft.spectrumCount)
     defer { RealFFT2D.free(spectrum) }
-    return real.map { r in
-      r.withUnsafeBufferPointer { src in work.padded.update(from: src.baseAddress!, count: px * py) }
-      fft.forward(work.padded, spectrum)
-      // Each real value twice, beside the (re, im) pair it multiplies, so
-      // the products run over contiguous memory in SIMD.
-      return (0..<(2 * fft.spectrumCount)).map { spectrum[2 * ($0 / 2)] }
+    return (0..<4).map { c in
+      let pad = work.padded
+      pad.update(repeating: 0, count: px * py)
+      for yi in 0..<py {
+        guard let j = offset(yi, padded: py, cells: g.ny, periodic: false) else { continue }
+        for xi in 0..<px {
+          guard let i = offset(xi, padded: px, cells: g.nx, periodic: g.periodicX) else { continue }
+          let q = quadrant[4 * (abs(j) * qx + abs(i)) + c]
+          if c < 3 {
+            pad[yi * px + xi] = q
+          } else if i != 0 && j != 0 {
+            pad[yi * px + xi] = (i < 0) != (j < 0) ? -q : q
+          }
+        }
+      }
+      fft.forward(pad, spectrum)
+      var values = [Double](repeating: 0, count: rows * half)
+      for r in 0..<rows {
+        for k in 0..<half { values[r * half + k] = spectrum[2 * (r * half + k)] }
+      }
+      return values
+    }
+  }
+
+  /// The stored kernel row of spectrum row `j` and the sign of N_xy there:
+  /// the row of −ky for ky < 0, where the even kernels (xx, yy, zz) are the
+  /// same and N_xy, odd in y, changes sign.
+  @inline(__always) func kernelRow(_ j: Int) -> (row: Int, xySign: Double) {
+    j < kernelRows ? (j, 1) : (py - j, -1)
+  }
+
+  /// s *= k on `n` (re, im) pairs, each k value on both parts.
+  @inline(__always)
+  static func scale(_ s: UnsafeMutablePointer<Double>, by k: UnsafePointer<Double>, points n: Int) {
+    var p = 0
+    while p + 2 <= n {
+      (V4.load(s, 2 * p) * V4.pairs(k, p)).store(s, 2 * p)
+      p += 2
+    }
+    if p < n {
+      s[2 * p] *= k[p]
+      s[2 * p + 1] *= k[p]
+    }
+  }
+
+  /// (x, y) ← (N_xx x + N_xy y, N_xy x + N_yy y) on `n` (re, im) pairs, with
+  /// N_xy times `sign`.
+  @inline(__always)
+  static func mix(
+    _ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, xx a: UnsafePointer<Double>,
+    yy d: UnsafePointer<Double>, xy e: UnsafePointer<Double>, sign: Double, points n: Int
+  ) {
+    let sign4 = V4(repeating: sign)
+    var p = 0
+    while p + 2 <= n {
+      let u = V4.load(x, 2 * p), v = V4.load(y, 2 * p)
+      let ep = sign4 * V4.pairs(e, p)
+      (V4.pairs(a, p) * u + ep * v).store(x, 2 * p)
+      (ep * u + V4.pairs(d, p) * v).store(y, 2 * p)
+      p += 2
+    }
+    if p < n {
+      let ep = sign * e[p]
+      for q in 2 * p..<2 * p + 2 {
+        let u = x[q], v = y[q]
+        x[q] = a[p] * u + ep * v
+        y[q] = ep * u + d[p] * v
+      }
     }
   }
 
@@ -170,15 +257,10 @@ public struct Demag: LinearFieldTerm {
         let sx = work.spectra[0], sy = work.spectra[1]
         transform(mz, into: sx)
         let count = 2 * fft.spectrumCount
+        let half = half
         kernel[2].withUnsafeBufferPointer { kzz in
-          var j = 0
-          while j + 4 <= count {
-            (V4.load(sx, j) * V4.load(kzz, j)).store(sx, j)
-            j += 4
-          }
-          while j < count {
-            sx[j] *= kzz[j]
-            j += 1
+          for j in 0..<py {
+            Self.scale(sx + 2 * j * half, by: kzz.baseAddress! + kernelRow(j).row * half, points: half)
           }
         }
         addInverse(of: sx, to: bz)
@@ -189,19 +271,12 @@ public struct Demag: LinearFieldTerm {
             kernel[3].withUnsafeBufferPointer { kxy in
               // B_x = N_xx M_x + N_xy M_y, B_y = N_xy M_x + N_yy M_y, on
               // real and imaginary parts alike (the kernels' spectra are real).
-              var j = 0
-              while j + 4 <= count {
-                let x = V4.load(sx, j), y = V4.load(sy, j)
-                let a = V4.load(kxx, j), d = V4.load(kyy, j), e = V4.load(kxy, j)
-                (a * x + e * y).store(sx, j)
-                (e * x + d * y).store(sy, j)
-                j += 4
-              }
-              while j < count {
-                let x = sx[j], y = sy[j]
-                sx[j] = kxx[j] * x + kxy[j] * y
-                sy[j] = kxy[j] * x + kyy[j] * y
-                j += 1
+              for j in 0..<py {
+                let (r, sign) = kernelRow(j)
+                let at = r * half
+                Self.mix(
+                  sx + 2 * j * half, sy + 2 * j * half, xx: kxx.baseAddress! + at, yy: kyy.baseAddress! + at,
+                  xy: kxy.baseAddress! + at, sign: sign, points: half)
               }
             }
           }
@@ -223,38 +298,17 @@ public struct Demag: LinearFieldTerm {
       transform(my, into: spectra[1])
       transform(mz, into: spectra[2])
     }
-    let half = blocked.half, rows = blocked.rows, bw = blocked.blockWidth
-    kernel[0].withUnsafeBufferPointer { kxxBuffer in
-      kernel[1].withUnsafeBufferPointer { kyyBuffer in
-        kernel[2].withUnsafeBufferPointer { kzzBuffer in
-          kernel[3].withUnsafeBufferPointer { kxyBuffer in
-            let kxx = kxxBuffer.baseAddress!, kyy = kyyBuffer.baseAddress!
-            let kzz = kzzBuffer.baseAddress!, kxy = kxyBuffer.baseAddress!
-            blocked.convolveColumns(spectra) { blocks, k0, width in
-              let count = 2 * width
-              for j in 0..<rows {
-                let x = blocks[0] + 2 * j * bw, y = blocks[1] + 2 * j * bw, z = blocks[2] + 2 * j * bw
-                let at = 2 * (j * half + k0)
-                let a = kxx + at, d = kyy + at, f = kzz + at, e = kxy + at
-                var q = 0
-                while q + 4 <= count {
-                  let u = V4.load(x, q), v = V4.load(y, q)
-                  let ea = V4.load(e, q)
-                  (V4.load(a, q) * u + ea * v).store(x, q)
-                  (ea * u + V4.load(d, q) * v).store(y, q)
-                  (V4.load(z, q) * V4.load(f, q)).store(z, q)
-                  q += 4
-                }
-                while q < count {
-                  let u = x[q], v = y[q]
-                  x[q] = a[q] * u + e[q] * v
-                  y[q] = e[q] * u + d[q] * v
-                  z[q] *= f[q]
-                  q += 1
-                }
-              }
-            }
-          }
+    let rows = blocked.rows, bw = blocked.blockWidth, kernelRows = kernelRows
+    blockKernel.withUnsafeBufferPointer { packed in
+      let kernels = packed.baseAddress!
+      blocked.convolveColumns(spectra) { blocks, k0, width in
+        let first = kernels + (k0 / bw) * kernelRows * 4 * bw
+        for j in 0..<rows {
+          let (r, sign) = kernelRow(j)
+          let a = first + r * 4 * bw, row = 2 * j * bw
+          Self.mix(
+            blocks[0] + row, blocks[1] + row, xx: a, yy: a + bw, xy: a + 3 * bw, sign: sign, points: width)
+          Self.scale(blocks[2] + row, by: a + 2 * bw, points: width)
         }
       }
     }
