@@ -79,8 +79,9 @@ public struct Demag: LinearFieldTerm {
     let py = g.ny == 1 ? 1 : 2 * g.ny
     self.px = px
     self.py = py
-    half = px / 2 + 1
-    kernelRows = py / 2 + 1
+    let half = px / 2 + 1, kernelRows = py / 2 + 1
+    self.half = half
+    self.kernelRows = kernelRows
     let cells = px * py
     let threads = cells >= 262_144 ? Parallel.workers : 1
     // m fills the first ny of the py rows and only they are read back: the
@@ -106,14 +107,14 @@ public struct Demag: LinearFieldTerm {
     let spectra = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
       .map { $0.map { $0 * scale } }
     if let blocked {
-      let (half, rows, bw) = (px / 2 + 1, py / 2 + 1, blocked.blockWidth)
+      let bw = blocked.blockWidth
       let blocks = (half + bw - 1) / bw
-      var packed = [Double](repeating: 0, count: blocks * rows * 4 * bw)
+      var packed = [Double](repeating: 0, count: blocks * kernelRows * 4 * bw)
       for k in 0..<blocks {
         let k0 = k * bw, w = min(bw, half - k0)
-        for r in 0..<rows {
+        for r in 0..<kernelRows {
           for c in 0..<4 {
-            let to = ((k * rows + r) * 4 + c) * bw
+            let to = ((k * kernelRows + r) * 4 + c) * bw
             for q in 0..<w { packed[to + q] = spectra[c][r * half + k0 + q] }
           }
         }
@@ -160,17 +161,17 @@ public struct Demag: LinearFieldTerm {
   /// kernels are even or odd-odd).
   static func kernelSpectra(grid g: Grid, px: Int, py: Int, images: Int, fft: RealFFT2D, work: Workspace) -> [[Double]]
   {
-    // The quadrant i, j ≥ 0 of the real-space kernel (4 values per offset);
-    // the padded grid takes the other quadrants by parity.
-    let qx = px / 2 + 1, qy = g.ny
-    var quadrant = [Double](repeating: 0, count: 4 * qx * qy)
-    for j in 0..<qy {
-      for i in 0..<qx where offset(i, padded: px, cells: g.nx, periodic: g.periodicX) != nil {
+    // The quadrant i, j ≥ 0 of the real-space kernel (4 values per offset;
+    // x-offsets up to px/2, the spectrum's width); the padded grid takes the
+    // other quadrants by parity.
+    let half = px / 2 + 1, rows = py / 2 + 1
+    var quadrant = [Double](repeating: 0, count: 4 * half * g.ny)
+    for j in 0..<g.ny {
+      for i in 0..<half where offset(i, padded: px, cells: g.nx, periodic: g.periodicX) != nil {
         let q = realSpaceKernel(i, j, grid: g, images: images)
-        for c in 0..<4 { quadrant[4 * (j * qx + i) + c] = q[c] }
+        for c in 0..<4 { quadrant[4 * (j * half + i) + c] = q[c] }
       }
     }
-    let half = px / 2 + 1, rows = py / 2 + 1
     let spectrum = RealFFT2D.allocate(2 * fft.spectrumCount)
     defer { RealFFT2D.free(spectrum) }
     return (0..<4).map { c in
@@ -180,7 +181,7 @@ public struct Demag: LinearFieldTerm {
         guard let j = offset(yi, padded: py, cells: g.ny, periodic: false) else { continue }
         for xi in 0..<px {
           guard let i = offset(xi, padded: px, cells: g.nx, periodic: g.periodicX) else { continue }
-          let q = quadrant[4 * (abs(j) * qx + abs(i)) + c]
+          let q = quadrant[4 * (abs(j) * half + abs(i)) + c]
           if c < 3 {
             pad[yi * px + xi] = q
           } else if i != 0 && j != 0 {
@@ -249,14 +250,13 @@ public struct Demag: LinearFieldTerm {
       addFieldByBlocks(to: &b, m: m, blocked)
       return
     }
-    guard let fft else { return }
+    guard fft != nil else { return }
     // z first and alone (B_z = −μ0 N_zz M_z needs no other component), so
     // one spectrum is in the caches at a time; then x and y together.
     m.withPlanes { mx, my, mz in
       b.withMutablePlanes { bx, by, bz in
         let sx = work.spectra[0], sy = work.spectra[1]
         transform(mz, into: sx)
-        let count = 2 * fft.spectrumCount
         let half = half
         kernel[2].withUnsafeBufferPointer { kzz in
           for j in 0..<py {
