@@ -143,6 +143,130 @@ public final class RealFFT2D: @unchecked Sendable {
   }
 }
 
+/// The transforms of a zero-padded 2-D convolution with the spectra stored
+/// column by column: for demag on grids that are not much wider than tall,
+/// where the column transforms dominate and FFTW, given the row-major
+/// spectrum, does them through its own buffered copies (`fftw_cpy2d`, 12 %
+/// of SP4's run).
+///
+/// Rows × columns real arrays hold data in their first `occupiedRows` rows.
+/// Forward: the row transforms of those rows write their spectra column by
+/// column into a staging spectrum (spectrum column k, row j at
+/// k × ``leading`` + j), whose padding rows are zero and never written; the
+/// column transforms then read it out of place (contiguous transforms) into
+/// the caller's spectrum. Backward: the column transforms in place, then the
+/// row transforms of the occupied rows into ``output``. So nothing is zeroed
+/// per call: ``input``'s padding columns stay zero because only the caller
+/// writes it (the data columns), and the staging spectrum's padding rows
+/// because only the row transforms write it (the occupied rows).
+///
+/// A column is ``leading`` complex numbers apart from the next: `rows`, or
+/// `rows` + 2 when `rows` is a multiple of 8, because strides of a power of
+/// two times 128 bytes map every column onto the same cache sets (bench:
+/// 128² cells 1.7 ms per convolution with `rows`, 0.66 ms with `rows` + 2).
+public final class ColumnMajorFFT2D: @unchecked Sendable {
+  /// Rows (y) and columns (x) of the real arrays, and the rows holding data.
+  public let rows: Int, columns: Int, occupiedRows: Int
+  /// Spectrum columns: columns/2 + 1.
+  public let half: Int
+  /// Complex numbers from one spectrum column to the next.
+  public let leading: Int
+  /// Doubles in a spectrum: 2 × half × leading.
+  public var spectrumDoubles: Int { 2 * half * leading }
+  /// Whether every plan came from FFTW's wisdom (``RealFFT2D/fromWisdom``).
+  public let fromWisdom: Bool
+  /// The real input, occupiedRows × columns, row-major: the caller writes
+  /// the data; what it never writes stays zero (the padding columns).
+  public let input: UnsafeMutablePointer<Double>
+  /// The real output of ``backward(_:)``, occupiedRows × columns.
+  public let output: UnsafeMutablePointer<Double>
+  /// The row spectra, column-major, padding rows zero.
+  private let staging: UnsafeMutablePointer<fftw_complex>
+  private let rowForward: fftw_plan, rowBackward: fftw_plan
+  private let columnForward: fftw_plan, columnBackward: fftw_plan
+
+  /// The column distance for `rows` rows (see the type's description).
+  public static func leading(rows: Int) -> Int { rows.isMultiple(of: 8) ? rows + 2 : rows }
+
+  /// Plans the four passes (with `threads` FFTW threads), measured or from
+  /// the wisdom as ``RealFFT2D`` does.
+  public init(rows: Int, columns: Int, occupiedRows: Int, threads: Int = 1, measure: Bool = true) {
+    precondition(rows > 1 && columns > 0 && occupiedRows > 0 && occupiedRows <= rows)
+    _ = RealFFT2D.initialized
+    self.rows = rows
+    self.columns = columns
+    self.occupiedRows = occupiedRows
+    let half = columns / 2 + 1, leading = Self.leading(rows: rows)
+    self.half = half
+    self.leading = leading
+    input = RealFFT2D.allocate(occupiedRows * columns)
+    output = RealFFT2D.allocate(occupiedRows * columns)
+    staging = fftw_alloc_complex(half * leading)!
+    let spectrum = fftw_alloc_complex(half * leading)!
+    defer { fftw_free(spectrum) }
+    var n = [Int32(columns)], m = [Int32(rows)]
+    let (input, output, staging) = (input, output, staging)
+    typealias Plans = (fftw_plan?, fftw_plan?, fftw_plan?, fftw_plan?)
+    func plan(_ flags: UInt32) -> Plans {
+      // Rows: `occupied` transforms of length columns; row j's frequency k
+      // at k × leading + j. Columns: `half` contiguous transforms of length
+      // rows, `leading` apart.
+      (
+        fftw_plan_many_dft_r2c(
+          1, &n, Int32(occupiedRows), input, nil, 1, Int32(columns), staging, nil, Int32(leading), 1, flags),
+        fftw_plan_many_dft_c2r(
+          1, &n, Int32(occupiedRows), spectrum, nil, Int32(leading), 1, output, nil, 1, Int32(columns), flags),
+        fftw_plan_many_dft(
+          1, &m, Int32(half), staging, nil, 1, Int32(leading), spectrum, nil, 1, Int32(leading), FFTW_FORWARD,
+          flags),
+        fftw_plan_many_dft(
+          1, &m, Int32(half), spectrum, nil, 1, Int32(leading), spectrum, nil, 1, Int32(leading), FFTW_BACKWARD,
+          flags)
+      )
+    }
+    func complete(_ p: Plans) -> Bool { p.0 != nil && p.1 != nil && p.2 != nil && p.3 != nil }
+    func destroy(_ p: Plans) { for q in [p.0, p.1, p.2, p.3] { if let q { fftw_destroy_plan(q) } } }
+    let (plans, wise): (Plans, Bool) = FFTWisdom.planning(measure: measure, threads: threads) {
+      guard measure else { return (plan(UInt32(FFTW_ESTIMATE)), false) }
+      let known = plan(UInt32(FFTW_MEASURE | FFTW_WISDOM_ONLY))
+      if complete(known) { return (known, true) }
+      destroy(known)
+      return (plan(UInt32(FFTW_MEASURE)), false)
+    }
+    precondition(complete(plans), "FFTW could not plan a \(rows) × \(columns) column-major convolution")
+    (rowForward, rowBackward, columnForward, columnBackward) = (plans.0!, plans.1!, plans.2!, plans.3!)
+    fromWisdom = wise
+    // Measuring wrote into the arrays: the zeros the transforms rely on.
+    input.update(repeating: 0, count: occupiedRows * columns)
+    UnsafeMutableRawPointer(staging).initializeMemory(as: Double.self, repeating: 0, count: 2 * half * leading)
+  }
+
+  deinit {
+    for p in [rowForward, rowBackward, columnForward, columnBackward] { fftw_destroy_plan(p) }
+    RealFFT2D.free(input)
+    RealFFT2D.free(output)
+    fftw_free(staging)
+  }
+
+  /// The spectrum of ``input`` (zero-padded to rows × columns) into
+  /// `spectrum` (``spectrumDoubles`` doubles, column-major).
+  public func forward(into spectrum: UnsafeMutablePointer<Double>) {
+    fftw_execute_dft_r2c(rowForward, input, staging)
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: half * leading) {
+      fftw_execute_dft(columnForward, staging, $0)
+    }
+  }
+
+  /// The unnormalised inverse of `spectrum` on the occupied rows, into
+  /// ``output``; destroys `spectrum`.
+  public func backward(_ spectrum: UnsafeMutablePointer<Double>) {
+    spectrum.withMemoryRebound(to: fftw_complex.self, capacity: half * leading) {
+      fftw_execute_dft(columnBackward, $0, $0)
+      fftw_execute_dft_c2r(rowBackward, $0, output)
+    }
+  }
+}
+
 /// The transforms of a zero-padded 2-D convolution arranged so that the
 /// column passes stay in the caches: for grids whose spectra are larger
 /// than the caches (demag from about 512 × 512 cells).

@@ -145,6 +145,12 @@ extension SIMD4 where Scalar == Double {
     return Self(lowHalf: SIMD2(repeating: v.x), highHalf: SIMD2(repeating: v.y))
   }
 
+  /// (p[i], p[i], p[i − 1], p[i − 1]): ``pairs(_:_:)`` read backwards.
+  @inline(__always) static func pairsDescending(_ p: UnsafePointer<Double>, _ i: Int) -> Self {
+    let v = UnsafeRawPointer(p + i - 1).loadUnaligned(as: SIMD2<Double>.self)
+    return Self(lowHalf: SIMD2(repeating: v.y), highHalf: SIMD2(repeating: v.x))
+  }
+
   @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Self.self)
   }

@@ -159,14 +159,16 @@ struct BenchCommand: ParsableCommand {
 
   /// The FFT floor of demag on an nx × ny grid: the time of its six
   /// transforms alone (three forward of m, three backward of B, padding
-  /// skipped), done as Demag does them: the two passes, or from 512 × 512
-  /// cells the column blocks (their column transforms with no product between).
+  /// skipped), done as Demag does them on this grid (``Demag/defaultLayout(nx:ny:)``):
+  /// the row-major two passes, the column-major ones, or the column blocks
+  /// (their column transforms with no product between).
   func fftFloor(nx: Int, ny: Int) -> Double {
     let py = ny == 1 ? 1 : 2 * ny, px = 2 * nx
     let threads = px * py >= 262_144 ? Parallel.workers : 1
     var calls = 0
     let start: ContinuousClock.Instant
-    if py > 1 && nx * ny >= Demag.columnBlockCells {
+    let layout = Demag.defaultLayout(nx: nx, ny: ny)
+    if layout == .blocks {
       let blocked = BlockedConvolution2D(rows: py, columns: px, occupiedRows: ny, threads: threads)
       let real = RealFFT2D.allocate(px * py)
       let spectra = (0..<3).map { _ in RealFFT2D.allocate(blocked.compactCount) }
@@ -179,6 +181,18 @@ struct BenchCommand: ParsableCommand {
         for s in spectra { blocked.forwardRows(real, s) }
         blocked.convolveColumns(spectra) { _, _, _ in }
         for s in spectra { blocked.backwardRows(s, real) }
+        calls += 1
+      }
+    } else if layout == .columns {
+      let fft = ColumnMajorFFT2D(rows: py, columns: px, occupiedRows: ny, threads: threads)
+      let spectrum = RealFFT2D.allocate(fft.spectrumDoubles)
+      defer { RealFFT2D.free(spectrum) }
+      start = ContinuousClock.now
+      while (ContinuousClock.now - start) < .seconds(seconds) || calls < 3 {
+        for _ in 0..<3 {
+          fft.forward(into: spectrum)
+          fft.backward(spectrum)
+        }
         calls += 1
       }
     } else {

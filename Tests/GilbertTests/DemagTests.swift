@@ -61,31 +61,55 @@ import Testing
     magnet.clean(&m)
     let reference = bruteForce(magnet, m, images: 3)
     let scale = reference.storage.map { abs($0) }.max()!
-    // Both evaluations: the two-pass transforms and the column blocks (block
-    // width 16, so nx + 1 spectrum columns end in a partial block).
-    for blocks in [false, true] {
-      let demag = Demag(magnet: magnet, images: 3, columnBlocks: blocks)
+    // Every layout: the two-pass row-major transforms, the column-major
+    // spectra (ny = 6: 12 rows, so 14 apart; the others unpadded) and the
+    // column blocks (block width 16, so nx + 1 spectrum columns end in a
+    // partial block). A wire takes the rows whatever is asked.
+    for layout in Demag.Layout.allCases {
+      let demag = Demag(magnet: magnet, images: 3, layout: layout)
+      #expect(demag.layout == (ny == 1 ? .rows : layout))
       var b = VectorField(count: g.cellCount)
       demag.addField(to: &b, m: m, time: 0)
       let worst = zip(b.storage, reference.storage).map { abs($0 - $1) }.max()!
       // The 1e-10: FFT round-off is ~1e-15 of the largest entry.
-      #expect(worst < 1e-10 * scale, "column blocks \(blocks): max |ΔB| = \(worst) of \(scale)")
+      #expect(worst < 1e-10 * scale, "layout \(layout): max |ΔB| = \(worst) of \(scale)")
     }
   }
 
-  @Test(arguments: [(40, 24, false), (35, 18, true)])
-  func columnBlocksEqualTheTwoPassTransforms(_ nx: Int, _ ny: Int, _ periodic: Bool) {
-    // 41 and 36 spectrum columns: two full blocks of 16 and a partial one.
+  @Test(arguments: [(40, 24, false), (35, 18, true), (50, 25, false)])
+  func everyLayoutEqualsTheTwoPassTransforms(_ nx: Int, _ ny: Int, _ periodic: Bool) {
+    // 41, 36 and 51 spectrum columns: two or three full blocks of 16 and a
+    // partial one. Column-major: 48 padded rows stored 50 apart, 36 and 50
+    // unpadded.
     let g = Grid(nx: nx, ny: ny, dx: 2e-9, dy: 3e-9, dz: 1e-9, periodicX: periodic)
     let magnet = Magnet(grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 0, damping: 0.1))
     let m = randomState(g.cellCount, seed: 0.3)
-    var a = VectorField(count: g.cellCount), b = VectorField(count: g.cellCount)
-    Demag(magnet: magnet, columnBlocks: false).addField(to: &a, m: m, time: 0)
-    Demag(magnet: magnet, columnBlocks: true).addField(to: &b, m: m, time: 0)
+    var a = VectorField(count: g.cellCount)
+    Demag(magnet: magnet, layout: .rows).addField(to: &a, m: m, time: 0)
     let scale = a.storage.map { abs($0) }.max()!
-    let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max()!
-    // The same convolution by differently ordered transforms: round-off only.
-    #expect(worst < 1e-13 * scale, "max |ΔB| = \(worst) of \(scale)")
+    for layout in [Demag.Layout.columns, .blocks] {
+      let demag = Demag(magnet: magnet, layout: layout)
+      var b = VectorField(count: g.cellCount)
+      demag.addField(to: &b, m: m, time: 0)
+      let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max()!
+      // The same convolution by differently ordered transforms: round-off only.
+      #expect(worst < 1e-13 * scale, "\(layout): max |ΔB| = \(worst) of \(scale)")
+      // A second evaluation on the same term: the same bits (nothing the
+      // first left in the buffers, such as the padding, changes the result).
+      var c = VectorField(count: g.cellCount)
+      demag.addField(to: &c, m: m, time: 0)
+      #expect(b.storage == c.storage, "\(layout): a second evaluation differs")
+    }
+  }
+
+  @Test func theDefaultLayoutFollowsTheGridsShape() {
+    #expect(Demag.defaultLayout(nx: 4096, ny: 1) == .rows)
+    #expect(Demag.defaultLayout(nx: 200, ny: 50) == .columns)  // SP4
+    #expect(Demag.defaultLayout(nx: 256, ny: 256) == .columns)
+    #expect(Demag.defaultLayout(nx: 512, ny: 64) == .rows)
+    #expect(Demag.defaultLayout(nx: 512, ny: 512) == .blocks)
+    #expect(ColumnMajorFFT2D.leading(rows: 100) == 100)
+    #expect(ColumnMajorFFT2D.leading(rows: 256) == 258)
   }
 
   @Test func aLargeFilmTakesTheColumnBlocksAcrossThreadsAndAgrees() {
@@ -98,7 +122,7 @@ import Testing
     let blocked = Demag(magnet: magnet)
     #expect(blocked.usesColumnBlocks)
     var a = VectorField(count: g.cellCount), b = VectorField(count: g.cellCount)
-    Demag(magnet: magnet, columnBlocks: false).addField(to: &a, m: m, time: 0)
+    Demag(magnet: magnet, layout: .rows).addField(to: &a, m: m, time: 0)
     blocked.addField(to: &b, m: m, time: 0)
     let scale = a.storage.map { abs($0) }.max()!
     let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max()!

@@ -23,22 +23,48 @@ public struct Demag: LinearFieldTerm {
   let px: Int, py: Int
   /// Spectrum columns, px/2 + 1, and the kernel rows stored, py/2 + 1.
   let half: Int, kernelRows: Int
-  /// The transforms: the two-pass ones, or (large grids) the column-blocked
-  /// ones, which fuse the column transforms with the kernel products.
+  /// How the convolution's transforms and spectra are arranged.
+  public enum Layout: String, Sendable, CaseIterable {
+    /// Row-major spectra, the two passes of ``RealFFT2D`` (1D wires, and
+    /// films more than 4× wider than tall).
+    case rows
+    /// Column-major spectra (``ColumnMajorFFT2D``): films up to 4× wider
+    /// than tall below ``columnBlockCells``.
+    case columns
+    /// Column blocks (``BlockedConvolution2D``): films from ``columnBlockCells``.
+    case blocks
+  }
+  /// The transforms: one of the three, as ``layout`` says.
   let fft: RealFFT2D?
+  let columnMajor: ColumnMajorFFT2D?
   let blocked: BlockedConvolution2D?
   /// Grids of at least this many cells (and more than one row) use the
   /// column-blocked transforms by default: 512 × 512, where they stop being
   /// slower (one thread) and become 1.4× faster on two threads.
   public static let columnBlockCells = 262_144
+  /// The layout used.
+  public let layout: Layout
   /// Whether the column-blocked transforms are used.
-  public var usesColumnBlocks: Bool { blocked != nil }
+  public var usesColumnBlocks: Bool { layout == .blocks }
+
+  /// The layout a grid gets by default. Column blocks from
+  /// ``columnBlockCells``; below, column-major spectra unless the film is
+  /// more than 4× wider than tall (bench --demag, one thread, per
+  /// convolution: 200 × 50 cells 0.47 → 0.39 ms, 128² 0.80 → 0.66 ms,
+  /// 256² 3.7 → 3.4 ms, 400 × 100 2.0 → 1.8 ms; but 512 × 64 1.31 → 1.38 ms
+  /// and 200 × 32 0.20 → 0.22 ms, where the row-major passes stay).
+  public static func defaultLayout(nx: Int, ny: Int) -> Layout {
+    if ny == 1 { return .rows }
+    if nx * ny >= columnBlockCells { return .blocks }
+    return nx <= 4 * ny ? .columns : .rows
+  }
   /// Real spectra of N_xx, N_yy, N_zz, N_xy on the rows ky ≥ 0 (``kernelRows``
   /// × (px/2 + 1) values each; the rows ky < 0 follow by parity, see
   /// ``kernelRow(_:)``), times −μ0/(px py) (the sign of B = −μ0 N M and the
   /// factor of the unnormalised inverse): the products the evaluation would
   /// otherwise form for every wave vector, rounded the same way once.
-  /// Empty with column blocks, which use ``blockKernel``.
+  /// Empty with column blocks, which use ``blockKernel``; with column-major
+  /// spectra stored column by column too (column k's rows at k × kernelRows).
   let kernel: [[Double]]
   /// With column blocks: the same values in the order the blocks read
   /// them, one array: per block of spectrum columns, per kernel row, the
@@ -67,10 +93,9 @@ public struct Demag: LinearFieldTerm {
   }
 
   /// The demag term of `magnet`; with periodic x, `images` copies each
-  /// side. `columnBlocks` chooses the column-blocked transforms
-  /// (``BlockedConvolution2D``); by default they are used from 512 × 512
-  /// cells (2-D grids only), where they are faster.
-  public init(magnet: Magnet, images: Int = 10, columnBlocks: Bool? = nil) {
+  /// side. `layout` chooses the arrangement of the transforms (2-D grids;
+  /// a wire is always `.rows`); by default ``defaultLayout(nx:ny:)``.
+  public init(magnet: Magnet, images: Int = 10, layout: Layout? = nil) {
     let g = magnet.grid
     grid = g
     saturationMagnetization = magnet.saturationMagnetization
@@ -91,14 +116,22 @@ public struct Demag: LinearFieldTerm {
     // and every resumed run uses the same plans and gets the same bits
     // (FFTWisdom). The kernel, transformed once, fills all rows and is
     // planned by estimate.
-    if py > 1 && (columnBlocks ?? (g.nx * g.ny >= Self.columnBlockCells)) {
+    let layout = py == 1 ? .rows : (layout ?? Self.defaultLayout(nx: g.nx, ny: g.ny))
+    self.layout = layout
+    switch layout {
+    case .blocks:
       let b = BlockedConvolution2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads)
-      (fft, blocked) = (nil, b)
+      (fft, columnMajor, blocked) = (nil, nil, b)
       plansFromWisdom = b.fromWisdom
       work = Workspace(realCount: cells, spectrumDoubles: b.compactCount)
-    } else {
+    case .columns:
+      let c = ColumnMajorFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads)
+      (fft, columnMajor, blocked) = (nil, c, nil)
+      plansFromWisdom = c.fromWisdom
+      work = Workspace(realCount: cells, spectrumDoubles: c.spectrumDoubles)
+    case .rows:
       let f = RealFFT2D(rows: py, columns: px, occupiedRows: g.ny, threads: threads, measure: true)
-      (fft, blocked) = (f, nil)
+      (fft, columnMajor, blocked) = (f, nil, nil)
       plansFromWisdom = f.fromWisdom
       work = Workspace(realCount: cells, spectrumDoubles: 2 * f.spectrumCount)
     }
@@ -120,6 +153,15 @@ public struct Demag: LinearFieldTerm {
         }
       }
       (kernel, blockKernel) = ([], packed)
+    } else if columnMajor != nil {
+      let transposed = spectra.map { values in
+        var t = [Double](repeating: 0, count: values.count)
+        for r in 0..<kernelRows {
+          for k in 0..<half { t[k * kernelRows + r] = values[r * half + k] }
+        }
+        return t
+      }
+      (kernel, blockKernel) = (transposed, [])
     } else {
       (kernel, blockKernel) = (spectra, [])
     }
@@ -205,42 +247,81 @@ public struct Demag: LinearFieldTerm {
     j < kernelRows ? (j, 1) : (py - j, -1)
   }
 
-  /// s *= k on `n` (re, im) pairs, each k value on both parts.
+  /// d[i] = a[i] b[i] for i < n (four at a time: the scalar loop the
+  /// compiler leaves was a third of the column-major evaluation's own time).
   @inline(__always)
-  static func scale(_ s: UnsafeMutablePointer<Double>, by k: UnsafePointer<Double>, points n: Int) {
+  static func product(
+    _ d: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count n: Int
+  ) {
+    var i = 0
+    while i + 4 <= n {
+      (V4.load(a, i) * V4.load(b, i)).store(d, i)
+      i += 4
+    }
+    while i < n {
+      d[i] = a[i] * b[i]
+      i += 1
+    }
+  }
+
+  /// d[i] += a[i] for i < n, four at a time.
+  @inline(__always)
+  static func accumulate(_ d: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, count n: Int) {
+    var i = 0
+    while i + 4 <= n {
+      (V4.load(d, i) + V4.load(a, i)).store(d, i)
+      i += 4
+    }
+    while i < n {
+      d[i] += a[i]
+      i += 1
+    }
+  }
+
+  /// s *= k on `n` (re, im) pairs, each k value on both parts; with
+  /// `descending`, pair p takes k[−p] (a kernel column read backwards).
+  @inline(__always)
+  static func scale(
+    _ s: UnsafeMutablePointer<Double>, by k: UnsafePointer<Double>, points n: Int, descending: Bool = false
+  ) {
     var p = 0
     while p + 2 <= n {
-      (V4.load(s, 2 * p) * V4.pairs(k, p)).store(s, 2 * p)
+      (V4.load(s, 2 * p) * (descending ? V4.pairsDescending(k, -p) : V4.pairs(k, p))).store(s, 2 * p)
       p += 2
     }
     if p < n {
-      s[2 * p] *= k[p]
-      s[2 * p + 1] *= k[p]
+      let f = k[descending ? -p : p]
+      s[2 * p] *= f
+      s[2 * p + 1] *= f
     }
   }
 
   /// (x, y) ← (N_xx x + N_xy y, N_xy x + N_yy y) on `n` (re, im) pairs, with
-  /// N_xy times `sign`.
+  /// N_xy times `sign`; with `descending`, pair p takes the kernels at −p.
   @inline(__always)
   static func mix(
     _ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, xx a: UnsafePointer<Double>,
-    yy d: UnsafePointer<Double>, xy e: UnsafePointer<Double>, sign: Double, points n: Int
+    yy d: UnsafePointer<Double>, xy e: UnsafePointer<Double>, sign: Double, points n: Int, descending: Bool = false
   ) {
+    @inline(__always) func pairs(_ k: UnsafePointer<Double>, _ p: Int) -> V4 {
+      descending ? V4.pairsDescending(k, -p) : V4.pairs(k, p)
+    }
     let sign4 = V4(repeating: sign)
     var p = 0
     while p + 2 <= n {
       let u = V4.load(x, 2 * p), v = V4.load(y, 2 * p)
-      let ep = sign4 * V4.pairs(e, p)
-      (V4.pairs(a, p) * u + ep * v).store(x, 2 * p)
-      (ep * u + V4.pairs(d, p) * v).store(y, 2 * p)
+      let ep = sign4 * pairs(e, p)
+      (pairs(a, p) * u + ep * v).store(x, 2 * p)
+      (ep * u + pairs(d, p) * v).store(y, 2 * p)
       p += 2
     }
     if p < n {
-      let ep = sign * e[p]
+      let i = descending ? -p : p
+      let ep = sign * e[i]
       for q in 2 * p..<2 * p + 2 {
         let u = x[q], v = y[q]
-        x[q] = a[p] * u + ep * v
-        y[q] = ep * u + d[p] * v
+        x[q] = a[i] * u + ep * v
+        y[q] = ep * u + d[i] * v
       }
     }
   }
@@ -248,6 +329,10 @@ public struct Demag: LinearFieldTerm {
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
     if let blocked {
       addFieldByBlocks(to: &b, m: m, blocked)
+      return
+    }
+    if let columnMajor {
+      addFieldByColumns(to: &b, m: m, columnMajor)
       return
     }
     guard fft != nil else { return }
@@ -283,6 +368,68 @@ public struct Demag: LinearFieldTerm {
         }
         addInverse(of: sx, to: bx)
         addInverse(of: sy, to: by)
+      }
+    }
+  }
+
+  /// The column-major evaluation: as the two-pass one (z alone first, then
+  /// x and y), with the kernel products down each spectrum column: the rows
+  /// ky ≥ 0 read the stored kernel column forwards, the rows ky < 0 read it
+  /// backwards from row py − j.
+  private func addFieldByColumns(to b: inout VectorField, m: VectorField, _ transforms: ColumnMajorFFT2D) {
+    // The rows ky < 0 are py − kernelRows (py/2 − 1); the first of them,
+    // row kernelRows, takes kernel row py − kernelRows, the last (py − 1) row 1.
+    let ld = transforms.leading, kr = kernelRows, mirrored = py - kernelRows
+    let nx = grid.nx, ny = grid.ny, px = px, allMagnetic = allMagnetic
+    saturationMagnetization.withUnsafeBufferPointer { ms in
+      func transform(_ plane: UnsafePointer<Double>, into spectrum: UnsafeMutablePointer<Double>) {
+        let input = transforms.input, msBase = ms.baseAddress!
+        for iy in 0..<ny { Self.product(input + iy * px, msBase + iy * nx, plane + iy * nx, count: nx) }
+        transforms.forward(into: spectrum)
+      }
+      func addInverse(of spectrum: UnsafeMutablePointer<Double>, to plane: UnsafeMutablePointer<Double>) {
+        transforms.backward(spectrum)
+        let output = transforms.output
+        for iy in 0..<ny {
+          let row = output + iy * px, i0 = iy * nx
+          if allMagnetic {
+            Self.accumulate(plane + i0, row, count: nx)
+          } else {
+            for ix in 0..<nx where ms[i0 + ix] > 0 { plane[i0 + ix] += row[ix] }
+          }
+        }
+      }
+      m.withPlanes { mx, my, mz in
+        b.withMutablePlanes { bx, by, bz in
+          let sx = work.spectra[0], sy = work.spectra[1]
+          transform(mz, into: sx)
+          kernel[2].withUnsafeBufferPointer { kzz in
+            for k in 0..<half {
+              let s = sx + 2 * k * ld, column = kzz.baseAddress! + k * kr
+              Self.scale(s, by: column, points: kr)
+              Self.scale(s + 2 * kr, by: column + mirrored, points: mirrored, descending: true)
+            }
+          }
+          addInverse(of: sx, to: bz)
+          transform(mx, into: sx)
+          transform(my, into: sy)
+          kernel[0].withUnsafeBufferPointer { kxx in
+            kernel[1].withUnsafeBufferPointer { kyy in
+              kernel[3].withUnsafeBufferPointer { kxy in
+                for k in 0..<half {
+                  let x = sx + 2 * k * ld, y = sy + 2 * k * ld, at = k * kr
+                  let a = kxx.baseAddress! + at, d = kyy.baseAddress! + at, e = kxy.baseAddress! + at
+                  Self.mix(x, y, xx: a, yy: d, xy: e, sign: 1, points: kr)
+                  Self.mix(
+                    x + 2 * kr, y + 2 * kr, xx: a + mirrored, yy: d + mirrored, xy: e + mirrored, sign: -1,
+                    points: mirrored, descending: true)
+                }
+              }
+            }
+          }
+          addInverse(of: sx, to: bx)
+          addInverse(of: sy, to: by)
+        }
       }
     }
   }
@@ -327,7 +474,7 @@ public struct Demag: LinearFieldTerm {
     saturationMagnetization.withUnsafeBufferPointer { ms in
       for iy in 0..<ny {
         let row = pad + iy * px, i0 = iy * nx
-        for ix in 0..<nx { row[ix] = ms[i0 + ix] * plane[i0 + ix] }
+        Self.product(row, ms.baseAddress! + i0, plane + i0, count: nx)
         // The padding columns (a backward transform wrote them).
         if px > nx { (row + nx).update(repeating: 0, count: px - nx) }
       }
@@ -345,7 +492,7 @@ public struct Demag: LinearFieldTerm {
       for iy in 0..<ny {
         let row = pad + iy * px, i0 = iy * nx
         if allMagnetic {
-          for ix in 0..<nx { plane[i0 + ix] += row[ix] }
+          Self.accumulate(plane + i0, row, count: nx)
         } else {
           for ix in 0..<nx where ms[i0 + ix] > 0 { plane[i0 + ix] += row[ix] }
         }
