@@ -49,7 +49,7 @@ public struct Demag: LinearFieldTerm {
 
   /// The layout a grid gets by default. Column blocks from
   /// ``columnBlockCells``; below, column-major spectra unless the film is
-  /// more than 4× wider than tall (bench --demag, one thread, per
+  /// more than 4× wider than tall (a C prototype of both, one thread, per
   /// convolution: 200 × 50 cells 0.47 → 0.39 ms, 128² 0.80 → 0.66 ms,
   /// 256² 3.7 → 3.4 ms, 400 × 100 2.0 → 1.8 ms; but 512 × 64 1.31 → 1.38 ms
   /// and 200 × 32 0.20 → 0.22 ms, where the row-major passes stay).
