@@ -102,6 +102,21 @@ import Testing
     }
   }
 
+  @Test func theKernelIsTheSameWhateverTheSplitOverTheWorkers() {
+    // One row per task (as many tasks as the workers allow) against one
+    // task: the same bits, periodic with images and open.
+    for periodic in [false, true] {
+      let g = Grid(nx: 24, ny: 9, dx: 2e-9, dy: 3e-9, dz: 1e-9, periodicX: periodic)
+      let px = periodic ? g.nx : 2 * g.nx
+      let split = Demag.kernelQuadrant(grid: g, px: px, images: 2, rowsPerTask: 1)
+      let serial = Demag.kernelQuadrant(grid: g, px: px, images: 2, rowsPerTask: Int.max)
+      #expect(split.count == serial.count)
+      let differing = zip(split, serial).filter { $0.0.bitPattern != $0.1.bitPattern }.count
+      #expect(differing == 0, "periodic \(periodic): \(differing) of \(serial.count) values differ")
+      #expect(split.contains { $0 != 0 })
+    }
+  }
+
   @Test func theDefaultLayoutFollowsTheGridsShape() {
     #expect(Demag.defaultLayout(nx: 4096, ny: 1) == .rows)
     #expect(Demag.defaultLayout(nx: 200, ny: 50) == .columns)  // SP4
