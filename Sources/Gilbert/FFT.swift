@@ -63,19 +63,20 @@ public final class RealFFT2D: @unchecked Sendable {
       fftw_free(real)
       fftw_free(complex)
     }
-    typealias Plans = (fftw_plan?, fftw_plan?, fftw_plan?, fftw_plan?)
-    func plan(_ flags: UInt32) -> Plans {
+    let (plans, wise) = FFTWisdom.plans(
+      measure: measure, threads: threads, problem: "\(rows) × \(columns) transform"
+    ) { flags -> [fftw_plan?] in
       if occupied == rows {
-        return (
+        return [
           fftw_plan_dft_r2c_2d(Int32(rows), Int32(columns), real, complex, flags),
-          fftw_plan_dft_c2r_2d(Int32(rows), Int32(columns), complex, real, flags), nil, nil
-        )
+          fftw_plan_dft_c2r_2d(Int32(rows), Int32(columns), complex, real, flags),
+        ]
       }
       var n = [Int32(columns)]
       var m = [Int32(rows)]
       // Rows: `occupied` transforms of length columns, contiguous, one row
       // apart. Columns: `half` transforms of length rows, stride half, in place.
-      return (
+      return [
         fftw_plan_many_dft_r2c(
           1, &n, Int32(occupied), real, nil, 1, Int32(columns), complex, nil, 1, Int32(half), flags),
         fftw_plan_many_dft_c2r(
@@ -83,20 +84,11 @@ public final class RealFFT2D: @unchecked Sendable {
         fftw_plan_many_dft(
           1, &m, Int32(half), complex, nil, Int32(half), 1, complex, nil, Int32(half), 1, FFTW_FORWARD, flags),
         fftw_plan_many_dft(
-          1, &m, Int32(half), complex, nil, Int32(half), 1, complex, nil, Int32(half), 1, FFTW_BACKWARD, flags)
-      )
+          1, &m, Int32(half), complex, nil, Int32(half), 1, complex, nil, Int32(half), 1, FFTW_BACKWARD, flags),
+      ]
     }
-    func complete(_ p: Plans) -> Bool { p.0 != nil && p.1 != nil && (occupied == rows || (p.2 != nil && p.3 != nil)) }
-    func destroy(_ p: Plans) { for q in [p.0, p.1, p.2, p.3] { if let q { fftw_destroy_plan(q) } } }
-    let (plans, wise): (Plans, Bool) = FFTWisdom.planning(measure: measure, threads: threads) {
-      guard measure else { return (plan(UInt32(FFTW_ESTIMATE)), false) }
-      let known = plan(UInt32(FFTW_MEASURE | FFTW_WISDOM_ONLY))
-      if complete(known) { return (known, true) }
-      destroy(known)
-      return (plan(UInt32(FFTW_MEASURE)), false)
-    }
-    precondition(complete(plans), "FFTW could not plan a \(rows) × \(columns) transform")
-    (forward, backward, columnForward, columnBackward) = (plans.0!, plans.1!, plans.2, plans.3)
+    (forward, backward) = (plans[0], plans[1])
+    (columnForward, columnBackward) = plans.count == 4 ? (plans[2], plans[3]) : (nil, nil)
     fromWisdom = wise
   }
 
@@ -207,12 +199,13 @@ public final class ColumnMajorFFT2D: @unchecked Sendable {
     defer { fftw_free(spectrum) }
     var n = [Int32(columns)], m = [Int32(rows)]
     let (input, output, staging) = (input, output, staging)
-    typealias Plans = (fftw_plan?, fftw_plan?, fftw_plan?, fftw_plan?)
-    func plan(_ flags: UInt32) -> Plans {
-      // Rows: `occupied` transforms of length columns; row j's frequency k
-      // at k × leading + j. Columns: `half` contiguous transforms of length
-      // rows, `leading` apart.
-      (
+    // Rows: `occupied` transforms of length columns; row j's frequency k
+    // at k × leading + j. Columns: `half` contiguous transforms of length
+    // rows, `leading` apart.
+    let (plans, wise) = FFTWisdom.plans(
+      measure: measure, threads: threads, problem: "\(rows) × \(columns) column-major convolution"
+    ) { flags -> [fftw_plan?] in
+      [
         fftw_plan_many_dft_r2c(
           1, &n, Int32(occupiedRows), input, nil, 1, Int32(columns), staging, nil, Int32(leading), 1, flags),
         fftw_plan_many_dft_c2r(
@@ -222,20 +215,10 @@ public final class ColumnMajorFFT2D: @unchecked Sendable {
           flags),
         fftw_plan_many_dft(
           1, &m, Int32(half), spectrum, nil, 1, Int32(leading), spectrum, nil, 1, Int32(leading), FFTW_BACKWARD,
-          flags)
-      )
+          flags),
+      ]
     }
-    func complete(_ p: Plans) -> Bool { p.0 != nil && p.1 != nil && p.2 != nil && p.3 != nil }
-    func destroy(_ p: Plans) { for q in [p.0, p.1, p.2, p.3] { if let q { fftw_destroy_plan(q) } } }
-    let (plans, wise): (Plans, Bool) = FFTWisdom.planning(measure: measure, threads: threads) {
-      guard measure else { return (plan(UInt32(FFTW_ESTIMATE)), false) }
-      let known = plan(UInt32(FFTW_MEASURE | FFTW_WISDOM_ONLY))
-      if complete(known) { return (known, true) }
-      destroy(known)
-      return (plan(UInt32(FFTW_MEASURE)), false)
-    }
-    precondition(complete(plans), "FFTW could not plan a \(rows) × \(columns) column-major convolution")
-    (rowForward, rowBackward, columnForward, columnBackward) = (plans.0!, plans.1!, plans.2!, plans.3!)
+    (rowForward, rowBackward, columnForward, columnBackward) = (plans[0], plans[1], plans[2], plans[3])
     fromWisdom = wise
     // Measuring wrote into the arrays: the zeros the transforms rely on.
     input.update(repeating: 0, count: occupiedRows * columns)
@@ -333,37 +316,28 @@ public final class BlockedConvolution2D: @unchecked Sendable {
     var n = [Int32(columns)], m = [Int32(rows)]
     // Rows: `occupied` transforms of length columns, contiguous. Columns:
     // `width` transforms of length rows, in place, stride width.
-    func rowPlans(_ flags: UInt32) -> (fftw_plan?, fftw_plan?) {
-      (
+    func rowPlans(_ flags: UInt32) -> [fftw_plan?] {
+      [
         fftw_plan_many_dft_r2c(
           1, &n, Int32(occupiedRows), real, nil, 1, Int32(columns), compact, nil, 1, Int32(half), flags),
         fftw_plan_many_dft_c2r(
-          1, &n, Int32(occupiedRows), compact, nil, 1, Int32(half), real, nil, 1, Int32(columns), flags)
-      )
+          1, &n, Int32(occupiedRows), compact, nil, 1, Int32(half), real, nil, 1, Int32(columns), flags),
+      ]
     }
-    func columnPlans(_ flags: UInt32) -> (fftw_plan?, fftw_plan?) {
-      (
+    func columnPlans(_ flags: UInt32) -> [fftw_plan?] {
+      [
         fftw_plan_many_dft(
           1, &m, Int32(width), block, nil, Int32(width), 1, block, nil, Int32(width), 1, FFTW_FORWARD, flags),
         fftw_plan_many_dft(
-          1, &m, Int32(width), block, nil, Int32(width), 1, block, nil, Int32(width), 1, FFTW_BACKWARD, flags)
-      )
+          1, &m, Int32(width), block, nil, Int32(width), 1, block, nil, Int32(width), 1, FFTW_BACKWARD, flags),
+      ]
     }
-    func planned(_ threads: Int, _ make: (UInt32) -> (fftw_plan?, fftw_plan?)) -> (fftw_plan, fftw_plan, Bool) {
-      let (p, wise): ((fftw_plan?, fftw_plan?), Bool) = FFTWisdom.planning(measure: measure, threads: threads) {
-        guard measure else { return (make(UInt32(FFTW_ESTIMATE)), false) }
-        let known = make(UInt32(FFTW_MEASURE | FFTW_WISDOM_ONLY))
-        if known.0 != nil && known.1 != nil { return (known, true) }
-        for q in [known.0, known.1] { if let q { fftw_destroy_plan(q) } }
-        return (make(UInt32(FFTW_MEASURE)), false)
-      }
-      precondition(p.0 != nil && p.1 != nil, "FFTW could not plan a \(rows) × \(columns) convolution")
-      return (p.0!, p.1!, wise)
-    }
-    let r = planned(threads, rowPlans)
-    let c = planned(1, columnPlans)
-    (rowForward, rowBackward, columnForward, columnBackward) = (r.0, r.1, c.0, c.1)
-    fromWisdom = r.2 && c.2
+    let problem = "\(rows) × \(columns) convolution"
+    let r = FFTWisdom.plans(measure: measure, threads: threads, problem: problem, rowPlans)
+    let c = FFTWisdom.plans(measure: measure, threads: 1, problem: problem, columnPlans)
+    (rowForward, rowBackward) = (r.plans[0], r.plans[1])
+    (columnForward, columnBackward) = (c.plans[0], c.plans[1])
+    fromWisdom = r.fromWisdom && c.fromWisdom
   }
 
   deinit {
@@ -574,6 +548,26 @@ public enum FFTWisdom {
     }
     guard let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty else { return nil }
     return home + "/.cache/gilbert/fftw-wisdom"
+  }
+
+  /// The plans `make` creates with the flags it is given, under
+  /// ``planning(measure:threads:_:)``: estimated when not `measure`;
+  /// otherwise taken from the wisdom alone when it holds every one of them
+  /// (`fromWisdom` true), else measured. Stops the program, naming
+  /// `problem`, when FFTW cannot plan one of them.
+  static func plans(
+    measure: Bool, threads: Int, problem: @autoclosure () -> String, _ make: (UInt32) -> [fftw_plan?]
+  ) -> (plans: [fftw_plan], fromWisdom: Bool) {
+    let (made, wise): ([fftw_plan?], Bool) = planning(measure: measure, threads: threads) {
+      guard measure else { return (make(UInt32(FFTW_ESTIMATE)), false) }
+      let known = make(UInt32(FFTW_MEASURE | FFTW_WISDOM_ONLY))
+      if !known.contains(where: { $0 == nil }) { return (known, true) }
+      for q in known { if let q { fftw_destroy_plan(q) } }
+      return (make(UInt32(FFTW_MEASURE)), false)
+    }
+    let plans = made.compactMap { $0 }
+    precondition(plans.count == made.count, "FFTW could not plan a \(problem())")
+    return (plans, wise)
   }
 
   /// Runs `body` (which creates plans) under the planning lock, with FFTW's

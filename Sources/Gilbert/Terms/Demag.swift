@@ -349,104 +349,74 @@ public struct Demag: LinearFieldTerm {
       addFieldByBlocks(to: &b, m: m, blocked)
       return
     }
-    if let columnMajor {
-      addFieldByColumns(to: &b, m: m, columnMajor)
-      return
-    }
-    guard fft != nil else { return }
+    guard fft != nil || columnMajor != nil else { return }
     // z first and alone (B_z = −μ0 N_zz M_z needs no other component), so
     // one spectrum is in the caches at a time; then x and y together.
     m.withPlanes { mx, my, mz in
       b.withMutablePlanes { bx, by, bz in
         let sx = work.spectra[0], sy = work.spectra[1]
         transform(mz, into: sx)
-        let half = half
-        kernel[2].withUnsafeBufferPointer { kzz in
-          for j in 0..<py {
-            Self.scale(sx + 2 * j * half, by: kzz.baseAddress! + kernelRow(j).row * half, points: half)
-          }
-        }
+        multiplyZ(sx)
         addInverse(of: sx, to: bz)
         transform(mx, into: sx)
         transform(my, into: sy)
-        kernel[0].withUnsafeBufferPointer { kxx in
-          kernel[1].withUnsafeBufferPointer { kyy in
-            kernel[3].withUnsafeBufferPointer { kxy in
-              // B_x = N_xx M_x + N_xy M_y, B_y = N_xy M_x + N_yy M_y, on
-              // real and imaginary parts alike (the kernels' spectra are real).
-              for j in 0..<py {
-                let (r, sign) = kernelRow(j)
-                let at = r * half
-                Self.mix(
-                  sx + 2 * j * half, sy + 2 * j * half, xx: kxx.baseAddress! + at, yy: kyy.baseAddress! + at,
-                  xy: kxy.baseAddress! + at, sign: sign, points: half)
-              }
-            }
-          }
-        }
+        multiplyXY(sx, sy)
         addInverse(of: sx, to: bx)
         addInverse(of: sy, to: by)
       }
     }
   }
 
-  /// The column-major evaluation: as the two-pass one (z alone first, then
-  /// x and y), with the kernel products down each spectrum column: the rows
-  /// ky ≥ 0 read the stored kernel column forwards, the rows ky < 0 read it
-  /// backwards from row py − j.
-  private func addFieldByColumns(to b: inout VectorField, m: VectorField, _ transforms: ColumnMajorFFT2D) {
-    // The rows ky < 0 are py − kernelRows (py/2 − 1); the first of them,
-    // row kernelRows, takes kernel row py − kernelRows, the last (py − 1) row 1.
-    let ld = transforms.leading, kr = kernelRows, mirrored = py - kernelRows
-    let nx = grid.nx, ny = grid.ny, px = px, allMagnetic = allMagnetic
-    saturationMagnetization.withUnsafeBufferPointer { ms in
-      func transform(_ plane: UnsafePointer<Double>, into spectrum: UnsafeMutablePointer<Double>) {
-        let input = transforms.input, msBase = ms.baseAddress!
-        for iy in 0..<ny { Self.product(input + iy * px, msBase + iy * nx, plane + iy * nx, count: nx) }
-        transforms.forward(into: spectrum)
-      }
-      func addInverse(of spectrum: UnsafeMutablePointer<Double>, to plane: UnsafeMutablePointer<Double>) {
-        transforms.backward(spectrum)
-        let output = transforms.output
-        for iy in 0..<ny {
-          let row = output + iy * px, i0 = iy * nx
-          if allMagnetic {
-            Self.accumulate(plane + i0, row, count: nx)
-          } else {
-            for ix in 0..<nx where ms[i0 + ix] > 0 { plane[i0 + ix] += row[ix] }
-          }
+  /// s ← N_zz s on a whole spectrum (row-major or column-major).
+  private func multiplyZ(_ s: UnsafeMutablePointer<Double>) {
+    let half = half, kr = kernelRows
+    kernel[2].withUnsafeBufferPointer { kzz in
+      let kzz = kzz.baseAddress!
+      if let columnMajor {
+        // Down each column: the rows ky ≥ 0 read the stored kernel column
+        // forwards; the py − kernelRows rows ky < 0 (py/2 − 1) read it
+        // backwards, row kernelRows taking kernel row py − kernelRows and
+        // the last row (py − 1) kernel row 1.
+        let ld = columnMajor.leading, mirrored = py - kr
+        for k in 0..<half {
+          let column = s + 2 * k * ld, kc = kzz + k * kr
+          Self.scale(column, by: kc, points: kr)
+          Self.scale(column + 2 * kr, by: kc + mirrored, points: mirrored, descending: true)
         }
+      } else {
+        for j in 0..<py { Self.scale(s + 2 * j * half, by: kzz + kernelRow(j).row * half, points: half) }
       }
-      m.withPlanes { mx, my, mz in
-        b.withMutablePlanes { bx, by, bz in
-          let sx = work.spectra[0], sy = work.spectra[1]
-          transform(mz, into: sx)
-          kernel[2].withUnsafeBufferPointer { kzz in
+    }
+  }
+
+  /// (x, y) ← (N_xx x + N_xy y, N_xy x + N_yy y) on whole spectra, on real
+  /// and imaginary parts alike (the kernels' spectra are real); the rows
+  /// ky < 0 as in ``multiplyZ(_:)``, with N_xy's sign flipped.
+  private func multiplyXY(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+    let half = half, kr = kernelRows
+    kernel[0].withUnsafeBufferPointer { kxx in
+      kernel[1].withUnsafeBufferPointer { kyy in
+        kernel[3].withUnsafeBufferPointer { kxy in
+          let (kxx, kyy, kxy) = (kxx.baseAddress!, kyy.baseAddress!, kxy.baseAddress!)
+          if let columnMajor {
+            let ld = columnMajor.leading, mirrored = py - kr
             for k in 0..<half {
-              let s = sx + 2 * k * ld, column = kzz.baseAddress! + k * kr
-              Self.scale(s, by: column, points: kr)
-              Self.scale(s + 2 * kr, by: column + mirrored, points: mirrored, descending: true)
+              let cx = x + 2 * k * ld, cy = y + 2 * k * ld, at = k * kr
+              let a = kxx + at, d = kyy + at, e = kxy + at
+              Self.mix(cx, cy, xx: a, yy: d, xy: e, sign: 1, points: kr)
+              Self.mix(
+                cx + 2 * kr, cy + 2 * kr, xx: a + mirrored, yy: d + mirrored, xy: e + mirrored, sign: -1,
+                points: mirrored, descending: true)
+            }
+          } else {
+            for j in 0..<py {
+              let (r, sign) = kernelRow(j)
+              let at = r * half
+              Self.mix(
+                x + 2 * j * half, y + 2 * j * half, xx: kxx + at, yy: kyy + at, xy: kxy + at, sign: sign,
+                points: half)
             }
           }
-          addInverse(of: sx, to: bz)
-          transform(mx, into: sx)
-          transform(my, into: sy)
-          kernel[0].withUnsafeBufferPointer { kxx in
-            kernel[1].withUnsafeBufferPointer { kyy in
-              kernel[3].withUnsafeBufferPointer { kxy in
-                for k in 0..<half {
-                  let x = sx + 2 * k * ld, y = sy + 2 * k * ld, at = k * kr
-                  let a = kxx.baseAddress! + at, d = kyy.baseAddress! + at, e = kxy.baseAddress! + at
-                  Self.mix(x, y, xx: a, yy: d, xy: e, sign: 1, points: kr)
-                  Self.mix(
-                    x + 2 * kr, y + 2 * kr, xx: a + mirrored, yy: d + mirrored, xy: e + mirrored, sign: -1,
-                    points: mirrored, descending: true)
-                }
-              }
-            }
-          }
-          addInverse(of: sx, to: bx)
-          addInverse(of: sy, to: by)
         }
       }
     }
@@ -485,27 +455,42 @@ public struct Demag: LinearFieldTerm {
   }
 
   /// The spectrum of Ms m_c (one component plane) on the padded grid (the
-  /// compact row spectrum with column blocks).
+  /// compact row spectrum with column blocks, column-major with
+  /// ``ColumnMajorFFT2D``).
   private func transform(_ plane: UnsafePointer<Double>, into spectrum: UnsafeMutablePointer<Double>) {
     let nx = grid.nx, ny = grid.ny, px = px
-    let pad = work.padded
+    // Column-major transforms read their own input, whose padding columns
+    // nothing else writes; the shared padded array's were written by the
+    // last backward transform.
+    let pad = columnMajor?.input ?? work.padded, zeroPadding = columnMajor == nil && px > nx
     saturationMagnetization.withUnsafeBufferPointer { ms in
       for iy in 0..<ny {
         let row = pad + iy * px, i0 = iy * nx
         Self.product(row, ms.baseAddress! + i0, plane + i0, count: nx)
-        // The padding columns (a backward transform wrote them).
-        if px > nx { (row + nx).update(repeating: 0, count: px - nx) }
+        if zeroPadding { (row + nx).update(repeating: 0, count: px - nx) }
       }
     }
-    if let blocked { blocked.forwardRows(pad, spectrum) } else { fft?.forward(pad, spectrum) }
+    if let columnMajor {
+      columnMajor.forward(into: spectrum)
+    } else if let blocked {
+      blocked.forwardRows(pad, spectrum)
+    } else {
+      fft?.forward(pad, spectrum)
+    }
   }
 
   /// plane += the inverse transform of `spectrum` on the grid's cells
   /// (magnetic ones only); destroys `spectrum`.
   private func addInverse(of spectrum: UnsafeMutablePointer<Double>, to plane: UnsafeMutablePointer<Double>) {
     let nx = grid.nx, ny = grid.ny, px = px
-    let pad = work.padded
-    if let blocked { blocked.backwardRows(spectrum, pad) } else { fft?.backward(spectrum, pad) }
+    let pad = columnMajor?.output ?? work.padded
+    if let columnMajor {
+      columnMajor.backward(spectrum)
+    } else if let blocked {
+      blocked.backwardRows(spectrum, pad)
+    } else {
+      fft?.backward(spectrum, pad)
+    }
     saturationMagnetization.withUnsafeBufferPointer { ms in
       for iy in 0..<ny {
         let row = pad + iy * px, i0 = iy * nx
