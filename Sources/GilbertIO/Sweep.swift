@@ -322,10 +322,12 @@ public enum Sweep {
     var points =
       try resume(path: outputPath, signature: signature, overwrite: overwrite)
       ?? plans.map { SweepPoint(values: $0.values) }
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gilbert-sweep-\(getpid())").path
-    let dir = keepDirectory ?? scratch
+    // A scratch directory of this call's own: two sweeps run at once in one
+    // process (threads, a test suite) must not share point files.
+    let scratch = keepDirectory == nil ? try scratchDirectory() : nil
+    let dir = keepDirectory ?? scratch!
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { if keepDirectory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
+    defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
     try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
     for (k, p) in plans.enumerated() where !points[k].isFinished {
       if shouldStop() { break }
@@ -336,6 +338,19 @@ public enum Sweep {
       report?(k + 1, plans.count, points[k])
     }
     return points
+  }
+}
+
+extension Sweep {
+  /// A new empty directory under the temporary directory (mkdtemp), unique
+  /// to the call.
+  static func scratchDirectory() throws -> String {
+    var template = Array(
+      FileManager.default.temporaryDirectory.appendingPathComponent("gilbert-sweep-XXXXXX").path.utf8CString)
+    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+      throw HDF5Error(message: "cannot make a scratch directory: \(String(cString: strerror(errno)))")
+    }
+    return String(cString: made)
   }
 }
 

@@ -144,14 +144,18 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
   let r = try HDF5File(reading: reference)
   defer { r.close() }
   let complete = Int(try f.doubleAttribute("frames_complete", on: "/fields")[0])
-  #expect(complete <= (try f.shape("/fields/m/value")[0]))
+  #expect(complete <= (try f.shape("/fields/m/value")[0]), "\(path): frames_complete \(complete)")
   let times = try f.readDoubles("/fields/m/time").values, referenceTimes = try r.readDoubles("/fields/m/time").values
   for row in 0..<complete {
     if row == complete - 1 && times[row] != referenceTimes[row] {
-      #expect(times[row] > times[max(0, row - 1)] && times[row] < referenceTimes[row], "the stop frame's time")
+      #expect(
+        times[row] > times[max(0, row - 1)] && times[row] < referenceTimes[row],
+        "\(path): the stop frame's time, row \(row) of \(complete)")
       continue
     }
-    #expect(try f.readRow("/fields/m/value", row: row) == r.readRow("/fields/m/value", row: row), "frame \(row)")
+    #expect(
+      try f.readRow("/fields/m/value", row: row) == r.readRow("/fields/m/value", row: row),
+      "\(path): frame \(row) of \(complete)")
   }
   return complete
 }
@@ -255,14 +259,20 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
       try FileManager.default.moveItem(atPath: out + ".old", toPath: out)
       let p = try startGilbert(["run", config, "--output", out, "--force"])
       // From start-up (the first 50 ms: parsing, the temporary file) to mid-run.
-      Thread.sleep(forTimeInterval: k < 5 ? Double(k) * 0.01 : 0.05 + 0.6 * seeded.nextUnit())
+      let delay = k < 5 ? Double(k) * 0.01 : 0.05 + 0.6 * seeded.nextUnit()
+      Thread.sleep(forTimeInterval: delay)
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
-      let f = try HDF5File(reading: out)
-      let complete = Int(try f.doubleAttribute("frames_complete", on: "/fields")[0])
-      f.close()
-      #expect(try countedFramesMatch(out, Self.reference) == complete)
-      try? FileManager.default.removeItem(atPath: out)
+      // A failure names the kill and keeps its file, so it can be read.
+      do {
+        let f = try HDF5File(reading: out)
+        let complete = Int(try f.doubleAttribute("frames_complete", on: "/fields")[0])
+        f.close()
+        #expect(try countedFramesMatch(out, Self.reference) == complete, "kill \(k) after \(delay) s")
+        try? FileManager.default.removeItem(atPath: out)
+      } catch {
+        Issue.record("kill \(k) after \(delay) s left '\(out)' unreadable: \(error)")
+      }
     }
   }
 
