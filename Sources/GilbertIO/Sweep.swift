@@ -355,9 +355,12 @@ extension Sweep {
 }
 
 extension JSONEncoder {
-  /// Sweep points as JSON: doubles written shortest-exact, NaN as a string.
+  /// Sweep points as JSON: doubles written shortest-exact, NaN as a string,
+  /// keys sorted (an encoder's key order otherwise varies from one encoder
+  /// to the next, and `merge` compares points as their JSON).
   public static var sweep: JSONEncoder {
     let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
     e.nonConformingFloatEncodingStrategy = .convertToString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return e

@@ -1,6 +1,7 @@
 import Foundation
 import Gilbert
 import GilbertIO
+import Synchronization
 import Testing
 
 @Suite struct SweepTests {
@@ -23,6 +24,28 @@ import Testing
     #expect(zip(model, [50.0, 100, 100, 200]).allSatisfy { abs($0 - $1) < 1e-9 })
     for (a, b) in zip(v, model) { #expect(abs(a / b - 1) < 0.02, "\(a) vs \(b)") }
     #expect(try f.members(of: "/sweep").contains("status"))
+  }
+
+  @Test func twoSweepsAtOnceInOneProcessKeepToTheirOwnFiles() throws {
+    // Two sweeps of the same points on two threads: each runs its points in
+    // its own scratch directory, so both finish every point, with the same bits.
+    let text = WallGeometry.perpendicularNeel.config(
+      beta: 0.05, deltaBeta: 0, u: 100, dx: 5e-9, duration: 1e-9, tilt: 0, width: 2.55e-8)
+    let axes = try [SweepAxis(parsing: "u=50,100")]
+    let results = Mutex<[Int: Result<[SweepPoint], any Error>]>([:])
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      let r = Result {
+        try Sweep.run(
+          text: text, overrides: [], axes: axes, outputPath: temporaryPath("sweep-at-once-\(k).h5"), overwrite: true)
+      }
+      results.withLock { $0[k] = r }
+    }
+    let a = try results.withLock { try $0[0]!.get() }, b = try results.withLock { try $0[1]!.get() }
+    #expect(a.allSatisfy { !$0.status.hasPrefix("failed") && $0.isFinished }, "\(a.map(\.status))")
+    // Compared as their JSON, where NaN (a field a point lacks) equals NaN.
+    let ja = try String(decoding: JSONEncoder.sweep.encode(a), as: UTF8.self)
+    let jb = try String(decoding: JSONEncoder.sweep.encode(b), as: UTF8.self)
+    #expect(ja == jb, "\(ja)\n\(jb)")
   }
 
   @Test func badSweepSpecificationsAreNamed() {
