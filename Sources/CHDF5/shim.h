@@ -4,6 +4,8 @@
 #ifndef GILBERT_CHDF5_SHIM_H
 #define GILBERT_CHDF5_SHIM_H
 #include <hdf5.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static inline hid_t gh5_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t gh5_native_int64(void) { return H5T_NATIVE_INT64; }
@@ -66,5 +68,100 @@ static inline hid_t gh5_fapl_writing(int latest) {
 
 /// Silences HDF5's automatic error-stack printing; Swift reports errors itself.
 static inline void gh5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/// One chunked dataset of `gh5_reindex_unreachable_chunks`: every chunk of
+/// its extent is looked up by its coordinates (as a read does); the chunks a
+/// lookup misses are searched for in HDF5's own iteration of the index,
+/// from the last entry down, and each one found there is written again by
+/// coordinates (H5Dwrite_chunk) from its bytes on disk, so the index holds
+/// it where lookups search. Returns the number of chunks written again.
+static inline long gh5_reindex_dataset(hid_t dataset, int fd) {
+  long rewritten = 0;
+  hid_t dcpl = H5Dget_create_plist(dataset);
+  if (dcpl < 0) return 0;
+  hsize_t chunk[H5S_MAX_RANK], extent[H5S_MAX_RANK], grid[H5S_MAX_RANK], offset[H5S_MAX_RANK];
+  int rank = -1;
+  if (H5Pget_layout(dcpl) == H5D_CHUNKED) rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, chunk);
+  H5Pclose(dcpl);
+  hid_t space = H5Dget_space(dataset);
+  if (rank <= 0 || space < 0 || H5Sget_simple_extent_dims(space, extent, NULL) != rank) {
+    if (space >= 0) H5Sclose(space);
+    return 0;
+  }
+  hsize_t cells = 1;
+  for (int i = 0; i < rank; i++) {
+    grid[i] = (extent[i] + chunk[i] - 1) / chunk[i];
+    cells *= grid[i];
+  }
+  // The chunks a lookup misses, as their linear index in the chunk grid.
+  unsigned char *missing = cells > 0 ? (unsigned char *)calloc(cells, 1) : NULL;
+  hsize_t lowest = cells, count = 0;
+  for (hsize_t c = 0; missing != NULL && c < cells; c++) {
+    hsize_t rest = c, size = 0;
+    for (int i = rank - 1; i >= 0; i--) {
+      offset[i] = (rest % grid[i]) * chunk[i];
+      rest /= grid[i];
+    }
+    if (H5Dget_chunk_storage_size(dataset, offset, &size) < 0 || size == 0) {
+      missing[c] = 1;
+      count++;
+      if (c < lowest) lowest = c;
+    }
+  }
+  hsize_t entries = 0;
+  if (count > 0 && H5Dget_num_chunks(dataset, space, &entries) >= 0) {
+    for (hsize_t k = entries; k-- > 0;) {
+      unsigned mask = 0;
+      haddr_t address = HADDR_UNDEF;
+      hsize_t size = 0, c = 0;
+      if (H5Dget_chunk_info(dataset, space, k, offset, &mask, &address, &size) < 0) break;
+      int inside = 1;
+      for (int i = 0; i < rank; i++) {
+        if (offset[i] % chunk[i] != 0 || offset[i] / chunk[i] >= grid[i]) inside = 0;
+        else c = c * grid[i] + offset[i] / chunk[i];
+      }
+      if (!inside || address == HADDR_UNDEF || size == 0) continue;
+      // Entries come in coordinate order: below the lowest missing chunk there is nothing to find.
+      if (c < lowest) break;
+      if (!missing[c]) continue;
+      void *bytes = malloc(size);
+      if (bytes != NULL && pread(fd, bytes, size, (off_t)address) == (ssize_t)size &&
+          H5Dwrite_chunk(dataset, H5P_DEFAULT, mask, offset, size, bytes) >= 0) {
+        missing[c] = 0;
+        rewritten++;
+      }
+      free(bytes);
+    }
+  }
+  free(missing);
+  H5Sclose(space);
+  return rewritten;
+}
+
+typedef struct {
+  int fd;
+  long rewritten;
+} gh5_reindex_state;
+
+static inline herr_t gh5_reindex_visit(hid_t object, const char *name, const H5O_info_t *info, void *data) {
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  hid_t dataset = H5Dopen2(object, name, H5P_DEFAULT);
+  if (dataset < 0) return 0;
+  ((gh5_reindex_state *)data)->rewritten += gh5_reindex_dataset(dataset, ((gh5_reindex_state *)data)->fd);
+  H5Dclose(dataset);
+  return 0;
+}
+
+/// Repairs the chunk index of a file whose writer was killed inside a flush
+/// that split a node of a dataset's version-1 B-tree (HDF5 1.10 writes the
+/// nodes of a split in address order, nothing between them): lookups then
+/// miss entries that the index still holds. `file` is open for reading and
+/// writing, `fd` reads the same file (its addresses are byte offsets: gilbert
+/// writes no user block). Returns the number of chunks written again.
+static inline long gh5_reindex_unreachable_chunks(hid_t file, int fd) {
+  gh5_reindex_state state = {fd, 0};
+  H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, gh5_reindex_visit, &state, H5O_INFO_BASIC);
+  return state.rewritten;
+}
 
 #endif

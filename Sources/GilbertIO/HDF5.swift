@@ -85,27 +85,39 @@ public final class HDF5File {
       usleep(50_000)
     }
     id = opened
+    openedAsSWMRReader = asSWMRReader
     if id < 0 { throw HDF5Error(message: "cannot open '\(path)' as an HDF5 file") }
     // A SWMR file orders its writes (and a crashed one is opened as a SWMR
     // reader opens it): only a file written without SWMR needs the repair.
-    if !asSWMRReader { extendStaleEndOfAllocation() }
+    if !asSWMRReader { repairAfterAKill() }
   }
 
-  /// A writer killed inside an HDF5 flush can leave the superblock's end of
-  /// allocated space (EOA) behind the data the flush had already written:
-  /// the frame being written then lies past it and a read of its dataset
-  /// fails with "addr overflow". Every complete frame is on disk; when the
-  /// file is longer than its EOA and no process holds it, the EOA is moved
-  /// to the end of the file (what `h5clear --increment=0` does), and the
-  /// file reopened for reading. A file that a run is still writing is left
-  /// alone, and so is a file in the latest format (a SWMR file, whose writes
-  /// are ordered).
-  private func extendStaleEndOfAllocation() {
+  /// Repairs what a writer killed inside an HDF5 flush can leave in a file
+  /// written without SWMR (HDF5 1.10 orders nothing within a flush), when no
+  /// process holds the file:
+  ///
+  /// - The superblock's end of allocated space (EOA) behind data the flush
+  ///   had already written: the frame being written then lies past it and a
+  ///   read of its dataset fails with "addr overflow". When the file is
+  ///   longer than its EOA, the EOA is moved to the end of the file (what
+  ///   `h5clear --increment=0` does).
+  /// - A chunk index whose node split was half written: lookups (and so
+  ///   reads) miss chunks the index still lists, and a counted frame reads
+  ///   as zeros. In a trajectory whose run did not end (a `/fields` group and
+  ///   no `/summary`), every chunk a lookup misses but the index lists is
+  ///   written again by its coordinates (``gh5_reindex_unreachable_chunks``).
+  ///
+  /// The file is then reopened for reading. A file a run is still writing is
+  /// left alone, and so is a file in the latest format (a SWMR file, whose
+  /// writes are ordered).
+  private func repairAfterAKill() {
     var eoa: haddr_t = 0
     guard H5Fget_eoa(id, &eoa) >= 0,
-      let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64,
-      size > eoa
+      let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64
     else { return }
+    let staleEnd = size > eoa
+    let unfinished = H5Lexists(id, "/fields", gh5_p_default()) > 0 && H5Lexists(id, "/summary", gh5_p_default()) <= 0
+    guard staleEnd || unfinished else { return }
     // Our own read handle holds HDF5's shared lock: close it before asking.
     H5Fclose(id)
     defer {
@@ -116,11 +128,25 @@ public final class HDF5File {
     let fapl = gh5_fapl_writing(0)
     let writable = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
     H5Pclose(fapl)
-    if writable >= 0 {
-      H5Fincrement_filesize(writable, 0)
-      H5Fclose(writable)
+    guard writable >= 0 else { return }
+    if staleEnd { movedEndOfAllocation = H5Fincrement_filesize(writable, 0) >= 0 }
+    if unfinished {
+      let fd = open(path, O_RDONLY)
+      if fd >= 0 {
+        repairedChunks = gh5_reindex_unreachable_chunks(writable, fd)
+        Glibc.close(fd)
+      }
     }
+    H5Fclose(writable)
   }
+
+  /// How many chunks ``repairAfterAKill`` wrote again when the file was opened.
+  public private(set) var repairedChunks = 0
+  /// Whether ``repairAfterAKill`` moved the end of allocation to the end of the file.
+  public private(set) var movedEndOfAllocation = false
+  /// Whether the file is marked as written in SWMR mode (running, or left so
+  /// by a crash) and was opened as a SWMR reader.
+  public private(set) var openedAsSWMRReader = false
 
   /// Switches a file created with `latestFormat` to single-writer/multiple-
   /// reader mode: from now on readers may open it (SWMR read) while it is

@@ -58,7 +58,7 @@ struct GilbertCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       RunCommand.self, RelaxCommand.self, SweepCommand.self, ModelCommand.self, CoefficientsCommand.self,
-      ExportCommand.self, TableCommand.self, MergeCommand.self, BenchCommand.self,
+      ExportCommand.self, TableCommand.self, MergeCommand.self, RepairCommand.self, BenchCommand.self,
     ])
 }
 

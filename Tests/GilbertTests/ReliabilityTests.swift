@@ -276,6 +276,82 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     }
   }
 
+  @Test func aHalfWrittenIndexSplitIsRepairedWhenTheFileIsRead() throws {
+    // A run killed inside the flush in which HDF5 split a node of a chunk
+    // index (Tests/Fixtures/killed/README.md): frame 126 of the 127 counted
+    // read as zeros, though the index lists its chunk at byte 1544320.
+    let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let fixture = tests.appendingPathComponent("Fixtures/killed/split-index.h5").path
+    let path = temporaryPath("split-index.h5")
+    try? FileManager.default.removeItem(atPath: path)
+    try FileManager.default.copyItem(atPath: fixture, toPath: path)
+    let onDisk = try Data(contentsOf: URL(fileURLWithPath: fixture)).subdata(in: 1_544_320..<(1_544_320 + 3072))
+      .withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+    let f = try HDF5File(reading: path)
+    #expect(f.repairedChunks == 1)
+    let complete = Int(try f.doubleAttribute("frames_complete", on: "/fields")[0])
+    #expect(complete == 127)
+    for row in 0..<complete {
+      let m = try f.readRow("/fields/m/value", row: row)
+      // Every cell a unit vector (the run keeps |m| = 1 to 1e-9; a frame of zeros fails).
+      let unit = stride(from: 0, to: m.count, by: 3).allSatisfy { (c: Int) -> Bool in
+        let (x, y, z): (Double, Double, Double) = (m[c], m[c + 1], m[c + 2])
+        let norm: Double = (x * x + y * y + z * z).squareRoot()
+        return abs(norm - 1) < 1e-6
+      }
+      #expect(unit, "frame \(row)")
+    }
+    #expect(try f.readRow("/fields/m/value", row: 126) == onDisk)
+    f.close()
+    // Read again: nothing left to repair, the same frame.
+    let g = try HDF5File(reading: path)
+    #expect(g.repairedChunks == 0)
+    #expect(try g.readRow("/fields/m/value", row: 126) == onDisk)
+  }
+
+  @Test func repairMakesAKilledFileReadableByOtherTools() throws {
+    // The half-written index split (the fixture above), through the command.
+    let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let split = temporaryPath("repair-split.h5")
+    try? FileManager.default.removeItem(atPath: split)
+    try FileManager.default.copyItem(
+      atPath: tests.appendingPathComponent("Fixtures/killed/split-index.h5").path, toPath: split)
+    var r = try runGilbertCapturing(["repair", split])
+    #expect(r.status == 0 && r.stdout.contains("indexed 1 chunk(s)"), "\(r.stdout)")
+    r = try runGilbertCapturing(["repair", split])
+    #expect(r.status == 0 && r.stdout.contains("nothing to repair"), "\(r.stdout)")
+    // A SWMR run killed mid-run: marked as being written until repaired,
+    // then an ordinary file (opened without the SWMR reader's flag).
+    let text = reliabilityConfig + "\n[output]\nswmr = true\n"
+    let config = try writeConfig("repair-swmr.toml", text)
+    let out = temporaryPath("repair-swmr.h5")
+    try? FileManager.default.removeItem(atPath: out)
+    try? FileManager.default.removeItem(atPath: XDMF.path(for: out))
+    let p = try startGilbert(["run", config, "--output", out, "--force"])
+    waitForFrames(out, 64)
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    #expect(try HDF5File(reading: out).openedAsSWMRReader)
+    r = try runGilbertCapturing(["repair", out])
+    #expect(r.status == 0 && r.stdout.contains("cleared the SWMR writer's marks"), "\(r.stdout)")
+    let f = try HDF5File(reading: out)
+    #expect(!f.openedAsSWMRReader)
+    #expect(try f.shape("/fields/m/value")[0] >= 64)
+    f.close()
+    // A file another process holds is refused, and named.
+    try? FileManager.default.removeItem(atPath: XDMF.path(for: out))  // so the wait below sees the new run's index
+    let held = try startGilbert([
+      "run", try writeConfig("repair-held.toml", reliabilityConfig), "--output", out, "--force",
+    ])
+    waitForFrames(out, 64)
+    let refused = try runGilbert(["repair", out])
+    kill(held.processIdentifier, SIGKILL)
+    held.waitUntilExit()
+    #expect(
+      refused.status == 2 && refused.stderr.contains("open in another process") && refused.stderr.contains(out),
+      "\(refused.stderr)")
+  }
+
   @Test(arguments: [
     "rk45", "rk4", "rk43", "rk45 swmr", "implicit continuous", "rk45 continuous", "stochastic_heun thermal",
   ])

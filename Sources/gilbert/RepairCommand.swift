@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import GilbertIO
+
+/// `gilbert repair`: makes a file left by a killed run readable by every
+/// HDF5 tool (gilbert's own readers do the same by themselves).
+struct RepairCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "repair",
+    abstract: "Make a file left by a killed run readable by h5py, ParaView and other HDF5 tools.",
+    discussion: """
+      A run killed inside an HDF5 flush (kill -9, a node failure) can leave, without SWMR,
+      an end of allocation short of the data or a half-written split of a chunk index
+      (a counted frame then reads as zeros); with SWMR, the file stays marked as being
+      written (other tools refuse it, h5py without swmr=True). This command repairs each
+      of these in place: the end of allocation moved to the end of the file, every chunk
+      the index lists but a lookup misses written again, the SWMR marks cleared (h5clear -s).
+      Gilbert's own readers (export, table, initial.type = "file", --resume) repair a
+      file the same way when they open it. A file another process holds open is refused.
+      """)
+
+  @Argument(help: "A Gilbert HDF5 file.")
+  var file: String
+
+  func run() throws {
+    guard FileManager.default.fileExists(atPath: file) else { fail("file '\(file)' does not exist") }
+    if HDF5File.isLockedElsewhere(file) {
+      fail("'\(file)' is open in another process (a running gilbert, or a reader such as h5py); close it first")
+    }
+    var done: [String] = []
+    do {
+      let h5 = try HDF5File(reading: file)
+      if h5.movedEndOfAllocation { done.append("moved the end of allocation to the end of the file") }
+      if h5.repairedChunks > 0 { done.append("indexed \(h5.repairedChunks) chunk(s) a lookup missed") }
+      let swmr = h5.openedAsSWMRReader
+      h5.close()
+      if swmr {
+        // Opening for writing clears the marks a SWMR writer leaves (as h5clear -s).
+        let w = try HDF5File(updating: file)
+        w.close()
+        done.append("cleared the SWMR writer's marks")
+      }
+    } catch let error as HDF5Error {
+      fail(error.message)
+    }
+    print(done.isEmpty ? "\(file): nothing to repair" : "\(file): " + done.joined(separator: "; "))
+  }
+}
