@@ -9,7 +9,11 @@ that every counted frame equals the reference's frame at that index. Counted
 frames are `/fields@frames_complete` for a file written without SWMR, and the
 extents of `m/value` and `m/time` for a SWMR file (opened with swmr=True).
 
-    python3 tools/kill_stress.py --kills 400 [--swmr] [--seed 1]
+    python3 tools/kill_stress.py --kills 400 [--swmr] [--repair] [--seed 1]
+
+With --repair each killed file is first given to `gilbert repair` (what a
+user of h5py or ParaView is told to do), and a SWMR file is then opened as
+an ordinary one.
 
 Needs h5py (pip install h5py) and a release build (.build/release/gilbert).
 Files that fail are kept as bad-<seed>-<k>.h5 in the work directory. The
@@ -63,6 +67,7 @@ def main():
     p.add_argument("--kills", type=int, default=200)
     p.add_argument("--swmr", action="store_true")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--repair", action="store_true", help="run gilbert repair on each killed file first")
     p.add_argument("--longest", type=float, default=0.7, help="largest delay before the kill, s")
     p.add_argument("--gilbert", default=os.path.join(here, "..", ".build", "release", "gilbert"))
     p.add_argument("--workdir", default="/tmp/gilbert-kill-stress")
@@ -87,8 +92,12 @@ def main():
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        repaired = ""
+        if a.repair:
+            r = subprocess.run([a.gilbert, "repair", out], capture_output=True, text=True)
+            repaired = (r.stdout + r.stderr).strip()
         try:
-            with h5py.File(out, "r", swmr=a.swmr) as f:
+            with h5py.File(out, "r", swmr=a.swmr and not a.repair) as f:
                 c = counted(f, a.swmr)
                 m, t = f["/fields/m/value"], f["/fields/m/time"]
                 if c > m.shape[0]:
@@ -100,8 +109,11 @@ def main():
             bad += 1
             kept = f"bad-{a.seed}-{k}.h5"
             shutil.copy(out, kept)
-            print(f"kill {k} after {delay:.3f} s: {e!r} (kept {kept})", flush=True)
-    print(f"{a.kills} kills, {bad} files that failed, swmr={a.swmr}")
+            print(f"kill {k} after {delay:.3f} s: {e!r} (kept {kept}) {repaired}", flush=True)
+        else:
+            if repaired and "nothing to repair" not in repaired:
+                print(f"kill {k} after {delay:.3f} s: {repaired}", flush=True)
+    print(f"{a.kills} kills, {bad} files that failed, swmr={a.swmr}, repair={a.repair}")
     return 1 if bad else 0
 
 
