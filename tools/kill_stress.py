@@ -18,7 +18,8 @@ an ordinary one.
 Needs h5py (pip install h5py) and a release build (.build/release/gilbert).
 Files that fail are kept as bad-<seed>-<k>.h5 in the work directory. The
 numbers in Reliability.md (1 in about 1,100 kills without SWMR, 0 in 400 with)
-came from this loop on 2026-12-06, with the reliability tests' configuration.
+came from this loop on 2026-12-06, with the reliability tests' run
+(Tests/Fixtures/reliability.toml, the default --config).
 """
 
 import argparse
@@ -32,28 +33,6 @@ import time
 
 import h5py
 import numpy as np
-
-CONFIG = """[mesh]
-n = [128, 1, 1]
-cellsize = [2e-9, 2e-9, 2e-9]
-[material]
-Ms = 8e5
-A = 1.3e-11
-alpha = 0.1
-beta = 0.05
-[[anisotropy]]
-K1 = 5e5
-axis = [1, 0, 0]
-[current]
-u = [100, 0, 0]
-[initial]
-type = "wall"
-wall = "head-to-head"
-[run]
-duration = 8e-9
-sample_interval = 1e-12
-"""
-
 
 def counted(f, swmr):
     if swmr:
@@ -71,12 +50,17 @@ def main():
     p.add_argument("--longest", type=float, default=0.7, help="largest delay before the kill, s")
     p.add_argument("--gilbert", default=os.path.join(here, "..", ".build", "release", "gilbert"))
     p.add_argument("--workdir", default="/tmp/gilbert-kill-stress")
+    p.add_argument("--config", default=os.path.join(here, "..", "Tests", "Fixtures", "reliability.toml"),
+                   help="the run to kill (default: the reliability tests' run)")
     a = p.parse_args()
+    with open(a.config) as f:
+        text = f.read()
+    a.gilbert = os.path.abspath(a.gilbert)
     os.makedirs(a.workdir, exist_ok=True)
     os.chdir(a.workdir)
     config = f"stress-{a.seed}.toml"
     with open(config, "w") as f:
-        f.write(CONFIG + ("[output]\nswmr = true\n" if a.swmr else ""))
+        f.write(text + ("\n[output]\nswmr = true\n" if a.swmr else ""))
     ref = f"reference-{a.seed}.h5"
     subprocess.run([a.gilbert, "run", config, "--output", ref, "--force"], check=True, capture_output=True)
     with h5py.File(ref, "r") as r:

@@ -95,7 +95,7 @@ static inline long gh5_reindex_dataset(hid_t dataset, int fd) {
   }
   // The chunks a lookup misses, as their linear index in the chunk grid.
   unsigned char *missing = cells > 0 ? (unsigned char *)calloc(cells, 1) : NULL;
-  hsize_t lowest = cells, count = 0;
+  hsize_t lowest = cells;
   for (hsize_t c = 0; missing != NULL && c < cells; c++) {
     hsize_t rest = c, size = 0;
     for (int i = rank - 1; i >= 0; i--) {
@@ -104,12 +104,11 @@ static inline long gh5_reindex_dataset(hid_t dataset, int fd) {
     }
     if (H5Dget_chunk_storage_size(dataset, offset, &size) < 0 || size == 0) {
       missing[c] = 1;
-      count++;
       if (c < lowest) lowest = c;
     }
   }
   hsize_t entries = 0;
-  if (count > 0 && H5Dget_num_chunks(dataset, space, &entries) >= 0) {
+  if (lowest < cells && H5Dget_num_chunks(dataset, space, &entries) >= 0) {
     for (hsize_t k = entries; k-- > 0;) {
       unsigned mask = 0;
       haddr_t address = HADDR_UNDEF;

@@ -324,10 +324,9 @@ public enum Sweep {
       ?? plans.map { SweepPoint(values: $0.values) }
     // A scratch directory of this call's own: two sweeps run at once in one
     // process (threads, a test suite) must not share point files.
-    let scratch = keepDirectory == nil ? try scratchDirectory() : nil
-    let dir = keepDirectory ?? scratch!
+    let dir = try keepDirectory ?? scratchDirectory()
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+    defer { if keepDirectory == nil { try? FileManager.default.removeItem(atPath: dir) } }
     try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
     for (k, p) in plans.enumerated() where !points[k].isFinished {
       if shouldStop() { break }

@@ -4,33 +4,16 @@ import GilbertIO
 import Testing
 
 /// A moving wall in a 1D wire: deterministic (no FFT), thousands of small
-/// frames, a few seconds long, so faults can strike mid-run.
-let reliabilityConfig = """
-  [mesh]
-  n = [128, 1, 1]
-  cellsize = [2e-9, 2e-9, 2e-9]
-
-  [material]
-  Ms = 8e5
-  A = 1.3e-11
-  alpha = 0.1
-  beta = 0.05
-
-  [[anisotropy]]
-  K1 = 5e5
-  axis = [1, 0, 0]
-
-  [current]
-  u = [100, 0, 0]
-
-  [initial]
-  type = "wall"
-  wall = "head-to-head"
-
-  [run]
-  duration = 8e-9
-  sample_interval = 1e-12
-  """
+/// frames, a few seconds long, so faults can strike mid-run. Kept in
+/// Tests/Fixtures/reliability.toml, which tools/kill_stress.py runs too.
+let reliabilityConfig: String = {
+  do {
+    let text = try String(contentsOfFile: fixturePath("reliability.toml"), encoding: .utf8)
+    return text.hasSuffix("\n") ? String(text.dropLast()) : text
+  } catch {
+    preconditionFailure("Tests/Fixtures/reliability.toml: \(error)")
+  }
+}()
 
 /// A started `gilbert` process whose output is discarded.
 func startGilbert(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
@@ -280,8 +263,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     // A run killed inside the flush in which HDF5 split a node of a chunk
     // index (Tests/Fixtures/killed/README.md): frame 126 of the 127 counted
     // read as zeros, though the index lists its chunk at byte 1544320.
-    let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    let fixture = tests.appendingPathComponent("Fixtures/killed/split-index.h5").path
+    let fixture = fixturePath("killed/split-index.h5")
     let path = temporaryPath("split-index.h5")
     try? FileManager.default.removeItem(atPath: path)
     try FileManager.default.copyItem(atPath: fixture, toPath: path)
@@ -311,11 +293,9 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
 
   @Test func repairMakesAKilledFileReadableByOtherTools() throws {
     // The half-written index split (the fixture above), through the command.
-    let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     let split = temporaryPath("repair-split.h5")
     try? FileManager.default.removeItem(atPath: split)
-    try FileManager.default.copyItem(
-      atPath: tests.appendingPathComponent("Fixtures/killed/split-index.h5").path, toPath: split)
+    try FileManager.default.copyItem(atPath: fixturePath("killed/split-index.h5"), toPath: split)
     var r = try runGilbertCapturing(["repair", split])
     #expect(r.status == 0 && r.stdout.contains("indexed 1 chunk(s)"), "\(r.stdout)")
     r = try runGilbertCapturing(["repair", split])

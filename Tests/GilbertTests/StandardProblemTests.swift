@@ -3,11 +3,16 @@ import Gilbert
 import GilbertIO
 import Testing
 
+/// The path of a file under Tests/Fixtures.
+func fixturePath(_ relative: String) -> String {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/\(relative)").path
+}
+
 /// The published reference curves, copied byte for byte into
 /// Tests/Fixtures/refdata with their provenance (PROVENANCE.md there).
 func refdata(_ file: String) throws -> String {
-  let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  let path = tests.appendingPathComponent("Fixtures/refdata/\(file)").path
+  let path = fixturePath("refdata/\(file)")
   try #require(FileManager.default.fileExists(atPath: path), "reference data \(path) is missing")
   return path
 }
