@@ -27,6 +27,12 @@ struct BenchCommand: ParsableCommand {
   )
   var wire = false
 
+  @Flag(
+    help:
+      "Add the interfacial DMI (D = 1 mJ/m²): to the wire's terms with --wire; on a film, with the Zhang–Li torque (u = 100 m/s, β = 0.04), a chiral racetrack's local terms."
+  )
+  var dmi = false
+
   @Flag(help: "Print one JSON object per grid (for tools/bench) instead of the table.")
   var json = false
 
@@ -99,7 +105,7 @@ struct BenchCommand: ParsableCommand {
       return (p[0], p[1])
     }
     if wire && sizes.contains(where: { $0.1 != 1 }) { fail("--wire needs 1D grids NXx1 (got '\(spec)')") }
-    let problem = wire ? "wire" : demag ? "demag" : "local"
+    let problem = (wire ? "wire" : demag ? "demag" : "local") + (dmi ? "+dmi" : "")
     if !json {
       print(
         "threads: \(Parallel.workers)  code: \(Self.code)  terms: "
@@ -107,14 +113,15 @@ struct BenchCommand: ParsableCommand {
             ? "exchange + easy and hard anisotropy + Zhang–Li + δβ (one-pass kernel; general path beside it)"
             : demag
               ? "exchange + Zeeman + demag (FFT), standard problem 4's terms"
-              : "exchange + uniaxial anisotropy + Zeeman"))
+              : "exchange + uniaxial anisotropy + Zeeman") + (dmi ? (wire ? " + DMI" : " + DMI + Zhang–Li") : ""))
       print(
         "grid".padding(toLength: 12, withPad: " ", startingAt: 0)
           + "      cells       rhs (µs)      rhs cells/s  rk45 step (µs)" + (wire ? "  general rhs (µs)" : "")
           + (demag ? "  6 FFTs (µs)" : ""))
     }
     for (nx, ny) in sizes {
-      var llg = wire ? Self.wireEquation(nx: nx) : Self.filmEquation(nx: nx, ny: ny, demag: demag)
+      var llg =
+        wire ? Self.wireEquation(nx: nx, dmi: dmi) : Self.filmEquation(nx: nx, ny: ny, demag: demag, dmi: dmi)
       let cells = nx * ny
       var m = VectorField(count: cells)
       for i in 0..<cells { m[i] = SIMD3(cos(Double(i) * 0.01), sin(Double(i) * 0.01), 0.1) }
@@ -230,7 +237,7 @@ struct BenchCommand: ParsableCommand {
   }
 
   /// Exchange, an anisotropy and a Zeeman field (and demag) on a film.
-  static func filmEquation(nx: Int, ny: Int, demag: Bool) -> LLG {
+  static func filmEquation(nx: Int, ny: Int, demag: Bool, dmi: Bool = false) -> LLG {
     let grid =
       demag
       ? Grid(nx: nx, ny: ny, dx: 2.5e-9, dy: 2.5e-9, dz: 3e-9) : Grid(nx: nx, ny: ny, dx: 2e-9, dy: 2e-9, dz: 2e-9)
@@ -248,11 +255,25 @@ struct BenchCommand: ParsableCommand {
         Exchange(magnet: magnet), UniaxialAnisotropy(magnet: magnet, constants: [5e5], axis: SIMD3(1, 0, 0)),
         Zeeman(magnet: magnet, amplitude: SIMD3(0, 0.01, 0)),
       ]
-    return LLG(magnet: magnet, fieldTerms: terms)
+    guard dmi else { return LLG(magnet: magnet, fieldTerms: terms) }
+    // A chiral racetrack's local terms: the DMI and the Zhang–Li torque beside them.
+    let chiral = Magnet(
+      grid: grid,
+      material: Material(
+        saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02, nonAdiabaticity: 0.04))
+    return LLG(
+      magnet: chiral,
+      fieldTerms: [
+        Exchange(magnet: chiral), UniaxialAnisotropy(magnet: chiral, constants: [5e5], axis: SIMD3(0, 0, 1)),
+        Zeeman(magnet: chiral, amplitude: SIMD3(0, 0.01, 0)),
+        InterfacialDMI(magnet: chiral, strength: RegionParameter("D", [1e-3], unit: "J/m^2")),
+      ],
+      torqueTerms: [ZhangLiTorque(magnet: chiral)],
+      drive: Drive(magnet: chiral, velocity: VectorField(count: grid.cellCount, uniform: SIMD3(100, 0, 0))))
   }
 
   /// The wire of the velocity maps: permalloy-like, dx = 1 nm, easy x, hard z, u = 200 m/s, β = 0.04, δβ = −0.02.
-  static func wireEquation(nx: Int) -> LLG {
+  static func wireEquation(nx: Int, dmi: Bool = false) -> LLG {
     let grid = Grid(nx: nx, ny: 1, dx: 1e-9, dy: 1e-9, dz: 1e-9)
     let magnet = Magnet(
       grid: grid,
@@ -267,7 +288,7 @@ struct BenchCommand: ParsableCommand {
         Exchange(magnet: magnet),
         UniaxialAnisotropy(magnet: magnet, constants: [5e4], axis: SIMD3(1, 0, 0)),
         UniaxialAnisotropy(magnet: magnet, constants: [-2e5], axis: SIMD3(0, 0, 1), name: "hard_axis"),
-      ],
+      ] + (dmi ? [InterfacialDMI(magnet: magnet, strength: RegionParameter("D", [1e-3], unit: "J/m^2"))] : []),
       torqueTerms: [ZhangLiTorque(magnet: magnet), AnisotropicBetaTorque(magnet: magnet)],
       drive: Drive(magnet: magnet, velocity: u))
   }
