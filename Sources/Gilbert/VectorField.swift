@@ -126,10 +126,6 @@ public struct VectorField: Sendable, Equatable {
 typealias V4 = SIMD4<Double>
 
 extension SIMD4 where Scalar == Double {
-  @inline(__always) static func load(_ p: UnsafePointer<Double>, _ i: Int) -> Self {
-    UnsafeRawPointer(p + i).loadUnaligned(as: Self.self)
-  }
-
   @inline(__always) static func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> Self {
     UnsafeRawPointer(p + i).loadUnaligned(as: Self.self)
   }
@@ -151,7 +147,4 @@ extension SIMD4 where Scalar == Double {
     return Self(lowHalf: SIMD2(repeating: v.y), highHalf: SIMD2(repeating: v.x))
   }
 
-  @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ i: Int) {
-    UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Self.self)
-  }
 }

@@ -127,7 +127,7 @@ public enum Runner {
     }()
     if let stored { FFTWisdom.adopt(stored) }
     let sim = try Simulation(config: config)
-    if stored != nil, sim.equation.fieldTerms.contains(where: { ($0 as? Demag)?.plansFromWisdom == false }) {
+    if stored != nil, sim.equation.fieldTerms.contains(where: { $0.plansFromWisdom == false }) {
       FileHandle.standardError.write(
         Data(
           "warning: the FFT plans stored in '\(path)' (fftw_wisdom) do not apply here (another machine or FFTW version); the demag transforms were planned again, so the resumed run may differ from an uninterrupted one in the last bits\n"
@@ -217,7 +217,7 @@ public enum Runner {
       prepare: { file in
         try file.writeResolvedConfig(config.resolvedText, overrides: config.overrides)
         // The FFTW plans of the demag transforms, for a resume to take the same ones.
-        if sim.equation.fieldTerms.contains(where: { $0 is Demag }) {
+        if sim.equation.fieldTerms.contains(where: { $0.plansFromWisdom != nil }) {
           try file.setAttribute("fftw_wisdom", string: FFTWisdom.text)
         }
         try layout?.create(in: file)

@@ -89,7 +89,7 @@ public struct Simulation {
     var j: VectorField
     switch current {
     case .velocity(let u)?:
-      return Drive(magnet: magnet, velocity: VectorField(count: n, uniform: u))
+      return Drive(magnet: magnet, uniformVelocity: u)
     case .density(let value)?:
       j = VectorField(count: n, uniform: value)
     case .step(let value, let x0, let ratio)?:

@@ -171,7 +171,7 @@ import Testing
     let magnet = Magnet(grid: g, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 0, damping: 0.1))
     let m = VectorField(count: g.cellCount, uniform: SIMD3(0.6, 0.48, 0.64))
     let a = Demag(magnet: magnet), b = Demag(magnet: magnet)
-    #expect(b.plansFromWisdom)
+    #expect(b.plansFromWisdom == true)
     var ba = VectorField(count: g.cellCount), bb = VectorField(count: g.cellCount)
     a.addField(to: &ba, m: m, time: 0)
     b.addField(to: &bb, m: m, time: 0)

@@ -18,6 +18,8 @@ public struct AnisotropicBetaTorque: TorqueTerm {
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
     core.addTorque(to: &torque, m: m, time: time, drive: drive)
   }
+
+  public var fused: FusedTorque? { core.fused }
 }
 
 /// The δβ cell torque; its coefficient is δβ.
@@ -25,11 +27,15 @@ public enum AnisotropicBeta: CurrentTorqueFormula {
   public static let name = "anisotropic_beta"
   public static func coefficient(_ material: Material) -> Double { material.anisotropicNonAdiabaticity }
 
+  public static func fused(_ coefficient: CellCoefficient) -> FusedTorque { .anisotropicBeta(coefficient) }
+
   @inlinable @inline(__always)
-  public static func torque(_ c: CellDerivatives, coefficient deltaBeta: Double) -> SIMD3<Double> {
-    let mu: Double = c.m.x * c.u.x + c.m.y * c.u.y + c.m.z * c.u.z
+  public static func torque<L: Lane>(m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>, coefficient deltaBeta: L)
+    -> Vec3<L>
+  {
+    let mu = m.x * u.x + m.y * u.y + m.z * u.z
     // (m·∇)m
-    let d: SIMD3<Double> = c.m.x * c.dx + c.m.y * c.dy
-    return (deltaBeta * mu) * cross(c.m, d)
+    let d = m.x * dx + m.y * dy
+    return (deltaBeta * mu) * cross(m, d)
   }
 }

@@ -76,7 +76,7 @@ public struct Demag: LinearFieldTerm {
   let allMagnetic: Bool
   /// Whether the per-step transforms were planned from FFTW's wisdom
   /// (``RealFFT2D/fromWisdom``), not measured now.
-  public let plansFromWisdom: Bool
+  public let plansFromWisdom: Bool?
 
   /// Buffers for one evaluation, freed with the term.
   final class Workspace: @unchecked Sendable {

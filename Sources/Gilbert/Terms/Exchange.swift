@@ -21,18 +21,13 @@ public struct Exchange: LinearFieldTerm {
   public let energyFactor = 0.5
   public let saturationMagnetization: [Double]
   public let cellVolume: Double
-  let grid: Grid
-  // Coupling to the −x, +x, −y, +y, −z, +z neighbour, T: 2A_ij/(Ms_i d²);
-  // zero at free edges and next to empty cells (−z, +z empty when Nz = 1).
-  let left: [Double], right: [Double], down: [Double], up: [Double], below: [Double], above: [Double]
+  /// The couplings as the fused pass reads them.
+  public let kernel: Kernel
+  /// This term alone, as a pass (its own evaluation).
+  let pass: LocalPass
 
-  /// Exchange for `magnet` with its regions' stiffness; `interfaces` gives
-  /// A_ij (J/m, either sign: negative couples antiparallel) for pairs of
-  /// regions (keyed by the smaller index, then the larger) in place of the
-  /// harmonic mean.
   public init(magnet: Magnet, interfaces: [RegionPair: Double] = [:]) {
     let g = magnet.grid
-    grid = g
     cellVolume = g.cellVolume
     let ms = magnet.saturationMagnetization
     saturationMagnetization = ms
@@ -45,9 +40,20 @@ public struct Exchange: LinearFieldTerm {
       {
         return 2 * aij / (ms[i] * d * d)
       }
-      guard a[i] + a[j] > 0 else { return 0 }
-      let aij = 2 * a[i] * a[j] / (a[i] + a[j])
-      return 2 * aij / (ms[i] * d * d)
+      return Self.coupling(a[i], a[j], ms[i], d)
+    }
+    // One material and no interface couplings: one coupling per axis,
+    // computed as the per-cell ones are (so the same bits).
+    if magnet.materials.count == 1 && interfaces.isEmpty, let m0 = magnet.materials.first,
+      m0.saturationMagnetization > 0
+    {
+      let (a0, ms0) = (m0.exchangeStiffness, m0.saturationMagnetization)
+      kernel = Kernel(
+        uniform: SIMD3(
+          Self.coupling(a0, a0, ms0, g.dx), Self.coupling(a0, a0, ms0, g.dy), Self.coupling(a0, a0, ms0, g.dz)),
+        weights: [])
+      pass = LocalPass(magnet: magnet, fields: [.kernel(.exchange(kernel))], torques: [])
+      return
     }
     var l = [Double](repeating: 0, count: g.cellCount)
     var r = l, dn = l, u = l
@@ -74,98 +80,70 @@ public struct Exchange: LinearFieldTerm {
         }
       }
     }
-    left = l
-    right = r
-    down = dn
-    up = u
-    below = lo
-    above = hi
+    kernel = Kernel(uniform: nil, weights: [l, r, dn, u, lo, hi])
+    pass = LocalPass(magnet: magnet, fields: [.kernel(.exchange(kernel))], torques: [])
+  }
+
+  /// 2A_ij/(Ms_i d²) with A_ij the harmonic mean of A_i and A_j, T.
+  static func coupling(_ ai: Double, _ aj: Double, _ msi: Double, _ d: Double) -> Double {
+    guard ai + aj > 0 else { return 0 }
+    let aij = 2 * ai * aj / (ai + aj)
+    return 2 * aij / (msi * d * d)
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    let nx = grid.nx, ny = grid.ny, nz = grid.nz, periodic = grid.periodicX
-    let layer = grid.layerCount
-    m.withPlanes { mx, my, mz in
-      b.withMutablePlanes { bx, by, bz in
-        left.withUnsafeBufferPointer { cl in
-          right.withUnsafeBufferPointer { cr in
-            down.withUnsafeBufferPointer { cd in
-              up.withUnsafeBufferPointer { cu in
-                below.withUnsafeBufferPointer { cb in
-                  above.withUnsafeBufferPointer { ca in
-                    Parallel.forEachChunk(grid.rowCount, minimumPerTask: max(1, Parallel.minimumPerTask / nx)) { rows in
-                      for r in rows {
-                        let row = r * nx
-                        let iy = r % ny, iz = r / ny
-                        /// Cell ix of this row, every neighbour rule checked.
-                        @inline(__always) func cell(_ ix: Int) {
-                          let i = row + ix
-                          let il = ix > 0 ? i - 1 : (periodic ? row + nx - 1 : i)
-                          let ir = ix < nx - 1 ? i + 1 : (periodic ? row : i)
-                          let wl = cl[i], wr = cr[i]
-                          let x0 = mx[i], y0 = my[i], z0 = mz[i]
-                          var hx = wl * (mx[il] - x0) + wr * (mx[ir] - x0)
-                          var hy = wl * (my[il] - y0) + wr * (my[ir] - y0)
-                          var hz = wl * (mz[il] - z0) + wr * (mz[ir] - z0)
-                          if ny > 1 {
-                            let id = iy > 0 ? i - nx : i
-                            let iu = iy < ny - 1 ? i + nx : i
-                            let wd = cd[i], wu = cu[i]
-                            hx += wd * (mx[id] - x0) + wu * (mx[iu] - x0)
-                            hy += wd * (my[id] - y0) + wu * (my[iu] - y0)
-                            hz += wd * (mz[id] - z0) + wu * (mz[iu] - z0)
-                          }
-                          if nz > 1 {
-                            let ib = iz > 0 ? i - layer : i
-                            let ia = iz < nz - 1 ? i + layer : i
-                            let wb = cb[i], wa = ca[i]
-                            hx += wb * (mx[ib] - x0) + wa * (mx[ia] - x0)
-                            hy += wb * (my[ib] - y0) + wa * (my[ia] - y0)
-                            hz += wb * (mz[ib] - z0) + wa * (mz[ia] - z0)
-                          }
-                          bx[i] += hx
-                          by[i] += hy
-                          bz[i] += hz
-                        }
-                        guard ny > 1, nz == 1, nx > 2 else {
-                          for ix in 0..<nx { cell(ix) }
-                          continue
-                        }
-                        // A film's row: the inner cells four at a time, each lane with the
-                        // operations of cell() (a missing y neighbour is the cell itself,
-                        // as there), so the results are the same to the bit.
-                        cell(0)
-                        let down = iy > 0 ? -nx : 0, upper = iy < ny - 1 ? nx : 0
-                        var i = row &+ 1
-                        let end = row &+ nx &- 1
-                        while i &+ 4 <= end {
-                          let wl = V4.load(cl, i), wr = V4.load(cr, i), wd = V4.load(cd, i), wu = V4.load(cu, i)
-                          let x0 = V4.load(mx, i), y0 = V4.load(my, i), z0 = V4.load(mz, i)
-                          var hx = wl * (V4.load(mx, i &- 1) - x0) + wr * (V4.load(mx, i &+ 1) - x0)
-                          var hy = wl * (V4.load(my, i &- 1) - y0) + wr * (V4.load(my, i &+ 1) - y0)
-                          var hz = wl * (V4.load(mz, i &- 1) - z0) + wr * (V4.load(mz, i &+ 1) - z0)
-                          hx += wd * (V4.load(mx, i &+ down) - x0) + wu * (V4.load(mx, i &+ upper) - x0)
-                          hy += wd * (V4.load(my, i &+ down) - y0) + wu * (V4.load(my, i &+ upper) - y0)
-                          hz += wd * (V4.load(mz, i &+ down) - z0) + wu * (V4.load(mz, i &+ upper) - z0)
-                          (V4.load(bx, i) + hx).store(bx, i)
-                          (V4.load(by, i) + hy).store(by, i)
-                          (V4.load(bz, i) + hz).store(bz, i)
-                          i &+= 4
-                        }
-                        while i < end {
-                          cell(i &- row)
-                          i &+= 1
-                        }
-                        cell(nx - 1)
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
+    var none: VectorField? = nil
+    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+  }
+
+  public var fused: FusedField? { .exchange(kernel) }
+
+  /// The field of cell(s) i with the couplings w to the −x, +x, −y, +y, −z,
+  /// +z neighbours (T): Σ w (m_neighbour − m), added to `b`.
+  @inline(__always)
+  static func add<L: Lane>(_ c: Neighbourhood<L>, _ w: Cell, _ i: Int, to b: inout Vec3<L>) {
+    let m = c.m
+    var h = w.weight(0, i) * (c.left - m) + w.weight(1, i) * (c.right - m)
+    if c.hasY { h += w.weight(2, i) * (c.down - m) + w.weight(3, i) * (c.up - m) }
+    if c.hasZ { h += w.weight(4, i) * (c.below - m) + w.weight(5, i) * (c.above - m) }
+    b += h
+  }
+
+  /// The couplings 2A_ij/(Ms_i d²) to the −x, +x, −y, +y, −z, +z neighbours,
+  /// T: one per axis (one material), or per cell (zero at free edges and
+  /// next to empty cells; −z, +z empty when Nz = 1).
+  public struct Kernel: Sendable {
+    let uniform: SIMD3<Double>?
+    let weights: [CellCoefficient]
+    init(uniform: SIMD3<Double>?, weights: [[Double]]) {
+      self.uniform = uniform
+      self.weights = weights.map { CellCoefficient(perCell: $0.isEmpty ? [0] : $0) }
+    }
+    var cell: Cell {
+      guard uniform == nil else { return Cell(uniform: uniform, w: (nil, nil, nil, nil, nil, nil)) }
+      let p = weights.map { $0.view.pointer }
+      return Cell(uniform: nil, w: (p[0], p[1], p[2], p[3], p[4], p[5]))
+    }
+  }
+
+  /// The couplings as pointers.
+  public struct Cell {
+    typealias P = UnsafePointer<Double>?
+    let uniform: SIMD3<Double>?
+    let w: (P, P, P, P, P, P)
+    /// The coupling to neighbour k (−x, +x, −y, +y, −z, +z) of cell(s) i.
+    @inline(__always) func weight<L: Lane>(_ k: Int, _ i: Int) -> L {
+      if let u = uniform { return .splat(k < 2 ? u.x : k < 4 ? u.y : u.z) }
+      let p: P
+      switch k {
+      case 0: p = w.0
+      case 1: p = w.1
+      case 2: p = w.2
+      case 3: p = w.3
+      case 4: p = w.4
+      default: p = w.5
       }
+      return .load(p.unsafelyUnwrapped, i)
     }
   }
 }

@@ -28,11 +28,9 @@ public struct InterfacialDMI: LinearFieldTerm {
   public let energyFactor = 0.5
   public let saturationMagnetization: [Double]
   public let cellVolume: Double
-  let stencil: NeighborStencil
-  let twoDOverMs: [Double]  // 2D/Ms, T·m (0 in empty cells)
-  let edgeGradX: [Double], edgeGradY: [Double]  // (missing neighbours) · D/(4A), 1/m
-  let edgeExchangeX: [Double], edgeExchangeY: [Double]  // ±D/(Ms d), T, summed over the missing neighbours
-  let hasY: Bool
+  /// The coefficients as the fused pass reads them.
+  public let kernel: Kernel
+  let pass: LocalPass
 
   /// The DMI of `magnet` with strength `strength` (J/m², one value or one per region).
   public init(magnet: Magnet, strength: RegionParameter) {
@@ -42,18 +40,16 @@ public struct InterfacialDMI: LinearFieldTerm {
     let a = magnet.perCell { $0.exchangeStiffness }
     saturationMagnetization = ms
     cellVolume = g.cellVolume
-    stencil = NeighborStencil(magnet: magnet)
-    hasY = g.ny > 1
+    let hasY = g.ny > 1
     let n = g.cellCount
-    var c = [Double](repeating: 0, count: n)
-    var gx = c, gy = c, ex = c, ey = c
+    var gx = [Double](repeating: 0, count: n)
+    var gy = gx, ex = gx, ey = gx
     func present(_ j: Int?) -> Bool { j.map { magnet.isMagnetic($0) } ?? false }
     for r in 0..<g.rowCount {
       let iy = r % g.ny, iz = r / g.ny
       for ix in 0..<g.nx {
         let i = g.index(ix, iy, iz)
         guard ms[i] > 0, d[i] != 0 else { continue }
-        c[i] = 2 * d[i] / ms[i]
         let left = !present(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy, iz) : nil))
         let right = !present(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy, iz) : nil))
         let down = hasY && !present(iy > 0 ? i - g.nx : nil)
@@ -65,47 +61,59 @@ public struct InterfacialDMI: LinearFieldTerm {
         ey[i] = Double((up ? 1 : 0) - (down ? 1 : 0)) * d[i] / (ms[i] * g.dy)
       }
     }
-    twoDOverMs = c
-    edgeGradX = gx
-    edgeGradY = gy
-    edgeExchangeX = ex
-    edgeExchangeY = ey
+    kernel = Kernel(
+      twoDOverMs: magnet.coefficient(perRegion: strength.values) { d, ms in ms > 0 && d != 0 ? 2 * d / ms : 0 },
+      edgeGradX: CellCoefficient(perCell: gx), edgeGradY: CellCoefficient(perCell: gy),
+      edgeExchangeX: CellCoefficient(perCell: ex), edgeExchangeY: CellCoefficient(perCell: ey))
+    pass = LocalPass(magnet: magnet, fields: [.kernel(.dmi(kernel))], torques: [])
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    let n = m.count
-    let withY = hasY
-    b.withMutablePlanes { bx, by, bz in
-      m.withPlanes { mx, my, mz in
-        twoDOverMs.withUnsafeBufferPointer { c in
-          edgeGradX.withUnsafeBufferPointer { kx in
-            edgeGradY.withUnsafeBufferPointer { ky in
-              edgeExchangeX.withUnsafeBufferPointer { sx in
-                edgeExchangeY.withUnsafeBufferPointer { sy in
-                  Parallel.forEachChunk(n) { range in
-                    stencil.forEachGradient(m, in: range) { i, gx, gy in
-                      guard c[i] != 0 else { return }
-                      // ŷ × m and −x̂ × m: the edge directions (ẑ × n) × m along x and y.
-                      let alongX = SIMD3<Double>(mz[i], 0, -mx[i])
-                      let alongY = SIMD3<Double>(0, mz[i], -my[i])
-                      let dx: SIMD3<Double> = gx + kx[i] * alongX
-                      var field = SIMD3<Double>(dx.z, 0, -dx.x)
-                      if withY {
-                        let dy: SIMD3<Double> = gy + ky[i] * alongY
-                        field += SIMD3<Double>(0, dy.z, -dy.y)
-                      }
-                      let edge: SIMD3<Double> = sx[i] * alongX + sy[i] * alongY
-                      bx[i] += c[i] * field.x + edge.x
-                      by[i] += c[i] * field.y + edge.y
-                      bz[i] += c[i] * field.z + edge.z
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
+    var none: VectorField? = nil
+    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+  }
+
+  public var fused: FusedField? { .dmi(kernel) }
+
+  /// The DMI field of cell(s) i, added to `b` (T): (2D/Ms)(∂x m_z, ∂y m_z,
+  /// −∂x m_x − ∂y m_y) with the edge terms of the boundary condition.
+  @inline(__always)
+  static func add<L: Lane>(_ c: Neighbourhood<L>, _ k: Cell, _ i: Int, to b: inout Vec3<L>) {
+    let m = c.m, zero = L.splat(0)
+    if c.complete {
+      // No neighbour missing: the edge terms are zero (products with 0 left out).
+      var field = Vec3(c.dx.z, zero, -c.dx.x)
+      if c.hasY { field += Vec3(zero, c.dy.z, -c.dy.y) }
+      b += k.twoDOverMs.lane(i) * field
+      return
     }
+    // ŷ × m and −x̂ × m: the edge directions (ẑ × n) × m along x and y.
+    let alongX = Vec3(m.z, zero, -m.x), alongY = Vec3(zero, m.z, -m.y)
+    let dx = c.dx + k.edgeGradX.lane(i) * alongX
+    var field = Vec3(dx.z, zero, -dx.x)
+    if c.hasY {
+      let dy = c.dy + k.edgeGradY.lane(i) * alongY
+      field += Vec3(zero, dy.z, -dy.y)
+    }
+    let edge = k.edgeExchangeX.lane(i) * alongX + k.edgeExchangeY.lane(i) * alongY
+    b += k.twoDOverMs.lane(i) * field + edge
+  }
+
+  /// 2D/Ms (T·m, 0 in empty cells); per cell, (missing neighbours)·D/(4A)
+  /// along x and y (1/m) and ±D/(Ms d) summed over the missing neighbours (T).
+  public struct Kernel: Sendable {
+    let twoDOverMs: CellCoefficient
+    let edgeGradX: CellCoefficient, edgeGradY: CellCoefficient
+    let edgeExchangeX: CellCoefficient, edgeExchangeY: CellCoefficient
+    var cell: Cell {
+      Cell(
+        twoDOverMs: twoDOverMs.view, edgeGradX: edgeGradX.view, edgeGradY: edgeGradY.view,
+        edgeExchangeX: edgeExchangeX.view, edgeExchangeY: edgeExchangeY.view)
+    }
+  }
+
+  public struct Cell {
+    let twoDOverMs: Coefficient, edgeGradX: Coefficient, edgeGradY: Coefficient
+    let edgeExchangeX: Coefficient, edgeExchangeY: Coefficient
   }
 }

@@ -69,65 +69,41 @@ public struct NeighborStencil: Sendable {
   }
 }
 
-/// What a current-driven torque sees in one cell: m, the drift velocity u
-/// (m/s) and the central differences ∂x m, ∂y m (1/m).
-public struct CellDerivatives {
-  public let m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>
-  @inlinable @inline(__always) init(m: SIMD3<Double>, u: SIMD3<Double>, dx: SIMD3<Double>, dy: SIMD3<Double>) {
-    (self.m, self.u, self.dx, self.dy) = (m, u, dx, dy)
-  }
-}
-
 /// The physics of a current-driven torque: its name, the material parameter
-/// that scales it (β, δβ), and the torque of one cell (rad/s).
+/// that scales it (β, δβ), and the torque of one cell (or four), rad/s.
 public protocol CurrentTorqueFormula: Sendable {
   /// Short name, used in output.
   static var name: String { get }
   /// The per-region coefficient.
   static func coefficient(_ material: Material) -> Double
-  /// The torque of one cell with the given coefficient, rad/s.
-  static func torque(_ cell: CellDerivatives, coefficient: Double) -> SIMD3<Double>
+  /// The torque of cell(s) with magnetization m, drift velocity u (m/s) and
+  /// central differences ∂x m, ∂y m (1/m), with the given coefficient, rad/s.
+  static func torque<L: Lane>(m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>, coefficient: L) -> Vec3<L>
+  /// The fused pass's slot for this formula with the given coefficients.
+  static func fused(_ coefficient: CellCoefficient) -> FusedTorque
 }
 
 /// What every torque driven by the current (Zhang–Li, δβ) shares: the
-/// per-cell coefficient, the neighbour stencil, and the loop over cells with
-/// u read from the equation's ``Drive``. The formula is the only part a
-/// torque supplies. A torque term holds one of these for its concrete
-/// formula, so the loop is specialised and the formula inlined.
+/// per-cell coefficient, and its evaluation, the fused pass with this torque
+/// alone (u read from the equation's ``Drive``). The formula is the only
+/// part a torque supplies.
 public struct CurrentTorque<Formula: CurrentTorqueFormula>: Sendable {
   /// The coefficient of every cell (β or δβ).
-  public let coefficient: [Double]
-  @usableFromInline let stencil: NeighborStencil
+  public let coefficient: CellCoefficient
+  let pass: LocalPass
 
   /// The torque for `magnet` with its regions' coefficients.
   public init(magnet: Magnet) {
-    coefficient = magnet.perCell(Formula.coefficient)
-    stencil = NeighborStencil(magnet: magnet)
+    coefficient = magnet.coefficient(Formula.coefficient)
+    pass = LocalPass(magnet: magnet, fields: [], torques: [Formula.fused(coefficient)])
   }
 
-  /// Adds the torque of every cell; nothing when no current flows.
-  @inlinable
+  /// The fused pass's slot.
+  public var fused: FusedTorque { Formula.fused(coefficient) }
+
+  /// Adds the torque of every magnetic cell; nothing when no current flows.
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
-    guard let velocity = drive.velocity else { return }
-    let s = drive.scale(at: time)
-    let n = m.count
-    coefficient.withUnsafeBufferPointer { c in
-      torque.withMutablePlanes { tx, ty, tz in
-        velocity.withPlanes { ux, uy, uz in
-          m.withPlanes { mx, my, mz in
-            Parallel.forEachChunk(n) { range in
-              stencil.forEachGradient(m, in: range) { i, gx, gy in
-                let cell = CellDerivatives(
-                  m: SIMD3(mx[i], my[i], mz[i]), u: SIMD3(s * ux[i], s * uy[i], s * uz[i]), dx: gx, dy: gy)
-                let t = Formula.torque(cell, coefficient: c[i])
-                tx[i] += t.x
-                ty[i] += t.y
-                tz[i] += t.z
-              }
-            }
-          }
-        }
-      }
-    }
+    var none: VectorField? = nil
+    pass.run(.torque, m: m, time: time, drive: drive, into: &torque, gradient: &none)
   }
 }

@@ -15,10 +15,20 @@ public protocol FieldTerm: Sendable {
   /// neighbours (true by default; demag is not). The stiff solver's
   /// preconditioner is built from the local terms alone.
   var isLocal: Bool { get }
+  /// This term's slot in the fused local pass (``LocalPass``), or nil: then
+  /// its field is computed by its own loop before the pass and added where
+  /// the term stands (non-local terms, local terms without a kernel).
+  var fused: FusedField? { get }
+  /// For a term with measured FFT plans (demag): whether they came from
+  /// stored wisdom (so a resumed run takes the same plans); nil for a term
+  /// without such plans.
+  var plansFromWisdom: Bool? { get }
 }
 
 extension FieldTerm {
   public var isLocal: Bool { true }
+  public var fused: FusedField? { nil }
+  public var plansFromWisdom: Bool? { nil }
 }
 
 /// A contribution to the torque T of the Gilbert equation that is not a field
@@ -33,6 +43,13 @@ public protocol TorqueTerm: Sendable {
   /// Adds this term's torque (rad/s) to `torque` for the magnetization `m`
   /// under the current `drive`.
   func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive)
+  /// This torque's slot in the fused local pass, or nil: then its torque is
+  /// computed by its own loop before the pass and added after the fused torques.
+  var fused: FusedTorque? { get }
+}
+
+extension TorqueTerm {
+  public var fused: FusedTorque? { nil }
 }
 
 /// Field terms whose energy density is −k Ms m·B (k = 1/2 for terms linear

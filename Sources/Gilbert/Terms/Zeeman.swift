@@ -21,8 +21,9 @@ public struct Zeeman: LinearFieldTerm {
   public let perCell: [SIMD3<Double>]?
   /// s(t), the factor on B0.
   public let profile: TimeProfile
-  /// Every cell magnetic: the uniform field is added without a mask (in SIMD).
-  let allMagnetic: Bool
+  /// B0 as the fused pass reads it.
+  public let kernel: Kernel
+  let pass: LocalPass
 
   /// A field on the magnetic cells of `magnet`.
   public init(
@@ -35,7 +36,8 @@ public struct Zeeman: LinearFieldTerm {
     self.phase = phase
     self.perCell = nil
     self.profile = profile
-    allMagnetic = magnet.allMagnetic
+    kernel = Kernel(amplitude: amplitude, frequency: frequency, phase: phase, profile: profile, perCell: nil)
+    pass = LocalPass(magnet: magnet, fields: [.kernel(.zeeman(kernel))], torques: [])
   }
 
   /// A field with B0 given per region (`amplitudes[r]` in region r).
@@ -45,50 +47,67 @@ public struct Zeeman: LinearFieldTerm {
     amplitude = amplitudes.first ?? .zero
     frequency = 0
     phase = 0
-    perCell = magnet.regions.map { amplitudes[$0] }
+    let cells = magnet.regions.map { amplitudes[$0] }
+    perCell = cells
     self.profile = profile
-    allMagnetic = magnet.allMagnetic
+    kernel = Kernel(
+      amplitude: amplitude, frequency: 0, phase: 0, profile: profile,
+      perCell: PinnedDoubles(cells.map(\.x) + cells.map(\.y) + cells.map(\.z)))
+    pass = LocalPass(magnet: magnet, fields: [.kernel(.zeeman(kernel))], torques: [])
   }
 
   /// The factor f(t) s(t) on B0 at time t.
-  public func factor(at time: Double) -> Double {
-    let ac = frequency == 0 ? 1 : Double.cos(2 * Double.pi * frequency * time + phase)
-    return ac * profile.value(at: time)
-  }
+  public func factor(at time: Double) -> Double { kernel.factor(at: time) }
 
   /// The (uniform) field B_ext at time t, T.
   public func field(at time: Double) -> SIMD3<Double> { amplitude * factor(at: time) }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    let n = m.count
-    let ms = saturationMagnetization
-    let s = factor(at: time)
-    if let perCell {
-      b.withMutablePlanes { bx, by, bz in
-        for i in 0..<n where ms[i] > 0 {
-          bx[i] += s * perCell[i].x
-          by[i] += s * perCell[i].y
-          bz[i] += s * perCell[i].z
-        }
-      }
-      return
+    var none: VectorField? = nil
+    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+  }
+
+  public var fused: FusedField? { .zeeman(kernel) }
+
+  /// B_ext of cell(s) i, added to `b` (T).
+  @inline(__always)
+  static func add<L: Lane>(_ k: Cell, _ i: Int, to b: inout Vec3<L>) {
+    if let p = k.perCell {
+      let s = L.splat(k.scale), n = k.count
+      b += Vec3(s * .load(p, i), s * .load(p, n + i), s * .load(p, 2 * n + i))
+    } else {
+      b += Vec3(splat: k.field)
     }
-    let f = amplitude * s
-    b.withMutablePlanes { bx, by, bz in
-      if allMagnetic {
-        // One plane at a time, no mask: the loops vectorise (same sums).
-        for i in 0..<n { bx[i] += f.x }
-        for i in 0..<n { by[i] += f.y }
-        for i in 0..<n { bz[i] += f.z }
-        return
-      }
-      ms.withUnsafeBufferPointer { ms in
-        for i in 0..<n where ms[i] > 0 {
-          bx[i] += f.x
-          by[i] += f.y
-          bz[i] += f.z
-        }
-      }
+  }
+
+  /// B0 and its time dependence.
+  public struct Kernel: Sendable {
+    let amplitude: SIMD3<Double>
+    let frequency: Double, phase: Double
+    let profile: TimeProfile
+    /// B0 of every cell, the x, y and z planes one after another (per region).
+    let perCell: PinnedDoubles?
+
+    /// The factor f(t) s(t) on B0 at time t.
+    func factor(at time: Double) -> Double {
+      let ac = frequency == 0 ? 1 : Double.cos(2 * Double.pi * frequency * time + phase)
+      return ac * profile.value(at: time)
     }
+
+    func cell(at time: Double) -> Cell {
+      let s = factor(at: time)
+      return Cell(
+        field: amplitude * s, scale: s, perCell: perCell.map { UnsafePointer($0.pointer) },
+        count: (perCell?.count ?? 0) / 3)
+    }
+  }
+
+  public struct Cell {
+    /// B0 f(t) s(t), T.
+    let field: SIMD3<Double>
+    /// f(t) s(t).
+    let scale: Double
+    let perCell: UnsafePointer<Double>?
+    let count: Int
   }
 }

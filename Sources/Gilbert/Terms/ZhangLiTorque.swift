@@ -18,6 +18,8 @@ public struct ZhangLiTorque: TorqueTerm {
   public func addTorque(to torque: inout VectorField, m: VectorField, time: Double, drive: Drive) {
     core.addTorque(to: &torque, m: m, time: time, drive: drive)
   }
+
+  public var fused: FusedTorque? { core.fused }
 }
 
 /// The Zhang–Li cell torque; its coefficient is β.
@@ -25,16 +27,17 @@ public enum ZhangLi: CurrentTorqueFormula {
   public static let name = "zhang_li"
   public static func coefficient(_ material: Material) -> Double { material.nonAdiabaticity }
 
+  public static func fused(_ coefficient: CellCoefficient) -> FusedTorque { .zhangLi(coefficient) }
+
   @inlinable @inline(__always)
-  public static func torque(_ c: CellDerivatives, coefficient beta: Double) -> SIMD3<Double> {
+  public static func torque<L: Lane>(m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>, coefficient beta: L) -> Vec3<L>
+  {
     // D = (u·∇)m. Its central differences have a small part along m (of
     // order dx² |∂x m|³ u); only D⊥ = D − (m·D) m/|m|² is kept, so the torque
     // does not change |m| (an implicit step's stages stay on the sphere).
     // m × D = m × D⊥.
-    let d: SIMD3<Double> = c.u.x * c.dx + c.u.y * c.dy
-    let p: Double = dot(c.m, d) / dot(c.m, c.m)
-    let perpendicular: SIMD3<Double> = d - p * c.m
-    return beta * cross(c.m, d) - perpendicular
+    let d = u.x * dx + u.y * dy
+    return beta * cross(m, d) - perpendicular(d, to: m)
   }
 }
 

@@ -4,7 +4,8 @@
 public enum ConfigRegistry {
   public static var sections: [any ConfigSection.Type] {
     [
-      MeshSection.self, RegionSection.self, MaterialSection.self, AnisotropySection.self, DemagSection.self,
+      MeshSection.self, RegionSection.self, MaterialSection.self, AnisotropySection.self, AnisotropyK2Section.self,
+      DemagSection.self,
       ZeemanSection.self, DMISection.self, LongitudinalSection.self, CurrentSection.self, InitialSection.self,
       RunSettings.self, WallSettings.self, SolverSettings.self, TemperatureSection.self, RelaxSettings.self,
       OutputSettings.self,
