@@ -210,12 +210,12 @@ struct RunLoop {
   /// (``outcome`` says why; an interrupt writes a last frame).
   mutating func advance(to target: Double, shouldStop: () -> Bool) throws -> Double? {
     var lastDt = 0.0
-    let profiles = [sim.equation.drive.profile, sim.config.zeeman?.profile ?? .constant]
+    let profiles = sim.equation.timeProfiles(thermal: sim.thermalNoise)
     while sim.time < target {
       let before = sim.time
-      // A step ends on each jump or kink of the current's and the field's
-      // profiles (it could otherwise step over a whole pulse), and the next
-      // one starts afresh.
+      // A step ends on each jump or kink of every profile the equation
+      // follows (the current's, each field's, the temperature's: it could
+      // otherwise step over a whole pulse), and the next one starts afresh.
       var limit = target
       for profile in profiles {
         if let b = profile.nextBreakpoint(after: sim.time), b < limit { limit = b }

@@ -122,3 +122,36 @@ func configError(_ text: String, overrides: [(key: String, value: String)] = [])
     }
   }
 }
+
+extension TrajectoryTests {
+  @Test func torquesAndDmdtAreFieldOutputs() throws {
+    // torque_<name> for each torque term and dmdt, in rad/s: at t = 0 dmdt
+    // is the equation's own right-hand side, and the Zhang–Li torque of a
+    // head-to-head wall is along the wall's rotation.
+    let path = temporaryPath("torques.h5")
+    try? FileManager.default.removeItem(atPath: path)
+    let text = baseConfig.replacingOccurrences(of: "n = [16, 1, 1]", with: "n = [64, 1, 1]")
+      + "\n[initial]\ntype = \"wall\"\nwall = \"head-to-head\"\n[current]\nu = [100, 0, 0]\n"
+      + "[output]\nfields = [\"m\", \"dmdt\", \"torque_zhang_li\"]\n"
+    let config = try SimulationConfig(toml: text)
+    var sim = try Simulation(config: config)
+    var expected = VectorField(count: sim.m.count)
+    sim.equation.derivative(m: sim.m, time: 0, into: &expected)
+    _ = try Runner.run(config: config, outputPath: path, overwrite: false)
+    let f = try HDF5File(reading: path)
+    defer { f.close() }
+    for name in ["dmdt", "torque_zhang_li"] {
+      #expect(try f.stringAttribute("unit", on: "/fields/\(name)/value") == "rad/s")
+    }
+    let (rate, shape) = try f.readDoubles("/fields/dmdt/value")
+    #expect(shape == [5, 1, 1, 64, 3])
+    // The first frame, interleaved components, against the equation's planes.
+    let n = sim.m.count
+    let first = (0..<n).flatMap { i in [expected.storage[i], expected.storage[n + i], expected.storage[2 * n + i]] }
+    let same = Array(rate[0..<(3 * n)]) == first
+    #expect(same)
+    let torque = try f.readDoubles("/fields/torque_zhang_li/value").values
+    let largest = torque[0..<(3 * n)].map(abs).max() ?? 0
+    #expect(largest > 1e8, "u = 100 m/s across a wall of tens of nm turns m at ~1e9 rad/s; got \(largest)")
+  }
+}

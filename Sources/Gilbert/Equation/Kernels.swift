@@ -15,6 +15,12 @@ public enum FusedField: Sendable {
     return false
   }
 
+  /// Whether the formula's values change with time (an applied field's f(t) s(t)).
+  var dependsOnTime: Bool {
+    if case .zeeman(let k) = self { return k.frequency != 0 || !k.profile.isConstant }
+    return false
+  }
+
   /// The kernel with its time-dependent values fixed at `time`, as pointers.
   func prepared(time: Double) -> Cell {
     switch self {
@@ -27,7 +33,7 @@ public enum FusedField: Sendable {
   }
 
   /// What the pass's loops read: plain values and pointers.
-  enum Cell {
+  enum Cell: @unchecked Sendable {
     case exchange(Exchange.Cell)
     case uniaxial(UniaxialAnisotropy.Cell)
     case zeeman(Zeeman.Cell)
@@ -60,7 +66,7 @@ public enum FusedTorque: Sendable {
     }
   }
 
-  struct Cell {
+  struct Cell: @unchecked Sendable {
     let formula: Int
     let coefficient: Coefficient
 

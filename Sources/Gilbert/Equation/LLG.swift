@@ -177,6 +177,13 @@ public struct LLG: ThermalEquation {
     if frame != nil { frame!.apply(m: m, dmdt: &dmdt) }
   }
 
+  /// Every profile the equation follows in time: the current's and each
+  /// field term's, and the thermal field's when a stepper sets one (see
+  /// ``TimeDependent``); the run loop ends steps on their breakpoints.
+  public func timeProfiles(thermal: ThermalNoise?) -> [TimeProfile] {
+    drive.timeProfiles + fieldTerms.flatMap(\.timeProfiles) + (thermal?.timeProfiles ?? [])
+  }
+
   /// The total energy and each field term's energy (J) for `m` at `time`.
   public func energies(m: VectorField, time: Double) -> [(name: String, value: Double)] {
     fieldTerms.map { ($0.name, $0.energy(m: m, time: time)) }

@@ -20,7 +20,7 @@
 /// The same pass, given one term, is that term's own evaluation
 /// (``FieldTerm/addField(to:m:time:)``, ``TorqueTerm/addTorque(to:m:time:drive:)``):
 /// a term's formula has no second copy.
-public struct LocalPass: Sendable {
+public final class LocalPass: Sendable {
   /// What a field slot of the pass adds: a term's kernel, or the field of
   /// a term computed before the pass (a non-local term, a local term
   /// without a kernel), the k-th of the `precomputed` fields.
@@ -46,6 +46,12 @@ public struct LocalPass: Sendable {
   public let torques: [FusedTorque]
   /// α of every cell.
   let damping: CellCoefficient
+  /// The slots as the loops read them, prepared once where nothing in them
+  /// depends on time (nil when a slot does: then prepared at every run).
+  let staticFields: [PreparedSlot]?
+  let preparedTorques: [FusedTorque.Cell]
+  /// Whether any slot reads ∂m.
+  let slotsReadGradient: Bool
 
   /// A pass over `geometry` with the given slots.
   public init(geometry: LocalGeometry, fields: [FieldSlot], torques: [FusedTorque], damping: CellCoefficient) {
@@ -53,17 +59,27 @@ public struct LocalPass: Sendable {
     self.fields = fields
     self.torques = torques
     self.damping = damping
+    let timeDependent = fields.contains { if case .kernel(let k) = $0 { k.dependsOnTime } else { false } }
+    staticFields = timeDependent ? nil : Self.prepare(fields, time: 0)
+    preparedTorques = torques.map(\.prepared)
+    slotsReadGradient =
+      !torques.isEmpty || fields.contains { if case .kernel(let k) = $0 { k.readsGradient } else { false } }
+  }
+
+  static func prepare(_ fields: [FieldSlot], time: Double) -> [PreparedSlot] {
+    fields.map { slot -> PreparedSlot in
+      switch slot {
+      case .kernel(let k): return .kernel(k.prepared(time: time))
+      case .precomputed(let k): return .precomputed(k)
+      }
+    }
   }
 
   /// A pass over `magnet` with the given slots and its damping.
-  public init(magnet: Magnet, fields: [FieldSlot], torques: [FusedTorque]) {
+  public convenience init(magnet: Magnet, fields: [FieldSlot], torques: [FusedTorque]) {
     self.init(geometry: LocalGeometry(magnet: magnet), fields: fields, torques: torques, damping: magnet.dampingCoefficient)
   }
 
-  /// Whether any slot or the frame reads ∂m.
-  func needsGradient(frame: Bool) -> Bool {
-    frame || !torques.isEmpty || fields.contains { if case .kernel(let k) = $0 { k.readsGradient } else { false } }
-  }
 
   /// Runs the pass.
   ///
@@ -77,13 +93,8 @@ public struct LocalPass: Sendable {
     into out: inout VectorField,
     gradient: inout VectorField?
   ) {
-    let fieldCells = fields.map { slot -> PreparedSlot in
-      switch slot {
-      case .kernel(let k): return .kernel(k.prepared(time: time))
-      case .precomputed(let k): return .precomputed(k)
-      }
-    }
-    let torqueCells = torques.map { $0.prepared }
+    let fieldCells = staticFields ?? Self.prepare(fields, time: time)
+    let torqueCells = preparedTorques
     let hasCurrent = drive.velocity != nil || drive.uniformVelocity != nil
     let needsVelocity = mode != .field && !torques.isEmpty && hasCurrent
     let g = geometry
@@ -92,7 +103,7 @@ public struct LocalPass: Sendable {
     gradient = nil  // no second reference while it is written
     let settings = Settings(
       mode: mode, precession: precession, withGradient: withGradient,
-      gradientNeeded: needsGradient(frame: withGradient), hasY: g.ny > 1, hasZ: g.nz > 1,
+      gradientNeeded: withGradient || slotsReadGradient, hasY: g.ny > 1, hasZ: g.nz > 1,
       hx: 0.5 / g.dx, hy: 0.5 / g.dy)
     let alpha = damping.view
     m.withPlanes { mx, my, mz in
@@ -141,13 +152,18 @@ func withPlanes<R>(
 }
 
 /// The planes of every field of `list`, appended to `planes`, for `body`.
-func withPlanes<R>(list: ArraySlice<VectorField>, _ planes: [Planes.In], _ body: ([Planes.In]) -> R) -> R {
+func withPlanes(list: ArraySlice<VectorField>, _ planes: [PlanePointers], _ body: ([PlanePointers]) -> Void) {
   guard let first = list.first else { return body(planes) }
-  return first.withPlanes { x, y, z in withPlanes(list: list.dropFirst(), planes + [(x, y, z)], body) }
+  first.withPlanes { x, y, z in withPlanes(list: list.dropFirst(), planes + [PlanePointers(x: x, y: y, z: z)], body) }
+}
+
+/// The three planes of a field computed before the pass.
+struct PlanePointers {
+  let x: UnsafePointer<Double>, y: UnsafePointer<Double>, z: UnsafePointer<Double>
 }
 
 /// A slot with its time-dependent values fixed for one evaluation.
-enum PreparedSlot {
+enum PreparedSlot: @unchecked Sendable {
   case kernel(FusedField.Cell)
   case precomputed(Int)
 }
@@ -164,7 +180,7 @@ struct Planes {
   typealias In = (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>)
   typealias Out = (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
   typealias Optional = (UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafePointer<Double>?)
-  let m: In, out: Out, gradient: Out, pre: [In], thermal: Optional, preTorque: Optional
+  let m: In, out: Out, gradient: Out, pre: [PlanePointers], thermal: Optional, preTorque: Optional
   let hasThermal: Bool, hasPreTorque: Bool
 }
 
@@ -294,7 +310,7 @@ struct Work {
       case .kernel(let k): k.add(c, i, to: &b)
       case .precomputed(let k):
         let p = io.pre[k]
-        b += Vec3(p.0, p.1, p.2, i)
+        b += Vec3(p.x, p.y, p.z, i)
       }
     }
     if io.hasThermal { b += Vec3(io.thermal.0!, io.thermal.1!, io.thermal.2!, i) }
@@ -399,7 +415,7 @@ public final class LocalGeometry: @unchecked Sendable {
 }
 
 /// A coefficient as the pass reads it: a value, or a pointer to one per cell.
-public struct Coefficient {
+public struct Coefficient: @unchecked Sendable {
   let value: Double
   let pointer: UnsafePointer<Double>?
   /// The value of cell(s) i.

@@ -127,7 +127,7 @@ public struct Exchange: LinearFieldTerm {
   }
 
   /// The couplings as pointers.
-  public struct Cell {
+  public struct Cell: @unchecked Sendable {
     typealias P = UnsafePointer<Double>?
     let uniform: SIMD3<Double>?
     let w: (P, P, P, P, P, P)

@@ -112,7 +112,7 @@ public struct InterfacialDMI: LinearFieldTerm {
     }
   }
 
-  public struct Cell {
+  public struct Cell: @unchecked Sendable {
     let twoDOverMs: Coefficient, edgeGradX: Coefficient, edgeGradY: Coefficient
     let edgeExchangeX: Coefficient, edgeExchangeY: Coefficient
   }

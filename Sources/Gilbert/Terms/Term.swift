@@ -23,12 +23,15 @@ public protocol FieldTerm: Sendable {
   /// stored wisdom (so a resumed run takes the same plans); nil for a term
   /// without such plans.
   var plansFromWisdom: Bool? { get }
+  /// The profiles this term's field follows in time (an applied field's); empty by default.
+  var timeProfiles: [TimeProfile] { get }
 }
 
 extension FieldTerm {
   public var isLocal: Bool { true }
   public var fused: FusedField? { nil }
   public var plansFromWisdom: Bool? { nil }
+  public var timeProfiles: [TimeProfile] { [] }
 }
 
 /// A contribution to the torque T of the Gilbert equation that is not a field

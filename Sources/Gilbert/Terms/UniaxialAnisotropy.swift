@@ -74,7 +74,7 @@ public struct UniaxialAnisotropy: LinearFieldTerm {
     }
   }
 
-  public struct Cell {
+  public struct Cell: @unchecked Sendable {
     let axis: SIMD3<Double>
     /// 0, 1 or 2 when the axis is x, y or z exactly, else −1.
     let axisIndex: Int

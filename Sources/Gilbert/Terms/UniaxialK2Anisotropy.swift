@@ -75,7 +75,7 @@ public struct UniaxialK2Anisotropy: FieldTerm {
     var cell: Cell { Cell(axis: axis, coefficient: coefficient.view) }
   }
 
-  public struct Cell {
+  public struct Cell: @unchecked Sendable {
     let axis: SIMD3<Double>
     let coefficient: Coefficient
   }

@@ -69,6 +69,8 @@ public struct Zeeman: LinearFieldTerm {
 
   public var fused: FusedField? { .zeeman(kernel) }
 
+  public var timeProfiles: [TimeProfile] { [profile] }
+
   /// B_ext of cell(s) i, added to `b` (T).
   @inline(__always)
   static func add<L: Lane>(_ k: Cell, _ i: Int, to b: inout Vec3<L>) {
@@ -102,7 +104,7 @@ public struct Zeeman: LinearFieldTerm {
     }
   }
 
-  public struct Cell {
+  public struct Cell: @unchecked Sendable {
     /// B0 f(t) s(t), T.
     let field: SIMD3<Double>
     /// f(t) s(t).

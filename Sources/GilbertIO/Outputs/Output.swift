@@ -70,8 +70,11 @@ enum StateOutputs: OutputProducer {
   }
 }
 
-/// The field terms: B_eff, and for each term `B_<name>` (T) and
-/// `Edens_<name>` (J/m³); the table's `E_total` and `E_<name>` (J).
+/// The terms: B_eff, and for each field term `B_<name>` (T) and
+/// `Edens_<name>` (J/m³); for each torque term `torque_<name>` (rad/s, under
+/// the current at the sample's time); `dmdt` (rad/s, the whole right-hand
+/// side without the thermal field; in the continuous frame, the frame's
+/// dm/dt); the table's `E_total` and `E_<name>` (J).
 enum TermOutputs: OutputProducer {
   static func fields(of sim: Simulation) -> [FieldOutput] {
     let terms = sim.equation.fieldTerms
@@ -91,7 +94,22 @@ enum TermOutputs: OutputProducer {
         term.energyDensity(m: sim.m, time: sim.time)
       }
     }
-    return [effective] + fields + densities
+    let torques = sim.equation.torqueTerms.map { term in
+      FieldOutput(name: "torque_\(term.name)", unit: "rad/s", components: 3) { sim in
+        var t = VectorField(count: sim.m.count)
+        term.addTorque(to: &t, m: sim.m, time: sim.time, drive: sim.equation.drive)
+        return t.storage
+      }
+    }
+    let rate = FieldOutput(name: "dmdt", unit: "rad/s", components: 3) { sim in
+      // A copy of the equation: the run's evaluation count and frame velocity stay as they are.
+      var equation = sim.equation
+      equation.thermalField = nil
+      var d = VectorField(count: sim.m.count)
+      equation.derivative(m: sim.m, time: sim.time, into: &d)
+      return d.storage
+    }
+    return [effective] + fields + densities + torques + [rate]
   }
 
   static func columns(of sim: Simulation) -> [TableOutput] {
