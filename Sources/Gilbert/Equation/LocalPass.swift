@@ -193,8 +193,12 @@ struct DriveView {
   /// s(t).
   let scale: Double
 
+  /// Whether u is one vector with no y and z components.
+  let alongX: Bool
+
   init(uniform: SIMD3<Double>?, planes: Planes.Optional, scale: Double) {
     self.uniform = uniform.map { scale * $0 }
+    alongX = uniform.map { $0.y == 0 && $0.z == 0 } ?? false
     self.planes = planes
     self.scale = scale
   }
@@ -322,7 +326,7 @@ struct Work {
     var t = start
     if !torques.isEmpty {
       let u: Vec3<L> = velocity.lane(i)
-      for k in torques { t += k.torque(c, u: u, i) }
+      for k in torques { t += k.torque(c, u: u, uAlongX: velocity.alongX, i) }
     }
     if settings.mode == .rate && io.hasPreTorque { t += Vec3(io.preTorque.0!, io.preTorque.1!, io.preTorque.2!, i) }
     return t
