@@ -318,25 +318,79 @@ public enum Sweep {
     shouldStop: () -> Bool = { false }
   ) throws -> [SweepPoint] {
     let plans = try plan(text: text, overrides: overrides, axes: axes, baseDirectory: baseDirectory)
-    let signature = signature(text: text, overrides: overrides, axes: axes)
-    var points =
-      try resume(path: outputPath, signature: signature, overwrite: overwrite)
-      ?? plans.map { SweepPoint(values: $0.values) }
     // A scratch directory of this call's own: two sweeps run at once in one
     // process (threads, a test suite) must not share point files.
     let dir = try keepDirectory ?? scratchDirectory()
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { if keepDirectory == nil { try? FileManager.default.removeItem(atPath: dir) } }
-    try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
-    for (k, p) in plans.enumerated() where !points[k].isFinished {
-      if shouldStop() { break }
-      let path = (dir as NSString).appendingPathComponent(String(format: "point_%04d.h5", k))
-      points[k] = runPoint(p, outputPath: path, shouldStop: shouldStop)
-      if keepDirectory == nil { try? FileManager.default.removeItem(atPath: path) }
-      try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
-      report?(k + 1, plans.count, points[k])
+    let inProcess: PointRunner = { plans, indices, finished in
+      for k in indices {
+        if shouldStop() { break }
+        let path = (dir as NSString).appendingPathComponent(String(format: "point_%04d.h5", k))
+        let point = runPoint(plans[k], outputPath: path, shouldStop: shouldStop)
+        if keepDirectory == nil { try? FileManager.default.removeItem(atPath: path) }
+        try finished(k, point, 0)
+      }
     }
-    return points
+    return try execute(
+      plans: plans, text: text, overrides: overrides, axes: axes, outputPath: outputPath, overwrite: overwrite,
+      runPoints: inProcess, progress: { p in report?(p.index + 1, p.total, p.point) }
+    ).points
+  }
+
+  /// Runs the points of `indices` of `plans`, calling `finished(k, point,
+  /// still running)` as each ends: in this process (``run(text:overrides:axes:outputPath:overwrite:keepDirectory:baseDirectory:report:shouldStop:)``),
+  /// as child processes (``PointPool``) or over MPI ranks (the CLI's).
+  public typealias PointRunner = (
+    _ plans: [Plan], _ indices: [Int], _ finished: (Int, SweepPoint, Int) throws -> Void
+  ) throws -> Void
+
+  /// A finished point as ``execute(plans:text:overrides:axes:outputPath:overwrite:shard:runPoints:progress:)`` reports it.
+  public struct Progress {
+    /// Its index among the plans, and the point.
+    public let index: Int, point: SweepPoint
+    /// Points finished (this call's and those a previous run left), and of all.
+    public let finished: Int, total: Int
+    /// Points still running, points failed so far.
+    public let running: Int, failed: Int
+    /// Seconds left at this call's rate so far, with `jobs` points at a time.
+    public let secondsPerPoint: Double, left: Int
+  }
+
+  /// A sweep: resumes the sweep file at `outputPath` (or starts it), runs
+  /// every pending point of this shard (`shard` = (k, n): points k − 1,
+  /// k − 1 + n, …) through `runPoints`, rewrites the file after every point
+  /// and reports each (`resumed` first, when a previous run left points
+  /// done). Returns the points and how many were already done.
+  public static func execute(
+    plans: [Plan], text: String, overrides: [(key: String, value: String)], axes: [SweepAxis], outputPath: String,
+    overwrite: Bool, shard: (k: Int, n: Int)? = nil, runPoints: PointRunner, resumed: (_ done: Int, _ total: Int) -> Void = { _, _ in },
+    progress: @escaping (Progress) -> Void
+  ) throws -> (points: [SweepPoint], skipped: Int) {
+    let signature = signature(text: text, overrides: overrides, axes: axes)
+    var points =
+      try resume(path: outputPath, signature: signature, overwrite: overwrite)
+      ?? plans.map { SweepPoint(values: $0.values) }
+    let skipped = points.filter(\.isFinished).count
+    if skipped > 0 { resumed(skipped, points.count) }
+    let save = { (points: [SweepPoint]) in
+      try write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: outputPath)
+    }
+    try save(points)
+    let pending = plans.indices.filter { k in !points[k].isFinished && shard.map { k % $0.n == $0.k - 1 } ?? true }
+    let started = Date()
+    var done = 0
+    try runPoints(plans, pending) { k, point, running in
+      points[k] = point
+      done += 1
+      try save(points)
+      progress(
+        Progress(
+          index: k, point: point, finished: skipped + done, total: points.count, running: running,
+          failed: points.filter { $0.status.hasPrefix("failed") }.count,
+          secondsPerPoint: Date().timeIntervalSince(started) / Double(done), left: pending.count - done))
+    }
+    return (points, skipped)
   }
 }
 

@@ -86,7 +86,10 @@ struct RunOptions: ParsableArguments {
   }
 
   /// Reads the config; on any problem prints one clear message and exits with status 2.
-  func loadConfig() throws -> SimulationConfig {
+  func loadConfig() throws -> SimulationConfig { try loadConfigAndOverrides().config }
+
+  /// The config and the `--set` overrides as (key, value), parsed once.
+  func loadConfigAndOverrides() throws -> (config: SimulationConfig, overrides: [(key: String, value: String)]) {
     guard FileManager.default.fileExists(atPath: config) else {
       fail("config file '\(config)' does not exist")
     }
@@ -101,7 +104,7 @@ struct RunOptions: ParsableArguments {
       parsed.append((String(o[..<eq]), String(o[o.index(after: eq)...])))
     }
     do {
-      return try SimulationConfig(toml: text, overrides: parsed, baseDirectory: configDirectory)
+      return (try SimulationConfig(toml: text, overrides: parsed, baseDirectory: configDirectory), parsed)
     } catch {
       fail("\(config): \(error)")
     }

@@ -47,25 +47,11 @@ struct SweepCommand: ParsableCommand {
     guard !vary.isEmpty else { fail("sweep needs at least one --vary NAME=VALUES (e.g. --vary beta=0,0.01,0.02)") }
     let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
     guard jobs >= 1 else { fail("--jobs is \(jobs); give a number of processes ≥ 1") }
-    var shardOf: (k: Int, n: Int)? = nil
-    if let shard {
-      let parts = shard.split(separator: "/").map { Int($0) }
-      guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 1, k <= n else {
-        fail("--shard is '\(shard)'; give K/N with 1 ≤ K ≤ N (e.g. --shard 2/8)")
-      }
-      shardOf = (k, n)
-    }
-    _ = try options.loadConfig()  // checks the file and the --set overrides
-    let text = try String(contentsOfFile: options.config, encoding: .utf8)
-    var overrides: [(key: String, value: String)] = []
-    for o in options.overrides {
-      let eq = o.firstIndex(of: "=")!
-      overrides.append((String(o[..<eq]), String(o[o.index(after: eq)...])))
-    }
+    let shardOf = shard.map(Self.parseShard)
+    let (config, overrides) = try options.loadConfigAndOverrides()
     let axes: [SweepAxis]
     do { axes = try vary.map { try SweepAxis(parsing: $0) } } catch { fail("\(error)") }
     installSignalHandlers()
-    let path = options.outputPath
     do {
       #if GILBERT_MPI
         // Under mpirun every rank plans the same points; ranks other than 0
@@ -79,157 +65,69 @@ struct SweepCommand: ParsableCommand {
         defer { if mpi != nil { MPISweep.finish() } }
       #endif
       let plans = try Sweep.plan(
-        text: text, overrides: overrides, axes: axes, baseDirectory: options.configDirectory)
+        text: config.text, overrides: overrides, axes: axes, baseDirectory: options.configDirectory)
+      let pool = PointPool(
+        configPath: options.config, overrides: overrides, jobs: jobs, keepDirectory: keep, shouldStop: stopRequested)
+      var runPoints: Sweep.PointRunner = pool.run
       #if GILBERT_MPI
         if let mpi, mpi.rank > 0 {
           MPISweep.serve(plans: plans, rank: mpi.rank)
           return
         }
-      #endif
-      let signature = Sweep.signature(text: text, overrides: overrides, axes: axes)
-      var points =
-        try Sweep.resume(path: path, signature: signature, overwrite: options.force)
-        ?? plans.map { SweepPoint(values: $0.values) }
-      let skipped = points.filter(\.isFinished).count
-      if skipped > 0 { print("\(path): \(skipped) of \(points.count) points already done; running the rest") }
-      let save = { (points: [SweepPoint]) in
-        try Sweep.write(points, axes: axes, text: text, overrides: overrides, signature: signature, to: path)
-      }
-      try save(points)
-      var pool = PointPool(
-        configPath: options.config, overrides: options.overrides, jobs: jobs, keepDirectory: keep)
-      let started = Date()
-      var done = 0
-      let pending = plans.indices.filter { k in
-        !points[k].isFinished && shardOf.map { k % $0.n == $0.k - 1 } ?? true
-      }
-      let finished = { (k: Int, point: SweepPoint, running: Int) throws in
-        points[k] = point
-        done += 1
-        try save(points)
-        let values = zip(axes, point.values).map { "\($0.name)=\($1)" }.joined(separator: " ")
-        let rate = Date().timeIntervalSince(started) / Double(done)
-        let left = pending.count - done
-        print(
-          String(
-            format:
-              "[%d/%d] %@: v = %.6g ± %.2g m/s (%@), model %.6g m/s (%@)  %@%@  (running %d, failed %d, ETA %.0f s)",
-            skipped + done, points.count, values, point.wallVelocity, point.uncertainty, point.regime,
-            point.modelVelocity, point.modelRegime, point.status, point.flags.isEmpty ? "" : "; " + point.flags,
-            running, points.filter { $0.status.hasPrefix("failed") }.count,
-            rate * Double(left) / Double(max(1, min(jobs, left)))))
-      }
-      #if GILBERT_MPI
         if let mpi {
-          try MPISweep.coordinate(plans: plans, indices: pending, size: mpi.size, finished: finished)
-        } else {
-          try pool.run(plans: plans, indices: pending, finished: finished)
+          runPoints = { plans, indices, finished in
+            try MPISweep.coordinate(plans: plans, indices: indices, size: mpi.size, finished: finished)
+          }
         }
-      #else
-        try pool.run(plans: plans, indices: pending, finished: finished)
       #endif
-      let failed = points.filter { $0.status.hasPrefix("failed") }.count
-      let unconverged = points.filter { $0.status == "unconverged" }.count
-      if stopRequested() {
-        FileHandle.standardError.write(
-          Data(
-            "interrupted: \(path) holds \(points.filter(\.isFinished).count) of \(points.count) points; run the same command again to finish\n"
-              .utf8))
-        throw ExitCode(stopExitCode())
-      }
-      let missing = points.filter { !$0.isFinished }.count
-      print(
-        "wrote \(path): \(points.count) points (\(failed) failed, \(unconverged) unconverged"
-          + (missing > 0 ? ", \(missing) left to other shards" : "") + ")")
+      let (points, _) = try Sweep.execute(
+        plans: plans, text: config.text, overrides: overrides, axes: axes, outputPath: options.outputPath,
+        overwrite: options.force, shard: shardOf, runPoints: runPoints,
+        resumed: { print("\(options.outputPath): \($0) of \($1) points already done; running the rest") },
+        progress: { print(Self.line($0, axes: axes, jobs: jobs)) })
+      try finish(points)
     } catch let error as ConfigError {
       fail("\(options.config): \(error)")
     } catch let error as HDF5Error {
       fail(error.message)
     }
   }
-}
 
-/// Runs sweep points as child `gilbert run` processes, `jobs` at a time.
-struct PointPool {
-  let configPath: String
-  let overrides: [String]
-  let jobs: Int
-  let directory: String
-  let keep: Bool
-
-  init(configPath: String, overrides: [String], jobs: Int, keepDirectory: String?) {
-    self.configPath = configPath
-    self.overrides = overrides
-    self.jobs = jobs
-    keep = keepDirectory != nil
-    directory =
-      keepDirectory
-      ?? FileManager.default.temporaryDirectory.appendingPathComponent("gilbert-sweep-\(getpid())").path
-  }
-
-  /// Runs the points `indices` of `plans`; calls `finished(k, point, running)`
-  /// as each ends. Stops launching on a stop request, asks the running
-  /// children to stop (SIGTERM) and waits for them; their points stay pending.
-  mutating func run(
-    plans: [Sweep.Plan], indices: [Int], finished: (Int, SweepPoint, Int) throws -> Void
-  ) throws {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
-    var queue = indices[...]
-    var running: [(k: Int, process: Process)] = []
-    var environment = ProcessInfo.processInfo.environment
-    if environment["GILBERT_THREADS"] == nil { environment["GILBERT_THREADS"] = "1" }
-    environment["GILBERT_SWEEP_PARENT"] = "\(getpid())"
-    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    var stopping = false
-    while !queue.isEmpty || !running.isEmpty {
-      if stopRequested() && !stopping {
-        stopping = true
-        for r in running { kill(r.process.processIdentifier, SIGTERM) }
-      }
-      while !stopping && running.count < jobs, let k = queue.popFirst() {
-        let p = Process()
-        p.executableURL = executable
-        var arguments = ["run", configPath]
-        for o in overrides { arguments += ["--set", o] }
-        for o in plans[k].overrides { arguments += ["--set", "\(o.key)=\(o.value)"] }
-        arguments += ["--output", pointPath(k), "--force"]
-        p.arguments = arguments
-        p.environment = environment
-        p.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: logPath(k), contents: nil)
-        p.standardError = FileHandle(forWritingAtPath: logPath(k))
-        try p.run()
-        running.append((k, p))
-      }
-      if stopping && queue.isEmpty == false { queue.removeAll() }
-      guard let i = running.firstIndex(where: { !$0.process.isRunning }) else {
-        usleep(20_000)
-        continue
-      }
-      let (k, process) = running.remove(at: i)
-      process.waitUntilExit()
-      var point: SweepPoint
-      do {
-        point = try SweepPoint(values: plans[k].values, summaryOf: pointPath(k))
-      } catch {
-        point = SweepPoint(values: plans[k].values)
-        let log = (try? String(contentsOfFile: logPath(k), encoding: .utf8)) ?? ""
-        let message = log.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
-        point.status = stopping ? "pending" : "failed: " + message
-      }
-      if !keep {
-        try? FileManager.default.removeItem(atPath: pointPath(k))
-        try? FileManager.default.removeItem(atPath: logPath(k))
-      }
-      try finished(k, point, running.count)
+  /// K/N of `--shard`, or a clear exit.
+  static func parseShard(_ shard: String) -> (k: Int, n: Int) {
+    let parts = shard.split(separator: "/").map { Int($0) }
+    guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, k >= 1, k <= n else {
+      fail("--shard is '\(shard)'; give K/N with 1 ≤ K ≤ N (e.g. --shard 2/8)")
     }
+    return (k, n)
   }
 
-  func pointPath(_ k: Int) -> String {
-    (directory as NSString).appendingPathComponent(String(format: "point_%04d.h5", k))
+  /// The progress line of a finished point.
+  static func line(_ p: Sweep.Progress, axes: [SweepAxis], jobs: Int) -> String {
+    let point = p.point
+    let values = zip(axes, point.values).map { "\($0.name)=\($1)" }.joined(separator: " ")
+    return String(
+      format: "[%d/%d] %@: v = %.6g ± %.2g m/s (%@), model %.6g m/s (%@)  %@%@  (running %d, failed %d, ETA %.0f s)",
+      p.finished, p.total, values, point.wallVelocity, point.uncertainty, point.regime, point.modelVelocity,
+      point.modelRegime, point.status, point.flags.isEmpty ? "" : "; " + point.flags, p.running, p.failed,
+      p.secondsPerPoint * Double(p.left) / Double(max(1, min(jobs, p.left))))
   }
-  func logPath(_ k: Int) -> String {
-    (directory as NSString).appendingPathComponent(String(format: "point_%04d.log", k))
+
+  /// The closing line, or the interrupted message and its exit status.
+  func finish(_ points: [SweepPoint]) throws {
+    let path = options.outputPath
+    if stopRequested() {
+      FileHandle.standardError.write(
+        Data(
+          "interrupted: \(path) holds \(points.filter(\.isFinished).count) of \(points.count) points; run the same command again to finish\n"
+            .utf8))
+      throw ExitCode(stopExitCode())
+    }
+    let failed = points.filter { $0.status.hasPrefix("failed") }.count
+    let unconverged = points.filter { $0.status == "unconverged" }.count
+    let missing = points.filter { !$0.isFinished }.count
+    print(
+      "wrote \(path): \(points.count) points (\(failed) failed, \(unconverged) unconverged"
+        + (missing > 0 ? ", \(missing) left to other shards" : "") + ")")
   }
 }
