@@ -124,38 +124,8 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
     try checkFinite(stages[0], time: t)
     while true {
       let (h, clamped) = clampedStep(min(timeStep, stepCap), from: t, to: limit)
-      var solved = true
-      var contraction = 0.0
-      for i in 1..<4 {
-        // base = y_n + h Σ_{j<i} a_ij F_j; first guess Z = base + hγ F_{i−1}.
-        combine(into: &base, start: m, weights: coefficients[i], step: h)
-        combine(into: &z, start: base, only: i - 1, weight: h * g)
-        // The preconditioner at the second stage's first guess (c = 2γ ≈
-        // 0.87), kept for stages 3 and 4 (c = 1): every stage has the same
-        // shift hγ, so one build and factorisation serve the step, and a wall
-        // that turns within the step does not leave the Jacobian of y_n behind.
-        // (A build per stage needs fewer Krylov iterations, 2.1 against 2.9
-        // per Newton iteration on P2, but ten local evaluations more per stage.)
-        let stageTime = t + stageTimes[i] * h
-        if i == 1 { linear.prepare(&equation, at: z, time: stageTime, shift: h * g) }
-        guard let (rate, theta) = try newton(&equation, time: stageTime, hGamma: h * g) else {
-          solved = false
-          break
-        }
-        contraction = max(contraction, theta)
-        rates[i] = rate
-        // F_i = (Z_i − base)/(hγ), consistent with the solved stage.
-        let r = 1 / (h * g)
-        stages[i].storage.withUnsafeMutableBufferPointer { f in
-          z.storage.withUnsafeBufferPointer { zp in
-            base.storage.withUnsafeBufferPointer { bp in
-              for k in 0..<f.count { f[k] = (zp[k] - bp[k]) * r }
-            }
-          }
-        }
-        if i == 2 { swap(&embedded, &z) }
-      }
-      if !solved {
+      let solvedContraction = try solveStages(&equation, m: m, time: t, step: h)
+      guard let contraction = solvedContraction else {
         rejectedSteps += 1
         newtonFailures += 1
         recentFailure = true
@@ -194,6 +164,43 @@ public struct ImplicitStepper<Equation: DynamicEquation>: TimeStepper {
       acceptedSteps += 1
       return
     }
+  }
+
+  /// Stages 2–4 of a step of `h` from (m, t): Z_4 into `z`, Z_3 into
+  /// ``embedded``, F_i and the auxiliary rates kept. Returns the largest
+  /// Newton contraction, or nil when a stage's Newton iteration failed.
+  mutating func solveStages(_ equation: inout Equation, m: VectorField, time t: Double, step h: Double)
+    throws(IntegrationError) -> Double?
+  {
+    let g = Self.gamma
+    var contraction = 0.0
+    for i in 1..<4 {
+      // base = y_n + h Σ_{j<i} a_ij F_j; first guess Z = base + hγ F_{i−1}.
+      combine(into: &base, start: m, weights: coefficients[i], step: h)
+      combine(into: &z, start: base, only: i - 1, weight: h * g)
+      // The preconditioner at the second stage's first guess (c = 2γ ≈
+      // 0.87), kept for stages 3 and 4 (c = 1): every stage has the same
+      // shift hγ, so one build and factorisation serve the step, and a wall
+      // that turns within the step does not leave the Jacobian of y_n behind.
+      // (A build per stage needs fewer Krylov iterations, 2.1 against 2.9
+      // per Newton iteration on P2, but ten local evaluations more per stage.)
+      let stageTime = t + stageTimes[i] * h
+      if i == 1 { linear.prepare(&equation, at: z, time: stageTime, shift: h * g) }
+      guard let (rate, theta) = try newton(&equation, time: stageTime, hGamma: h * g) else { return nil }
+      contraction = max(contraction, theta)
+      rates[i] = rate
+      // F_i = (Z_i − base)/(hγ), consistent with the solved stage.
+      let r = 1 / (h * g)
+      stages[i].storage.withUnsafeMutableBufferPointer { f in
+        z.storage.withUnsafeBufferPointer { zp in
+          base.storage.withUnsafeBufferPointer { bp in
+            for k in 0..<f.count { f[k] = (zp[k] - bp[k]) * r }
+          }
+        }
+      }
+      if i == 2 { swap(&embedded, &z) }
+    }
+    return contraction
   }
 
   /// One backward-Euler step, m ← Z with Z = m + h f(Z, t) solved by

@@ -75,52 +75,15 @@ public struct GMRES: Sendable {
           basis[j + 1].withUnsafeMutableBufferPointer { out in apply(w.baseAddress!, out.baseAddress!) }
         }
         iterations += 1
-        // Modified Gram–Schmidt.
-        for i in 0...j {
-          let hij = Self.dot(basis[j + 1], basis[i])
-          hessenberg[i][j] = hij
-          basis[i].withUnsafeBufferPointer { vi in
-            basis[j + 1].withUnsafeMutableBufferPointer { w in for k in 0..<n { w[k] -= hij * vi[k] } }
-          }
-        }
-        let hNext = Self.norm(basis[j + 1])
-        hessenberg[j + 1][j] = hNext
-        if hNext > 0 {
-          let r = 1 / hNext
-          basis[j + 1].withUnsafeMutableBufferPointer { w in for k in 0..<n { w[k] *= r } }
-        }
-        // Earlier rotations, then a new one that zeroes h[j+1][j].
-        for i in 0..<j {
-          let a = hessenberg[i][j], c = hessenberg[i + 1][j]
-          hessenberg[i][j] = cosines[i] * a + sines[i] * c
-          hessenberg[i + 1][j] = -sines[i] * a + cosines[i] * c
-        }
-        let a = hessenberg[j][j], c = hessenberg[j + 1][j]
-        let d = (a * a + c * c).squareRoot()
-        cosines[j] = d == 0 ? 1 : a / d
-        sines[j] = d == 0 ? 0 : c / d
-        hessenberg[j][j] = d
-        hessenberg[j + 1][j] = 0
-        g[j + 1] = -sines[j] * g[j]
-        g[j] = cosines[j] * g[j]
+        let hNext = orthogonalize(j)
+        rotate(j)
         used = j + 1
         if abs(g[j + 1]) <= target || hNext == 0 || !g[j + 1].isFinite {
           converged = true
           break
         }
       }
-      // y = H⁻¹ g; x += Z y, Z = M⁻¹ V.
-      for i in stride(from: used - 1, through: 0, by: -1) {
-        var s = g[i]
-        for k in (i + 1)..<used { s -= hessenberg[i][k] * y[k] }
-        y[i] = hessenberg[i][i] == 0 ? 0 : s / hessenberg[i][i]
-      }
-      solution.withUnsafeMutableBufferPointer { x in
-        for i in 0..<used {
-          let yi = y[i]
-          preconditioned[i].withUnsafeBufferPointer { z in for k in 0..<n { x[k] += yi * z[k] } }
-        }
-      }
+      addCorrection(used)
       if converged || cycle == maximumCycles - 1 { break }
       // The true residual b − A x starts the next cycle.
       solution.withUnsafeBufferPointer { x in
@@ -133,6 +96,60 @@ public struct GMRES: Sendable {
       if beta <= target || !beta.isFinite { break }
     }
     return iterations
+  }
+
+  /// Modified Gram–Schmidt of basis[j + 1] against basis[0…j] (column j
+  /// of H), then its normalisation; returns h[j+1][j].
+  mutating func orthogonalize(_ j: Int) -> Double {
+    let n = size
+    for i in 0...j {
+      let hij = Self.dot(basis[j + 1], basis[i])
+      hessenberg[i][j] = hij
+      basis[i].withUnsafeBufferPointer { vi in
+        basis[j + 1].withUnsafeMutableBufferPointer { w in for k in 0..<n { w[k] -= hij * vi[k] } }
+      }
+    }
+    let hNext = Self.norm(basis[j + 1])
+    hessenberg[j + 1][j] = hNext
+    if hNext > 0 {
+      let r = 1 / hNext
+      basis[j + 1].withUnsafeMutableBufferPointer { w in for k in 0..<n { w[k] *= r } }
+    }
+    return hNext
+  }
+
+  /// The earlier Givens rotations on column j of H, then a new one that
+  /// zeroes h[j+1][j], applied to g too.
+  mutating func rotate(_ j: Int) {
+    for i in 0..<j {
+      let a = hessenberg[i][j], c = hessenberg[i + 1][j]
+      hessenberg[i][j] = cosines[i] * a + sines[i] * c
+      hessenberg[i + 1][j] = -sines[i] * a + cosines[i] * c
+    }
+    let a = hessenberg[j][j], c = hessenberg[j + 1][j]
+    let d = (a * a + c * c).squareRoot()
+    cosines[j] = d == 0 ? 1 : a / d
+    sines[j] = d == 0 ? 0 : c / d
+    hessenberg[j][j] = d
+    hessenberg[j + 1][j] = 0
+    g[j + 1] = -sines[j] * g[j]
+    g[j] = cosines[j] * g[j]
+  }
+
+  /// y = H⁻¹ g over the first `used` columns; x += Z y with Z = M⁻¹ V.
+  mutating func addCorrection(_ used: Int) {
+    let n = size
+    for i in stride(from: used - 1, through: 0, by: -1) {
+      var s = g[i]
+      for k in (i + 1)..<used { s -= hessenberg[i][k] * y[k] }
+      y[i] = hessenberg[i][i] == 0 ? 0 : s / hessenberg[i][i]
+    }
+    solution.withUnsafeMutableBufferPointer { x in
+      for i in 0..<used {
+        let yi = y[i]
+        preconditioned[i].withUnsafeBufferPointer { z in for k in 0..<n { x[k] += yi * z[k] } }
+      }
+    }
   }
 
   static func dot(_ a: [Double], _ b: [Double]) -> Double {
