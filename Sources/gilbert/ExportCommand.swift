@@ -32,6 +32,13 @@ struct ExportCommand: ParsableCommand {
     do {
       let h5 = try HDF5File(reading: file)
       let n = try h5.doubleAttribute("n", on: "/mesh"), cell = try h5.doubleAttribute("cellsize", on: "/mesh")
+      // A damaged file may hold anything here: check before any conversion to Int.
+      guard n.count == 3, n.allSatisfy({ $0 >= 1 && $0 <= Double(MeshSection.maximumCells) && $0 == $0.rounded() }),
+        n[0] * n[1] * n[2] <= Double(MeshSection.maximumCells)
+      else { fail("'\(file)': /mesh@n is \(n), not three cell counts; the file is damaged (gilbert repair may help)") }
+      guard cell.count == 3, cell.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+        fail("'\(file)': /mesh@cellsize is \(cell), not three positive sizes; the file is damaged")
+      }
       guard h5.exists("/fields/\(field)/value") else {
         fail("'\(file)' has no field '\(field)'; it has: " + (try h5.members(of: "/fields")).joined(separator: ", "))
       }
@@ -46,7 +53,7 @@ struct ExportCommand: ParsableCommand {
       // (written after each flush, 0 while a SWMR file runs) bounds them.
       var count = min(shape[0], try h5.shape("/fields/\(field)/time").first ?? 0)
       if let complete = try? h5.doubleAttribute("frames_complete", on: "/fields").first, complete > 0 {
-        count = min(count, Int(complete))
+        count = min(count, Int(min(complete, Double(count))))
       }
       guard count > 0 else { fail("'\(file)' has no complete frame of \(field) yet") }
       let index = frame < 0 ? count + frame : frame

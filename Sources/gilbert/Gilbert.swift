@@ -48,10 +48,25 @@ func installSignalHandlers() {
 }
 
 /// The exit status of a run stopped by a signal: 128 + the signal.
-func stopExitCode() -> Int32 { 128 + max(stopSignal.load(ordering: .relaxed), sweepParentGone() ? SIGHUP : SIGINT) }
+/// The signal received, else SIGHUP for a sweep point whose sweep is gone
+/// (its terminal or batch job ended), else SIGINT. (This was the larger of
+/// the two numbers, which made a SIGHUP exit 130.)
+func stopExitCode() -> Int32 {
+  let s = stopSignal.load(ordering: .relaxed)
+  return 128 + (s != 0 ? s : sweepParentGone() ? SIGHUP : SIGINT)
+}
+
+/// Prints a line and flushes it: stdout to a file or a pipe (a batch job's
+/// log) is block-buffered, and a kill -9 would lose every line not yet
+/// written (14 sweep points' lines were lost that way).
+func say(_ line: String) {
+  print(line)
+  fflush(nil)
+}
 
 @main
 struct GilbertCommand: ParsableCommand {
+
   static let configuration = CommandConfiguration(
     commandName: "gilbert",
     abstract: "Micromagnetic simulation of current-driven domain walls (LLG on 1D/2D grids, HDF5 output).",

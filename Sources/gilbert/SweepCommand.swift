@@ -83,8 +83,8 @@ struct SweepCommand: ParsableCommand {
       let (points, _) = try Sweep.execute(
         plans: plans, text: config.text, overrides: overrides, axes: axes, outputPath: options.outputPath,
         overwrite: options.force, shard: shardOf, runPoints: runPoints,
-        resumed: { print("\(options.outputPath): \($0) of \($1) points already done; running the rest") },
-        progress: { print(Self.line($0, axes: axes, jobs: jobs)) })
+        resumed: { say("\(options.outputPath): \($0) of \($1) points already done; running the rest") },
+        progress: { say(Self.line($0, axes: axes, jobs: jobs)) })
       try finish(points)
     } catch let error as ConfigError {
       fail("\(options.config): \(error)")

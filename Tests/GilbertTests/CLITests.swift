@@ -60,6 +60,15 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
     }
     let bad = try runGilbert(["export", h5, "--frame", "99", "--output", temporaryPath("x.ovf"), "--force"])
     #expect(bad.status == 2 && bad.stderr.contains("--frame is 99"))
+    // A damaged /mesh@n (a count past Int, NaN) is a clear exit 2, not a crash in the conversion.
+    for damage in [[1e300, 1, 1], [.nan, 1, 1], [256, 1]] {
+      let f = try HDF5File(reading: h5)
+      try f.reopenForWriting()
+      try f.setAttribute("n", on: "/mesh", doubles: damage)
+      f.close()
+      let r = try runGilbert(["export", h5, "--output", temporaryPath("damaged.ovf"), "--force"])
+      #expect(r.status == 2 && r.stderr.contains("/mesh@n"), "\(damage): \(r.status) \(r.stderr)")
+    }
   }
 
   @Test func progressShowsOnATerminalAndStaysQuietOtherwise() throws {

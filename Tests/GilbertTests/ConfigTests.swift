@@ -68,6 +68,10 @@ let baseConfig = """
     #expect(error(baseConfig.replacingOccurrences(of: "n = [16, 1, 1]", with: "n = [16, 1, 0]"))?.key == "mesh.n[2]")
     #expect(
       error(baseConfig.replacingOccurrences(of: "n = [16, 1, 1]", with: "n = [65536, 65536, 65536]"))?.key == "mesh.n")
+    // 2²¹ per axis: 2⁶³ cells, past Int: the message is written from the doubles, not a crash.
+    let huge = error(baseConfig.replacingOccurrences(of: "n = [16, 1, 1]", with: "n = [2097152, 2097152, 2097152]"))
+    #expect(huge?.key == "mesh.n")
+    #expect(huge?.description.contains("9223372036854775808 cells") == true)
     #expect(error(baseConfig.replacingOccurrences(of: "[mesh]", with: "[meshh]"))?.key == "mesh")
     #expect(error("Ms = ")?.key == "(file)")
   }

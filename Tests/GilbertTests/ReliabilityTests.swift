@@ -16,7 +16,9 @@ let reliabilityConfig: String = {
 }()
 
 /// A started `gilbert` process whose output is discarded.
-func startGilbert(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
+func startGilbert(
+  _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], standardOutput: String? = nil
+) throws
   -> Process
 {
   let p = Process()
@@ -24,6 +26,10 @@ func startGilbert(_ arguments: [String], in directory: URL? = nil, environment: 
   p.arguments = arguments
   if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
   p.standardOutput = FileHandle.nullDevice
+  if let standardOutput {
+    _ = FileManager.default.createFile(atPath: standardOutput, contents: nil)
+    p.standardOutput = FileHandle(forWritingAtPath: standardOutput)
+  }
   p.standardError = FileHandle.nullDevice
   if let directory { p.currentDirectoryURL = directory }
   try p.run()
@@ -229,6 +235,18 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     // The start and the state reached.
     #expect(try f.shape("/fields/m/value")[0] == 2)
     #expect(try f.doubleAttribute("relax_iterations", on: "/summary")[0] > 0)
+    f.close()
+    // A closed terminal's SIGHUP: 128 + 1 (it was 130, the larger of SIGHUP and SIGINT).
+    try? FileManager.default.removeItem(atPath: out)
+    let hup = try startGilbert(["relax", config, "--output", out, "--force"])
+    waitForFile(out, bytes: 100_000)
+    Thread.sleep(forTimeInterval: 0.5)
+    kill(hup.processIdentifier, SIGHUP)
+    hup.waitUntilExit()
+    #expect(hup.terminationReason == .exit && hup.terminationStatus == 129, "status \(hup.terminationStatus)")
+    let g = try HDF5File(reading: out)
+    defer { g.close() }
+    #expect(try g.stringAttribute("status", on: "/summary") == "interrupted (SIGHUP)")
   }
 
   @Test func killNineAtTwentyMomentsLeavesTheOldFileOrAReadableNewOne() throws {

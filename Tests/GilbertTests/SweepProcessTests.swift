@@ -33,7 +33,8 @@ func runGilbertCapturing(_ arguments: [String]) throws -> (status: Int32, stdout
   @Test func killedHalfWayThenRerunCompletesOnlyTheMissingPointsAndMatchesASerialRun() throws {
     let parallel = temporaryPath("sweep-jobs2.h5"), serial = temporaryPath("sweep-serial.h5")
     // --jobs 2, killed with SIGKILL once two points are in the file.
-    let p = try startGilbert(sweep + ["--jobs", "2", "--output", parallel, "--force"])
+    let log = temporaryPath("sweep-jobs2.log")
+    let p = try startGilbert(sweep + ["--jobs", "2", "--output", parallel, "--force"], standardOutput: log)
     let deadline = Date().addingTimeInterval(120)
     var done = 0
     while Date() < deadline && p.isRunning {
@@ -44,6 +45,10 @@ func runGilbertCapturing(_ arguments: [String]) throws -> (status: Int32, stdout
     let killedRunning = p.isRunning
     kill(p.processIdentifier, SIGKILL)
     p.waitUntilExit()
+    // Its stdout went to a file (as a batch job's does): the lines of the
+    // points done before the kill are there, not lost in a buffer.
+    let lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
+    #expect(lines.filter { $0.hasPrefix("[") }.count >= 1, "the killed sweep's log: \(lines)")
     #expect(killedRunning, "the sweep ended before the kill: make the points longer")
     let before = try Sweep.points(inFile: parallel)
     let finished = before.filter(\.isFinished).count

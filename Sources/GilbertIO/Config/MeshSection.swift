@@ -20,10 +20,12 @@ public struct MeshSection: ConfigSection {
       "n", count: 3, valid: { $0 >= 1 && $0 <= Double(maximumCells) && $0 == $0.rounded() },
       expected: "positive integers ≤ \(maximumCells)")
     guard n[0] * n[1] * n[2] <= Double(maximumCells) else {
+      // The product may not fit an Int (2²¹ per axis is 2⁶³): printed from the doubles.
+      let count = String(format: "%.0f", n[0] * n[1] * n[2])
       throw ConfigError(
         key: "mesh.n",
         message:
-          "has \(Int(n[0])) × \(Int(n[1])) × \(Int(n[2])) = \(Int(n[0] * n[1] * n[2])) cells; a grid has at most \(maximumCells)"
+          "has \(Int(n[0])) × \(Int(n[1])) × \(Int(n[2])) = \(count) cells; a grid has at most \(maximumCells)"
       )
     }
     let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: { $0 > 0 }, expected: "positive numbers")
