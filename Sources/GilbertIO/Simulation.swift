@@ -54,8 +54,8 @@ public struct Simulation {
     equation = LLG(
       magnet: magnet, fieldTerms: terms.flatMap { $0.fieldTerms(magnet: magnet) },
       torqueTerms: terms.flatMap { $0.torqueTerms(magnet: magnet) },
-      drive: try Self.initialDrive(config.current, magnet: magnet, conducts: longitudinal?.cells.conducts))
-    equation.drive.profile = config.section(CurrentSection.self)?.profile ?? .constant
+      drive: try config.section(CurrentSection.self)?.initialDrive(magnet: magnet, conducts: longitudinal?.cells.conducts)
+        ?? Drive())
     equation.precession = config.section(SolverSettings.self)?.precession ?? true
     if let t = config.section(TemperatureSection.self), t.isActive {
       thermalNoise = ThermalNoise(
@@ -64,7 +64,7 @@ public struct Simulation {
     } else {
       thermalNoise = nil
     }
-    m = try Self.initialMagnetization(config.initial, magnet: magnet)
+    m = try config.initialSection.magnetization(magnet: magnet)
     updateTransport()
     tracker = config.wall.map { WallTracker(wall: $0.kind.wall, movingFrame: $0.frame == .shift) }
     if let w = config.wall, w.frame == .continuous {
@@ -79,31 +79,6 @@ public struct Simulation {
         message: "names \"\(name)\", which this run does not compute; valid: "
           + available.map { "\"\($0)\"" }.joined(separator: ", "))
     }
-  }
-
-  /// The drive the current settings give before any transport update (the
-  /// electrodes' current is solved by ``updateTransport()``). Current flows
-  /// only where the transport model says a region conducts.
-  static func initialDrive(_ current: CurrentSettings?, magnet: Magnet, conducts: [Bool]?) throws -> Drive {
-    let n = magnet.grid.cellCount
-    var j: VectorField
-    switch current {
-    case .velocity(let u)?:
-      return Drive(magnet: magnet, uniformVelocity: u)
-    case .density(let value)?:
-      j = VectorField(count: n, uniform: value)
-    case .step(let value, let x0, let ratio)?:
-      j = VectorField(count: n)
-      for i in 0..<n {
-        j[i] = magnet.grid.center(i % magnet.grid.nx, 0).x < x0 ? value : ratio * value
-      }
-    case .file(let path, let dataset)?:
-      j = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
-    case .electrodes?, nil:
-      return Drive()
-    }
-    if let conducts { for i in 0..<n where !conducts[i] { j[i] = .zero } }
-    return Drive(magnet: magnet, currentDensity: j)
   }
 
   /// Bytes a run of `config` needs, roughly: m, the stepper's stages and
@@ -182,57 +157,6 @@ public struct Simulation {
     }
   }
 
-  static func initialMagnetization(_ initial: InitialState, magnet: Magnet) throws -> VectorField {
-    let n = magnet.grid.cellCount
-    var m: VectorField
-    switch initial {
-    case .uniform(let d):
-      m = VectorField(count: n, uniform: d)
-    case .random(let seed):
-      var rng = SplitMix64(seed: seed)
-      m = VectorField(count: n)
-      for i in 0..<n {
-        // Uniform on the sphere: z uniform in [−1, 1], azimuth uniform.
-        let z = 2 * rng.nextUnit() - 1
-        let phi = 2 * Double.pi * rng.nextUnit()
-        let r = (1 - z * z).squareRoot()
-        m[i] = SIMD3(r * cos(phi), r * sin(phi), z)
-      }
-    case .file(let path, let frame) where path.hasSuffix(".ovf") || path.hasSuffix(".omf"):
-      _ = frame
-      let f = try OVF.read(path: path)
-      let g = magnet.grid
-      guard f.nx == g.nx, f.ny == g.ny, f.nz == g.nz else {
-        throw ConfigError(
-          key: "initial.path",
-          message: "is an OVF field of \(f.nx) × \(f.ny) × \(f.nz) cells; the grid is \(g.nx) × \(g.ny) × \(g.nz)")
-      }
-      m = VectorField(count: g.cellCount)
-      for i in 0..<g.cellCount { m[i] = SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2]) }
-    case .file(let path, let frame):
-      m = try TrajectoryReader.frame(path: path, index: frame, grid: magnet.grid)
-    case .vortex(let c, let rc, let chirality, let polarity):
-      let g = magnet.grid.layer
-      var layer = VectorField(count: g.cellCount)
-      for iy in 0..<g.ny {
-        for ix in 0..<g.nx {
-          let (x, y) = g.center(ix, iy)
-          layer[g.index(ix, iy)] = SIMD3(-chirality * (y - c.y), chirality * (x - c.x), polarity * rc)
-        }
-      }
-      m = tiled(layer, layers: magnet.grid.nz)
-    case .wall(let kind, let q, let width, let tilt):
-      let layer = kind.wall.walkerProfile(grid: magnet.grid.layer, position: q, width: width, tilt: tilt)
-      m = tiled(layer, layers: magnet.grid.nz)
-    case .vortexWall(let kind, let q, let c, let p, let rc):
-      let layer = kind.wall.vortexProfile(
-        grid: magnet.grid.layer, position: q, chirality: c, polarity: p, coreRadius: rc)
-      m = tiled(layer, layers: magnet.grid.nz)
-    }
-    if case .file(let path, _) = initial { try checkStartingState(m, magnet: magnet, path: path) }
-    magnet.clean(&m)
-    return m
-  }
 
   /// `layer` (one layer's cells) repeated in each of `layers` layers.
   static func tiled(_ layer: VectorField, layers: Int) -> VectorField {

@@ -1,5 +1,6 @@
 import Foundation
 import Gilbert
+import GilbertIO
 import Testing
 
 @Suite struct SpinTorqueTests {
@@ -123,5 +124,38 @@ import Testing
     // Linear interpolation at the crossings: error O((ωΔt)²) of the oscillating part.
     #expect(abs(p.velocity / v0 - 1) < 1e-3, "\(p.velocity)")
     #expect(abs(p.period! / 0.7e-9 - 1) < 1e-6)
+  }
+}
+
+@Suite struct PerCellVelocityFileTests {
+  @Test func currentTakesAPerCellUFile() throws {
+    // [current] u_path: u per cell from an HDF5 file, read as given (no
+    // j, no P): the drive holds the file's u in every cell, and a uniform
+    // file gives the same right-hand side, to the bit, as the same u given
+    // as current.u.
+    let n = 16
+    let varying = temporaryPath("u-varying.h5"), flat = temporaryPath("u-flat.h5")
+    for (path, u) in [(varying, { (i: Int) in SIMD3(10 * Double(i), -3, 0) }), (flat, { (_: Int) in SIMD3(120, 5, 0) })] {
+      try? FileManager.default.removeItem(atPath: path)
+      let f = try HDF5File(creating: path, overwrite: true)
+      try f.writeDataset("/u", doubles: (0..<n).flatMap { i in [u(i).x, u(i).y, u(i).z] }, shape: [1, n, 3])
+      f.close()
+    }
+    let sim = try Simulation(config: SimulationConfig(toml: baseConfig + "\n[current]\nu_path = \"\(varying)\"\n"))
+    for i in 0..<n { #expect(sim.equation.drive.velocity![i] == SIMD3(10 * Double(i), -3, 0)) }
+    #expect(sim.currentDensity == nil)
+    var fromFile = try Simulation(config: SimulationConfig(toml: baseConfig + "\n[current]\nu_path = \"\(flat)\"\n"))
+    var given = try Simulation(config: SimulationConfig(toml: baseConfig + "\n[current]\nu = [120, 5, 0]\n"))
+    var a = VectorField(count: n), b = a
+    var wall = VectorField(count: n)
+    for i in 0..<n { wall[i] = SIMD3(cos(Double(i) * 0.3), sin(Double(i) * 0.3), 0) }
+    fromFile.equation.derivative(m: wall, time: 0, into: &a)
+    given.equation.derivative(m: wall, time: 0, into: &b)
+    let same = a.storage == b.storage
+    #expect(same)
+    #expect(configError(baseConfig + "\n[current]\nu_path = \"/nonexistent/u.h5\"\n") == nil)  // read when the run is built
+    #expect(throws: ConfigError.self) {
+      _ = try Simulation(config: SimulationConfig(toml: baseConfig + "\n[current]\nu_path = \"/nonexistent/u.h5\"\n"))
+    }
   }
 }

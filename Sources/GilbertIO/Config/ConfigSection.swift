@@ -74,18 +74,44 @@ public struct ConfigContext: Sendable {
     return (base as NSString).appendingPathComponent(path)
   }
 
+}
+
+extension ConfigContext: SectionLookup {}
+
+/// The one lookup over a configuration's sections, shared by the finished
+/// ``SimulationConfig`` and the ``ConfigContext`` of the sections read so far.
+public protocol SectionLookup {
+  /// The sections, in registry order.
+  var sections: [any ConfigSection] { get }
+}
+
+extension SectionLookup {
   /// The section of type `S`, if the config has it.
   public func section<S: ConfigSection>(_ type: S.Type) -> S? {
     for s in sections { if let found = s as? S { return found } }
     return nil
   }
 
+  /// The section of type `S`, which must have been read (a section that
+  /// is always present, or one read before the caller in the registry).
+  public func required<S: ConfigSection>(_ type: S.Type) throws(ConfigError) -> S {
+    guard let s = section(type) else {
+      throw ConfigError(key: "\(S.self)", message: "is needed here but was not read (registry order)")
+    }
+    return s
+  }
+
   /// The grid (`[mesh]` is always read first).
-  public var grid: Grid { section(MeshSection.self)!.grid }
+  public var grid: Grid {
+    get throws(ConfigError) { try required(MeshSection.self).grid }
+  }
   /// Number of regions (`[[region]]`, at least 1).
   public var regionCount: Int { section(RegionSection.self)?.count ?? 1 }
   /// Region of every cell.
   public var regionMap: [Int] {
-    section(RegionSection.self)?.map ?? [Int](repeating: 0, count: grid.cellCount)
+    get throws(ConfigError) {
+      if let map = section(RegionSection.self)?.map { return map }
+      return [Int](repeating: 0, count: try grid.cellCount)
+    }
   }
 }

@@ -4,6 +4,8 @@ import Gilbert
 public enum CurrentSettings: Sendable, Equatable {
   /// u directly, m/s.
   case velocity(SIMD3<Double>)
+  /// u per cell from an HDF5 dataset [Ny, Nx, 3] or [1, Ny, Nx, 3] (m/s), as j's file.
+  case velocityFile(path: String, dataset: String)
   /// A uniform charge current density j, A/m²; u = −g μB P j/(2 e Ms) cell by cell.
   case density(SIMD3<Double>)
   /// j for x < x0 and ratio · j beyond (A/m², m).
@@ -15,8 +17,10 @@ public enum CurrentSettings: Sendable, Equatable {
 
   /// Whether a current density j (not only u) is defined.
   public var hasCurrentDensity: Bool {
-    if case .velocity = self { return false }
-    return true
+    switch self {
+    case .velocity, .velocityFile: return false
+    default: return true
+    }
   }
 }
 
@@ -35,26 +39,29 @@ public struct CurrentSection: TermSection {
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> CurrentSection? {
     guard let c = try root.table("current") else { return nil }
     let transport = context.section(LongitudinalSection.self)
-    let materials = context.section(MaterialSection.self)!.materials
-    let given = ["u", "j", "voltage"].filter { c.has($0) }
+    let materials = try context.required(MaterialSection.self).materials
+    let given = ["u", "u_path", "j", "voltage"].filter { c.has($0) }
     guard given.count == 1 else {
       throw ConfigError(
         key: "current",
         message:
-          "needs exactly one of u (spin-drift velocity, m/s), j (current density, A/m², with material.P) or voltage (V, electrodes on the x edges); it has \(given.isEmpty ? "none" : given.joined(separator: ", "))"
+          "needs exactly one of u (spin-drift velocity, m/s), u_path (an HDF5 file of u per cell), j (current density, A/m², with material.P) or voltage (V, electrodes on the x edges); it has \(given.isEmpty ? "none" : given.joined(separator: ", "))"
       )
     }
     let settings: CurrentSettings
     switch given[0] {
     case "u":
       settings = .velocity(try c.vector("u", unit: "m/s"))
+    case "u_path":
+      settings = .velocityFile(
+        path: context.resolve(try c.string("u_path")), dataset: try c.string("u_dataset", default: "/u"))
     case "voltage":
       let v = try c.double("voltage", unit: "V")
       guard transport != nil else {
         throw ConfigError(
           key: "current.voltage", message: "needs [longitudinal] with rho_perp (Ω·m) to solve for the current")
       }
-      guard !context.grid.periodicX else {
+      guard !(try context.grid).periodicX else {
         throw ConfigError(
           key: "current.voltage", message: "needs open x edges for the electrodes; set mesh.periodic_x = false")
       }
@@ -64,7 +71,7 @@ public struct CurrentSection: TermSection {
     }
     let profile = try TimeProfile.read(from: c)
     try c.finish()
-    if context.grid.nz > 1 {
+    if (try context.grid).nz > 1 {
       // The current-driven torques take in-plane derivatives (∂x m, ∂y m).
       let along: SIMD3<Double>? =
         switch settings {
@@ -76,7 +83,7 @@ public struct CurrentSection: TermSection {
         throw ConfigError(
           key: "current.\(given[0])",
           message:
-            "has a z component (\(v.z)) on a grid of \(context.grid.nz) layers; the spin-transfer torques take the current in the plane (x, y)"
+            "has a z component (\(v.z)) on a grid of \((try context.grid).nz) layers; the spin-transfer torques take the current in the plane (x, y)"
         )
       }
     }
@@ -98,9 +105,9 @@ public struct CurrentSection: TermSection {
         )
       }
     }
-    if case .velocity = settings, transport != nil {
+    if !settings.hasCurrentDensity, transport != nil {
       throw ConfigError(
-        key: "current.u",
+        key: "current.\(given[0])",
         message: "gives no current density for the longitudinal terms; give current.j (A/m²) or current.voltage (V)")
     }
     if settings.hasCurrentDensity, !materials.contains(where: { $0.polarization != 0 }), transport == nil {
@@ -142,7 +149,7 @@ public struct CurrentSection: TermSection {
       ]
     case .electrodes(let v):
       return [RegionParameter("voltage", [v], unit: "V")]
-    case .file:
+    case .file, .velocityFile:
       return []
     }
   }
@@ -168,5 +175,42 @@ public struct CurrentSection: TermSection {
     if case .velocity = settings { return "u given directly in m/s (current.u)" }
     return
       "u = -g*muB*P*j/(2*e*Ms) cell by cell from the current density j and material.P, g = 2, no 1/(1+beta^2) factor (OOMMF/muMAG convention)"
+  }
+
+  /// The drive the current settings give before any transport update (the
+  /// electrodes' current is solved by ``updateTransport()``). Current flows
+  /// only where the transport model says a region conducts.
+  public func initialDrive(magnet: Magnet, conducts: [Bool]?) throws -> Drive {
+    let n = magnet.grid.cellCount
+    var j: VectorField
+    var drive: Drive
+    switch settings {
+    case .velocity(let u):
+      drive = Drive(magnet: magnet, uniformVelocity: u)
+      drive.profile = profile
+      return drive
+    case .velocityFile(let path, let dataset):
+      let u = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.u_path")
+      drive = Drive(magnet: magnet, velocity: u)
+      drive.profile = profile
+      return drive
+    case .density(let value):
+      j = VectorField(count: n, uniform: value)
+    case .step(let value, let x0, let ratio):
+      j = VectorField(count: n)
+      for i in 0..<n {
+        j[i] = magnet.grid.center(i % magnet.grid.nx, 0).x < x0 ? value : ratio * value
+      }
+    case .file(let path, let dataset):
+      j = try TrajectoryReader.vectorDataset(path: path, dataset: dataset, grid: magnet.grid, key: "current.path")
+    case .electrodes:
+      drive = Drive()
+      drive.profile = profile
+      return drive
+    }
+    if let conducts { for i in 0..<n where !conducts[i] { j[i] = .zero } }
+    drive = Drive(magnet: magnet, currentDensity: j)
+    drive.profile = profile
+    return drive
   }
 }

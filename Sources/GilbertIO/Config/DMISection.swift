@@ -13,7 +13,7 @@ public struct DMISection: TermSection {
     let n = context.regionCount
     let d = try t.regionParameter("D", regions: n, unit: "J/m^2", expected: "a finite number (either sign)")
     try t.finish()
-    let material = context.section(MaterialSection.self)!
+    let material = try context.required(MaterialSection.self)
     for r in 0..<n where d.value(region: r) != 0 && material.saturationMagnetization.values[r] > 0 {
       guard material.exchangeStiffness.values[r] > 0 else {
         throw ConfigError(

@@ -49,15 +49,15 @@ public struct DemagSection: TermSection {
           key: "demag.remove_end_charges",
           message: "needs method = \"fft\": the local shape anisotropy has no ends to cancel")
       }
-      guard !context.grid.periodicX else {
+      guard !(try context.grid).periodicX else {
         throw ConfigError(
           key: "demag.remove_end_charges", message: "needs open x ends; the grid is periodic along x (mesh.periodic_x)")
       }
-      guard context.grid.nz == 1 else {
+      guard (try context.grid).nz == 1 else {
         throw ConfigError(
           key: "demag.remove_end_charges",
           message:
-            "needs a grid one cell thick (mesh.n has Nz = \(context.grid.nz)); its face fields are those of a strip")
+            "needs a grid one cell thick (mesh.n has Nz = \((try context.grid).nz)); its face fields are those of a strip")
       }
       ends = (e[0], e[1])
     }

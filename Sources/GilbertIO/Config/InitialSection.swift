@@ -1,3 +1,4 @@
+import Foundation
 import Gilbert
 
 /// How the magnetization starts.
@@ -22,9 +23,64 @@ public struct InitialSection: ConfigSection {
   /// The state.
   public let state: InitialState
 
+  /// The starting state on `magnet` (read from its file when it names one),
+  /// zero in the empty cells and unit elsewhere.
+  public func magnetization(magnet: Magnet) throws -> VectorField {
+    let initial = state
+    let n = magnet.grid.cellCount
+    var m: VectorField
+    switch initial {
+    case .uniform(let d):
+      m = VectorField(count: n, uniform: d)
+    case .random(let seed):
+      var rng = SplitMix64(seed: seed)
+      m = VectorField(count: n)
+      for i in 0..<n {
+        // Uniform on the sphere: z uniform in [−1, 1], azimuth uniform.
+        let z = 2 * rng.nextUnit() - 1
+        let phi = 2 * Double.pi * rng.nextUnit()
+        let r = (1 - z * z).squareRoot()
+        m[i] = SIMD3(r * cos(phi), r * sin(phi), z)
+      }
+    case .file(let path, let frame) where path.hasSuffix(".ovf") || path.hasSuffix(".omf"):
+      _ = frame
+      let f = try OVF.read(path: path)
+      let g = magnet.grid
+      guard f.nx == g.nx, f.ny == g.ny, f.nz == g.nz else {
+        throw ConfigError(
+          key: "initial.path",
+          message: "is an OVF field of \(f.nx) × \(f.ny) × \(f.nz) cells; the grid is \(g.nx) × \(g.ny) × \(g.nz)")
+      }
+      m = VectorField(count: g.cellCount)
+      for i in 0..<g.cellCount { m[i] = SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2]) }
+    case .file(let path, let frame):
+      m = try TrajectoryReader.frame(path: path, index: frame, grid: magnet.grid)
+    case .vortex(let c, let rc, let chirality, let polarity):
+      let g = magnet.grid.layer
+      var layer = VectorField(count: g.cellCount)
+      for iy in 0..<g.ny {
+        for ix in 0..<g.nx {
+          let (x, y) = g.center(ix, iy)
+          layer[g.index(ix, iy)] = SIMD3(-chirality * (y - c.y), chirality * (x - c.x), polarity * rc)
+        }
+      }
+      m = Simulation.tiled(layer, layers: magnet.grid.nz)
+    case .wall(let kind, let q, let width, let tilt):
+      let layer = kind.wall.walkerProfile(grid: magnet.grid.layer, position: q, width: width, tilt: tilt)
+      m = Simulation.tiled(layer, layers: magnet.grid.nz)
+    case .vortexWall(let kind, let q, let c, let p, let rc):
+      let layer = kind.wall.vortexProfile(
+        grid: magnet.grid.layer, position: q, chirality: c, polarity: p, coreRadius: rc)
+      m = Simulation.tiled(layer, layers: magnet.grid.nz)
+    }
+    if case .file(let path, _) = initial { try Simulation.checkStartingState(m, magnet: magnet, path: path) }
+    magnet.clean(&m)
+    return m
+  }
+
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialSection? {
     guard let i = try root.table("initial") else { return InitialSection(state: .uniform(SIMD3(1, 0, 0))) }
-    let g = context.grid
+    let g = try context.grid
     let type = try i.string(
       "type", default: "uniform", choices: ["uniform", "random", "file", "wall", "vortex", "vortex_wall"])
     let state: InitialState
@@ -59,13 +115,13 @@ public struct InitialSection: ConfigSection {
 
   /// A Walker wall; the default width is √(A/K) with K the easy-axis anisotropy along the wall's axis.
   static func wall(_ i: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialState {
-    let g = context.grid
+    let g = try context.grid
     let kind = WallKind(rawValue: try i.string("wall", choices: WallKind.allCases.map(\.rawValue)))!
     let easy = kind.wall.easyAxis
     let entries = context.section(AnisotropySection.self)?.entries ?? []
     let kEasy = entries.filter { abs(abs(dot($0.unitAxis, easy)) - 1) < 1e-9 }
       .map { $0.constants[0] }.filter { $0 > 0 }.reduce(0, +)
-    let a = context.section(MaterialSection.self)!.exchangeStiffness.values[0]
+    let a = try context.required(MaterialSection.self).exchangeStiffness.values[0]
     let defaultWidth = kEasy > 0 ? (a / kEasy).squareRoot() : 10 * g.dx
     return .wall(
       kind: kind,
@@ -77,7 +133,7 @@ public struct InitialSection: ConfigSection {
   /// A vortex wall in a strip: in-plane domains only, and a strip wide
   /// enough to hold the core.
   static func vortexWall(_ i: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialState {
-    let g = context.grid
+    let g = try context.grid
     let kinds = [WallKind.headToHead, .tailToTail].map(\.rawValue)
     let kind = WallKind(rawValue: try i.string("wall", default: WallKind.headToHead.rawValue, choices: kinds))!
     guard g.ny >= 5 else {

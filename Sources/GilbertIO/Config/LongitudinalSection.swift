@@ -11,11 +11,11 @@ public struct LongitudinalSection: ConfigSection {
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> LongitudinalSection? {
     guard let l = try root.table("longitudinal") else { return nil }
-    guard context.grid.nz == 1 else {
+    guard (try context.grid).nz == 1 else {
       throw ConfigError(
         key: "longitudinal",
         message:
-          "needs a grid one cell thick (mesh.n has Nz = \(context.grid.nz)); its transport is solved in the plane")
+          "needs a grid one cell thick (mesh.n has Nz = \((try context.grid).nz)); its transport is solved in the plane")
     }
     let n = context.regionCount
     let nonNegative: (Double) -> Bool = { $0 >= 0 }

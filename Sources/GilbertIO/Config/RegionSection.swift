@@ -15,7 +15,7 @@ public struct RegionSection: ConfigSection {
     let tables = try root.tables("region")
     let file = try root.table("region_map")
     guard !tables.isEmpty || file != nil else { return nil }
-    let g = context.grid
+    let g = try context.grid
     var map = [Int](repeating: 0, count: g.cellCount)
     var count = 1
     if let file {
@@ -48,7 +48,7 @@ public struct RegionSection: ConfigSection {
   /// The region of every cell from `[region_map]`: an HDF5 dataset of
   /// integers 0–255, [Nz, Ny, Nx] or [Ny, Nx] (x fastest).
   static func readMap(_ t: ConfigTable, context: ConfigContext) throws(ConfigError) -> [Int] {
-    let g = context.grid
+    let g = try context.grid
     let path = context.resolve(try t.string("path"))
     let dataset = try t.string("dataset", default: "/regions")
     try t.finish()

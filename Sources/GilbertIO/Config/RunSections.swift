@@ -51,8 +51,10 @@ public enum StopRule: String, CaseIterable, Sendable {
 
 /// `[solver]`: the time integrator (``SolverMethod`` names them).
 public struct SolverSettings: ConfigSection, Equatable {
+  /// The method.
+  public var scheme: SolverMethod
   /// The method's config name: one of ``SolverMethod/names``.
-  public var method: String
+  public var method: String { scheme.rawValue }
   /// Max |Δm| per step (adaptive methods).
   public var tolerance: Double
   /// The fixed step, or the first step of an adaptive method, s.
@@ -65,20 +67,21 @@ public struct SolverSettings: ConfigSection, Equatable {
   /// The most steps a run may need at its smallest allowed step.
   public static let maximumSteps = 1e11
 
-  /// The method.
-  public var scheme: SolverMethod { SolverMethod(rawValue: method)! }
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> SolverSettings? {
     let s = try root.table("solver") ?? ConfigTable([:], path: "solver")
     let positive: (Double) -> Bool = { $0 > 0 }
     let method = try s.string("method", default: SolverMethod.rk45.rawValue, choices: SolverMethod.names)
+    guard let scheme = SolverMethod(rawValue: method) else {
+      throw ConfigError(key: s.key("method"), message: "is \"\(method)\"; give one of \(SolverMethod.names)")
+    }
     let settings = SolverSettings(
-      method: method,
+      scheme: scheme,
       tolerance: try s.double(
         "tolerance", default: 1e-5, valid: positive, expected: "a positive number (max |Δm| per step)"),
       timeStep: try s.double("dt", default: 1e-14, unit: "s", valid: positive, expected: "a positive number"),
       maximumStep: try s.double(
-        "max_dt", default: SolverMethod(rawValue: method)!.defaultMaximumStep, unit: "s", valid: positive,
+        "max_dt", default: scheme.defaultMaximumStep, unit: "s", valid: positive,
         expected: "a positive number"),
       precession: try s.bool("precession", default: true))
     try s.finish()
@@ -87,11 +90,12 @@ public struct SolverSettings: ConfigSection, Equatable {
         key: "solver.precession",
         message: "is false but solver.method is \"implicit\", whose Jacobian is that of the full LLG; use \"rk45\"")
     }
-    if settings.scheme == .implicit && context.grid.nz > 1 {
+    let layers = try context.grid.nz
+    if settings.scheme == .implicit && layers > 1 {
       throw ConfigError(
         key: "solver.method",
         message:
-          "is \"implicit\" but the grid has Nz = \(context.grid.nz) layers; the implicit solver's preconditioner is built for grids one cell thick: use \"rk45\" (or another explicit method)"
+          "is \"implicit\" but the grid has Nz = \((try context.grid).nz) layers; the implicit solver's preconditioner is built for grids one cell thick: use \"rk45\" (or another explicit method)"
       )
     }
     // Steps are bounded before any work: a fixed step takes duration/dt

@@ -3,7 +3,7 @@ import Gilbert
 /// A whole simulation, read from a TOML configuration: the sections of
 /// ``ConfigRegistry``, read in order. Every key, its unit and its default are
 /// documented in Documentation/Configuration.md.
-public struct SimulationConfig: Sendable {
+public struct SimulationConfig: Sendable, SectionLookup {
   /// The input text, verbatim (written to the output file).
   public var text: String
   /// The `--set` overrides applied, as KEY=VALUE lines.
@@ -12,6 +12,23 @@ public struct SimulationConfig: Sendable {
   public var resolvedText: String = ""
   /// Every section the configuration has, in registry order.
   public let sections: [any ConfigSection]
+  /// The sections every configuration has (read with their defaults when
+  /// the file has no table), looked up once.
+  public let grid: Grid
+  /// Region of every cell.
+  public let regionMap: [Int]
+  /// Materials by region.
+  public let materials: [Material]
+  /// The initial magnetization.
+  public let initialSection: InitialSection
+  /// Time integration.
+  public let solver: SolverSettings
+  /// Run length and sampling.
+  public let run: RunSettings
+  /// Energy minimisation.
+  public let relax: RelaxSettings
+  /// Output options.
+  public let output: OutputSettings
 
   /// Reads a configuration from TOML text, applying `overrides` (dotted key,
   /// value text) first. Relative paths resolve against `baseDirectory` (the
@@ -36,6 +53,14 @@ public struct SimulationConfig: Sendable {
     }
     try top.finish()
     sections = context.sections
+    grid = try context.grid
+    regionMap = try context.regionMap
+    materials = try context.required(MaterialSection.self).materials
+    initialSection = try context.required(InitialSection.self)
+    solver = try context.required(SolverSettings.self)
+    run = try context.required(RunSettings.self)
+    relax = try context.required(RelaxSettings.self)
+    output = try context.required(OutputSettings.self)
   }
 
   static func read<S: ConfigSection>(
@@ -44,24 +69,12 @@ public struct SimulationConfig: Sendable {
     try S.read(from: top, context: context)
   }
 
-  /// The section of type `S`, if the config has it.
-  public func section<S: ConfigSection>(_ type: S.Type) -> S? {
-    for s in sections { if let found = s as? S { return found } }
-    return nil
-  }
-
   /// The sections that add terms, in the order their terms are summed.
   public var termSections: [any TermSection] { sections.compactMap { $0 as? any TermSection } }
 
   /// Everything written to `/parameters`, section by section.
   public var parameters: [RegionParameter] { sections.flatMap(\.parameters) }
 
-  /// The grid.
-  public var grid: Grid { section(MeshSection.self)!.grid }
-  /// Region of every cell.
-  public var regionMap: [Int] { section(RegionSection.self)?.map ?? [Int](repeating: 0, count: grid.cellCount) }
-  /// Materials by region.
-  public var materials: [Material] { section(MaterialSection.self)!.materials }
   /// Uniaxial anisotropies.
   public var anisotropies: [AnisotropySettings] { section(AnisotropySection.self)?.entries ?? [] }
   /// The applied field, if any.
@@ -77,15 +90,7 @@ public struct SimulationConfig: Sendable {
   /// Wall tracking, if any.
   public var wall: WallSettings? { section(WallSettings.self) }
   /// The initial magnetization.
-  public var initial: InitialState { section(InitialSection.self)!.state }
-  /// Time integration.
-  public var solver: SolverSettings { section(SolverSettings.self)! }
-  /// Run length and sampling.
-  public var run: RunSettings { section(RunSettings.self)! }
-  /// Energy minimisation.
-  public var relax: RelaxSettings { section(RelaxSettings.self)! }
-  /// Output options.
-  public var output: OutputSettings { section(OutputSettings.self)! }
+  public var initial: InitialState { initialSection.state }
 
   /// Sets the value at a dotted key (`material.alpha`, `anisotropy[1].K1`), creating tables as needed.
   static func apply(override text: String, at key: String, to root: inout [String: ConfigValue]) throws(ConfigError) {

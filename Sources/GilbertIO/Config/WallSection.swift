@@ -39,7 +39,7 @@ public struct WallSettings: ConfigSection, Equatable {
       }
       return nil
     }
-    let g = context.grid
+    let g = try context.grid
     guard g.nz == 1 else {
       throw ConfigError(
         key: table != nil ? "wall" : "initial.type",
@@ -51,7 +51,7 @@ public struct WallSettings: ConfigSection, Equatable {
     let kindName = try w.string("type", default: initialKind?.rawValue, choices: WallKind.allCases.map(\.rawValue))
     let frame = try readFrame(w, grid: g)
     if frame != .none {
-      let map = context.regionMap
+      let map = try context.regionMap
       for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
         throw ConfigError(
           key: "wall.moving_frame",
@@ -100,7 +100,7 @@ public struct WallSettings: ConfigSection, Equatable {
       )
     }
     try w.finish()
-    let duration = context.section(RunSettings.self)!.duration
+    let duration = try context.required(RunSettings.self).duration
     return WallSettings(
       kind: WallKind(rawValue: kindName)!, frame: frame, transient: transient ?? duration / 2,
       velocityTolerance: tolerance, steadySolve: steady)
