@@ -417,10 +417,15 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
         uniform = (_is_number(u) or (not isinstance(u, dict) and not _is_dataframe_field(u)))
         if uniform and relaxation is None:
             section["u"] = [_scalar(u, "ZhangLi.u"), 0.0, 0.0] if _is_number(u) else _vector(u, "ZhangLi.u")
+        elif relaxation is None:
+            # u per cell, as it is: [current] u_path (an HDF5 file of u).
+            uc = _u_per_cell(u, regions)
+            files["current_u.h5"] = ("u", np.transpose(uc, (2, 1, 0, 3)), "m/s")  # [Nz, Ny, Nx, 3], x fastest
+            section.update({"u_path": "current_u.h5", "u_dataset": "/u"})
         else:
-            # u per cell: Gilbert takes it as a charge current density j per cell
-            # (an HDF5 file) with u = −g μB P j/(2 e Ms).
-            p = 1.0 if relaxation is None else _scalar(vars(relaxation).get("P"), "SpinRelaxation.P")
+            # The longitudinal terms need the charge current density: j per
+            # cell (an HDF5 file) with u = −g μB P j/(2 e Ms).
+            p = _scalar(vars(relaxation).get("P"), "SpinRelaxation.P")
             if not 0 < abs(p) <= 1:
                 raise GilbertcError(f"SpinRelaxation.P is {p}: expected a spin polarisation in (0, 1] (or its negative)")
             material["P"] = p

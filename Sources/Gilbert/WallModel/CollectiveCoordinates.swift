@@ -102,8 +102,8 @@ public struct WallModel: Sendable {
     let a = damping
     let b = effectiveBeta(phi)
     let f = force(phi)
-    let phiDot = ((b - a) * u - a * f) / (width(phi) * (1 + a * a))
-    let qDot = ((1 + a * b) * u + f) / (1 + a * a)
+    let phiDot = ((b - a) * u - a * f) / (width(phi) * gilbertDenominator(a))
+    let qDot = ((1 + a * b) * u + f) / gilbertDenominator(a)
     return (qDot, phiDot)
   }
 
