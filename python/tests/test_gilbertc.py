@@ -205,3 +205,34 @@ def test_hysteresis_switches_at_the_stoner_wohlfarth_field():
     sw = (np.cos(psi) ** (2 / 3) + np.sin(psi) ** (2 / 3)) ** -1.5
     assert -sw - 0.05 <= first < -sw
     assert np.all(table["mz"][h > -sw] > 0.9)  # before: near +z (the field is at most 1.5 H_K, 1° off)
+
+
+def test_the_python_constants_are_the_engines():
+    # gilbert.constants is the one place the Python side keeps them; it must
+    # hold Sources/Gilbert/Constants.swift's values, read from that file.
+    import pathlib
+    import re
+
+    from gilbert import constants
+
+    swift = (pathlib.Path(__file__).resolve().parents[2] / "Sources/Gilbert/Constants.swift").read_text()
+    found = {name: float(value) for name, value in re.findall(r"static let (\w+) = ([0-9.e+-]+)\s*$", swift, re.M)}
+    assert found["mu0"] == constants.MU0
+    assert found["gammaLL"] == constants.GAMMA_LL
+    assert found["bohrMagneton"] == constants.BOHR_MAGNETON
+    assert found["elementaryCharge"] == constants.ELEMENTARY_CHARGE
+    assert found["boltzmann"] == constants.BOLTZMANN
+    assert found["gFactor"] == constants.G_FACTOR
+    assert gilbertc.GAMMA0 == constants.MU0 * constants.GAMMA_LL
+
+
+def test_every_term_has_one_translator_and_others_are_named():
+    # One table from an Ubermag term to its translator; a term it lacks is
+    # refused naming the ones it has.
+    assert set(gilbertc.ENERGY) == {"Exchange", "UniaxialAnisotropy", "Zeeman", "Demag", "DMI"}
+    assert set(gilbertc.DYNAMICS) == {"Precession", "Damping", "ZhangLi", "DeltaBeta", "SpinRelaxation"}
+    system = _wire("gc_untranslated")
+    system.energy += mm.CubicAnisotropy(K=1e4, u1=(1, 0, 0), u2=(0, 1, 0))
+    system.dynamics = mm.Precession(gamma0=mm.consts.gamma0) + mm.Damping(alpha=0.1)
+    with pytest.raises(gilbertc.GilbertcError, match="CubicAnisotropy: not translated by gilbertc \\(Exchange"):
+        gilbertc.config_of(system)

@@ -1,0 +1,155 @@
+"""A micromagneticmodel System as Gilbert's config: the mesh and its
+regions, each term through its translator (terms.ENERGY, terms.DYNAMICS),
+the current, temperature and the driver's settings."""
+
+import types
+
+import numpy as np
+
+from gilbert import _toml
+from gilbert.constants import BOHR_MAGNETON, ELEMENTARY_CHARGE, G_FACTOR, MU0
+from ._values import GilbertcError, _is_number, _scalar, _vector
+from .mesh import _Cells, _is_dataframe_field, _u_per_cell
+from .terms import DYNAMICS, ENERGY, _terms, _time_table, translate
+
+
+def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
+    """The Gilbert config (a dict) for a System, its Ms per cell (A/m,
+    shape (nx, ny, nz)) and the extra files it needs ({name: array}); the config
+    starts from `m0.omf`, which the driver writes beside it. `duration` (s)
+    is the length of a time drive (for currents given as functions of time);
+    `thermal_dt` (s) the fixed step of the stochastic Heun scheme when
+    system.T > 0; `applied` (A/m, a 3-vector) a field added to the
+    system's Zeeman field (a hysteresis step)."""
+    if not _terms(system.energy):
+        raise RuntimeError("System's energy is not defined")
+    m = system.m
+    mesh = m.mesh
+    n = tuple(int(x) for x in mesh.n)
+    if len(n) != 3:
+        raise GilbertcError(f"mesh.n is {n}: Gilbert's grids are three-dimensional (nx, ny, nz)")
+    bc = str(getattr(mesh, "bc", "") or "")
+    if "y" in bc or "z" in bc or "neumann" in bc or "dirichlet" in bc:
+        raise GilbertcError(f"mesh.bc is {bc!r}: Gilbert has free edges, periodic along x only")
+    cells = _Cells(mesh)
+    regions = cells.subregions
+    values = np.asarray(m.array, dtype=float)  # (nx, ny, nz, 3)
+    norms = np.linalg.norm(values, axis=-1)
+    top = float(norms.max())
+    if top <= 0:
+        raise GilbertcError("system.m is zero everywhere: at least one cell must be magnetic (Ms > 0)")
+    # Ms per cell, with differences below 1e-9 of the largest treated as rounding.
+    cells.arrays["Ms"] = np.round(norms / top, 9) * top
+    ms_cells = cells.arrays["Ms"]
+    config = {
+        "mesh": {"n": list(n), "cellsize": [float(c) for c in mesh.cell], "periodic_x": "x" in bc},
+        "initial": {"type": "file", "path": "m0.omf"},
+    }
+    files = {}
+    t = types.SimpleNamespace(cells=cells, regions=regions, config=config, files=files, anisotropies=[],
+                              interfaces=[], duration=duration, precession=False, current=None, delta_beta=None,
+                              relaxation=None)
+    translate(system.energy, ENERGY, "energy", t)
+    anisotropies, interfaces = t.anisotropies, t.interfaces
+    if applied is not None:
+        if "H" in cells.arrays:
+            cells.arrays["H"] = cells.arrays["H"] + np.asarray(applied, dtype=float)
+        else:
+            cells.add("H", applied, "HysteresisDriver field", vector=True, unit=False)
+            config["zeeman"] = {}
+    translate(system.dynamics, DYNAMICS, "dynamics", t)
+    current, relaxation, delta_beta, precession = t.current, t.relaxation, t.delta_beta, t.precession
+    temperature = vars(system).get("T", 0) or 0
+    if temperature:
+        cells.add("T", temperature, "System.T")
+    cells.classify()
+    material = {"Ms": cells.of("Ms"), "A": cells.of("A") if "A" in cells.arrays else 0.0,
+                "alpha": cells.of("alpha") if "alpha" in cells.arrays else 0.0}
+    config["material"] = material
+    if interfaces:
+        sub = cells.arrays["subregion"].reshape(cells.size)[cells.representative]
+        config["interface"] = [{"regions": [c1, c2], "A": value} for s1, s2, value in interfaces
+                               for c1 in range(cells.count) if sub[c1] == s1
+                               for c2 in range(cells.count) if sub[c2] == s2]
+    if cells.count > 1:
+        files["regions.h5"] = ("regions", np.transpose(cells.map, (2, 1, 0)).astype(np.int32), "")  # [Nz, Ny, Nx]
+        config["region_map"] = {"path": "regions.h5", "dataset": "/regions"}
+    if "H" in cells.arrays:
+        h = cells.of("H")
+        # One vector everywhere, or one per region.
+        config["zeeman"]["B"] = [[MU0 * x for x in v] for v in h] if isinstance(h[0], list) else [MU0 * x for x in h]
+    if "D" in cells.arrays:
+        # Ubermag's Cnv_z energy is D(m·∇m_z − m_z ∇·m); Gilbert's (as mumax3's Dind)
+        # is D(m_z ∇·m − (m·∇)m_z): the same physics with D of the other sign.
+        d = cells.of("D")
+        config["dmi"] = {"D": [-x for x in d] if isinstance(d, list) else -d}
+    entries = []
+    for k_key, axis_key in anisotropies:
+        k, axes = cells.of(k_key), cells.of(axis_key)
+        if not isinstance(axes[0], list):  # one axis everywhere
+            entries.append({"K1": k, "axis": axes})
+            continue
+        ks = k if isinstance(k, list) else [k] * cells.count
+        # An axis that varies: one entry per distinct axis, with K1 in the regions of that axis.
+        for axis in sorted({tuple(a) for a, kk in zip(axes, ks) if kk != 0}):
+            entries.append({"K1": [kk if tuple(a) == axis else 0.0 for a, kk in zip(axes, ks)], "axis": list(axis)})
+    if entries:
+        config["anisotropy"] = entries
+    if _terms(system.dynamics) and not precession:
+        config["solver"] = {"precession": False}  # damping (and torques) only, as OOMMF's do_precess 0
+    if temperature:
+        config["temperature"] = {"T": cells.of("T")}
+        config.setdefault("solver", {}).update({"method": "stochastic_heun", "dt": float(thermal_dt)})
+    if (delta_beta or relaxation) and current is None:
+        raise GilbertcError("gilbertc.DeltaBeta and SpinRelaxation act on the current: add mm.ZhangLi(u=..., beta=...)")
+    if current is not None:
+        attrs = set(vars(current))
+        if "tcl_strings" in attrs:
+            raise GilbertcError("ZhangLi.tcl_strings: OOMMF's Tcl scripts do not run in Gilbert; give func and dt")
+        material["beta"] = cells.of("beta")
+        u = current.u
+        section = {}
+        uniform = (_is_number(u) or (not isinstance(u, dict) and not _is_dataframe_field(u)))
+        if uniform and relaxation is None:
+            section["u"] = [_scalar(u, "ZhangLi.u"), 0.0, 0.0] if _is_number(u) else _vector(u, "ZhangLi.u")
+        elif relaxation is None:
+            # u per cell, as it is: [current] u_path (an HDF5 file of u).
+            uc = _u_per_cell(u, regions)
+            files["current_u.h5"] = ("u", np.transpose(uc, (2, 1, 0, 3)), "m/s")  # [Nz, Ny, Nx, 3], x fastest
+            section.update({"u_path": "current_u.h5", "u_dataset": "/u"})
+        else:
+            # The longitudinal terms need the charge current density: j per
+            # cell (an HDF5 file) with u = −g μB P j/(2 e Ms).
+            p = _scalar(vars(relaxation).get("P"), "SpinRelaxation.P")
+            if not 0 < abs(p) <= 1:
+                raise GilbertcError(f"SpinRelaxation.P is {p}: expected a spin polarisation in (0, 1] (or its negative)")
+            material["P"] = p
+            uc = _u_per_cell(u, regions)
+            j = -2 * ELEMENTARY_CHARGE * ms_cells[..., None] * uc / (G_FACTOR * BOHR_MAGNETON * p)
+            files["current_j.h5"] = ("j", np.transpose(j, (2, 1, 0, 3)), "A/m^2")  # [Nz, Ny, Nx, 3], x fastest
+            section.update({"j": [0.0, 0.0, 0.0], "profile": "file", "path": "current_j.h5", "dataset": "/j"})
+        if vars(current).get("func") is not None:
+            if duration is None:
+                raise GilbertcError("ZhangLi.func: a current that varies in time needs a TimeDriver")
+            section.update(_time_table(vars(current)["func"], vars(current).get("dt"), duration, "ZhangLi"))
+        config["current"] = section
+        if delta_beta is not None:
+            material["delta_beta"] = cells.of("delta_beta") if "delta_beta" in cells.arrays else "paper"
+        if relaxation is not None:
+            section = {}
+            for k, v in vars(relaxation).items():
+                if k in ("P", "name"):
+                    continue
+                section[k] = int(v) if k == "update_every" else (v if isinstance(v, str) else cells.of(f"longitudinal.{k}"))
+            config["longitudinal"] = section
+    for key, value in run.items():  # the driver's settings, merged into the sections they name
+        if isinstance(value, dict):
+            config.setdefault(key, {}).update(value)
+        else:
+            config[key] = value
+    return config, ms_cells, files
+
+
+def _write_config(path, config):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(_toml.dumps(config))
