@@ -128,9 +128,9 @@ public struct LLG: ThermalEquation {
   public mutating func derivative(m: VectorField, time: Double, into dmdt: inout VectorField) {
     evaluations += 1
     guard fusesLocalTerms else { return perTermDerivative(m: m, time: time, into: &dmdt) }
-    for (slot, k) in unfusedFields.enumerated() {
-      precomputedFields[slot].zero()
-      if !localOnly || fieldTerms[k].isLocal { fieldTerms[k].addField(to: &precomputedFields[slot], m: m, time: time) }
+    // The fields are zero here: the pass clears each cell once it has read it.
+    for (slot, k) in unfusedFields.enumerated() where !localOnly || fieldTerms[k].isLocal {
+      fieldTerms[k].addField(to: &precomputedFields[slot], m: m, time: time)
     }
     if precomputedTorque != nil {
       precomputedTorque!.zero()
@@ -143,7 +143,7 @@ public struct LLG: ThermalEquation {
       frame!.gradient = VectorField(count: 0)
     }
     pass.run(
-      .rate, m: m, time: time, drive: drive, precomputed: precomputedFields,
+      .rate, m: m, time: time, drive: drive, precomputed: &precomputedFields,
       thermal: localOnly ? nil : thermalField, precomputedTorque: precomputedTorque, precession: precession,
       into: &dmdt, gradient: &gradient)
     if frame != nil {

@@ -81,14 +81,26 @@ public final class LocalPass: Sendable {
   }
 
 
+  /// Runs the pass over the kernels alone (no precomputed fields).
+  public func run(
+    _ mode: Mode, m: VectorField, time: Double, drive: Drive, into out: inout VectorField,
+    gradient: inout VectorField?
+  ) {
+    var none: [VectorField] = []
+    run(mode, m: m, time: time, drive: drive, precomputed: &none, into: &out, gradient: &gradient)
+  }
+
   /// Runs the pass.
   ///
-  /// - `precomputed`: the fields of the `.precomputed(k)` slots, k = 0, 1, ….
+  /// - `precomputed`: the fields of the `.precomputed(k)` slots, k = 0, 1, …;
+  ///   in mode `.rate` each cell of them is set back to zero once read, so
+  ///   the next evaluation finds them cleared without a pass of its own
+  ///   (the caller adds its terms' fields into zeros).
   /// - `thermal`: a field added after every slot (Brown's thermal field).
   /// - `precomputedTorque`: torques (rad/s) added after the fused ones (torque terms without a kernel).
   /// - `gradient`: when given (mode `.rate`), receives (∂x m)⊥ of every magnetic cell.
   public func run(
-    _ mode: Mode, m: VectorField, time: Double, drive: Drive, precomputed: [VectorField] = [],
+    _ mode: Mode, m: VectorField, time: Double, drive: Drive, precomputed: inout [VectorField],
     thermal: VectorField? = nil, precomputedTorque: VectorField? = nil, precession: Bool = true,
     into out: inout VectorField,
     gradient: inout VectorField?
@@ -109,7 +121,7 @@ public final class LocalPass: Sendable {
     m.withPlanes { mx, my, mz in
       out.withMutablePlanes { ox, oy, oz in
         grad.withMutablePlanes { gx, gy, gz in
-          withPlanes(list: precomputed[...], []) { pre in
+          withMutablePlanes(list: &precomputed, []) { pre in
             withPlanes(thermal) { hx, hy, hz in
              withPlanes(needsVelocity && drive.uniformVelocity == nil ? drive.velocity : nil) { ux, uy, uz in
               withPlanes(precomputedTorque) { qx, qy, qz in
@@ -152,14 +164,23 @@ func withPlanes<R>(
 }
 
 /// The planes of every field of `list`, appended to `planes`, for `body`.
-func withPlanes(list: ArraySlice<VectorField>, _ planes: [PlanePointers], _ body: ([PlanePointers]) -> Void) {
-  guard let first = list.first else { return body(planes) }
-  first.withPlanes { x, y, z in withPlanes(list: list.dropFirst(), planes + [PlanePointers(x: x, y: y, z: z)], body) }
+func withMutablePlanes(
+  list: inout [VectorField], _ planes: [PlanePointers], _ body: ([PlanePointers]) -> Void
+) {
+  guard !list.isEmpty else { return body(planes) }
+  list.withUnsafeMutableBufferPointer { fields in
+    /// Field k's planes, then the rest (distinct elements, so no access overlaps).
+    func nest(_ k: Int, _ planes: [PlanePointers]) {
+      guard k < fields.count else { return body(planes) }
+      fields[k].withMutablePlanes { x, y, z in nest(k + 1, planes + [PlanePointers(x: x, y: y, z: z)]) }
+    }
+    nest(0, planes)
+  }
 }
 
 /// The three planes of a field computed before the pass.
 struct PlanePointers {
-  let x: UnsafePointer<Double>, y: UnsafePointer<Double>, z: UnsafePointer<Double>
+  let x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>, z: UnsafeMutablePointer<Double>
 }
 
 /// A slot with its time-dependent values fixed for one evaluation.
@@ -295,6 +316,7 @@ struct Work {
     case .rate:
       guard magnetic else {
         store(Vec3<L>.zero, to: io.out, i)
+        for p in io.pre { clear(p, i, L.self) }
         return
       }
       let b = field(c, i)
@@ -314,7 +336,8 @@ struct Work {
       case .kernel(let k): k.add(c, i, to: &b)
       case .precomputed(let k):
         let p = io.pre[k]
-        b += Vec3(p.x, p.y, p.z, i)
+        b += Vec3(UnsafePointer(p.x), UnsafePointer(p.y), UnsafePointer(p.z), i)
+        if settings.mode == .rate { clear(p, i, L.self) }
       }
     }
     if io.hasThermal { b += Vec3(io.thermal.0!, io.thermal.1!, io.thermal.2!, i) }
@@ -337,6 +360,13 @@ struct Work {
     (L.load(ox, i) + v.x).store(ox, i)
     (L.load(oy, i) + v.y).store(oy, i)
     (L.load(oz, i) + v.z).store(oz, i)
+  }
+
+  /// Sets cell(s) i of a precomputed field back to zero.
+  @inline(__always) func clear<L: Lane>(_ p: PlanePointers, _ i: Int, _: L.Type) {
+    L.splat(0).store(p.x, i)
+    L.splat(0).store(p.y, i)
+    L.splat(0).store(p.z, i)
   }
 
   @inline(__always) func store<L: Lane>(_ v: Vec3<L>, to p: Planes.Out, _ i: Int) {
