@@ -224,29 +224,26 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     let config = try writeConfig("reliability-relax.toml", text)
     let out = temporaryPath("reliability-relax.h5")
     try? FileManager.default.removeItem(atPath: out)
-    let p = try startGilbert(["relax", config, "--output", out, "--force"])
-    waitForFile(out, bytes: 100_000)
-    Thread.sleep(forTimeInterval: 1)
-    kill(p.processIdentifier, SIGINT)
-    p.waitUntilExit()
-    #expect(p.terminationReason == .exit && p.terminationStatus == 130, "status \(p.terminationStatus)")
-    let f = try HDF5File(reading: out)
-    #expect(try f.stringAttribute("status", on: "/summary") == "interrupted (SIGINT)")
+    /// Starts the relax, stops it with `signal` once it is under way, and returns its file.
+    func stop(with signal: Int32, status: Int32, name: String) throws -> HDF5File {
+      try? FileManager.default.removeItem(atPath: out)
+      let p = try startGilbert(["relax", config, "--output", out, "--force"])
+      waitForFile(out, bytes: 100_000)
+      Thread.sleep(forTimeInterval: 1)
+      kill(p.processIdentifier, signal)
+      p.waitUntilExit()
+      #expect(p.terminationReason == .exit && p.terminationStatus == status, "\(name): status \(p.terminationStatus)")
+      let f = try HDF5File(reading: out)
+      #expect(try f.stringAttribute("status", on: "/summary") == "interrupted (\(name))")
+      return f
+    }
+    let f = try stop(with: SIGINT, status: 130, name: "SIGINT")
     // The start and the state reached.
     #expect(try f.shape("/fields/m/value")[0] == 2)
     #expect(try f.doubleAttribute("relax_iterations", on: "/summary")[0] > 0)
     f.close()
-    // A closed terminal's SIGHUP: 128 + 1 (it was 130, the larger of SIGHUP and SIGINT).
-    try? FileManager.default.removeItem(atPath: out)
-    let hup = try startGilbert(["relax", config, "--output", out, "--force"])
-    waitForFile(out, bytes: 100_000)
-    Thread.sleep(forTimeInterval: 0.5)
-    kill(hup.processIdentifier, SIGHUP)
-    hup.waitUntilExit()
-    #expect(hup.terminationReason == .exit && hup.terminationStatus == 129, "status \(hup.terminationStatus)")
-    let g = try HDF5File(reading: out)
-    defer { g.close() }
-    #expect(try g.stringAttribute("status", on: "/summary") == "interrupted (SIGHUP)")
+    // A closed terminal's SIGHUP: 128 + 1 (it was 130, the larger of SIGHUP's and SIGINT's numbers).
+    try stop(with: SIGHUP, status: 129, name: "SIGHUP").close()
   }
 
   @Test func killNineAtTwentyMomentsLeavesTheOldFileOrAReadableNewOne() throws {
