@@ -287,10 +287,16 @@ struct Work {
         block(SIMD4<Double>.self, i, (i - 1, i + 1, i + down, i + up, i + below, i + above), complete: innerRow)
         ix += 4
       } else {
-        block(Double.self, i, g.neighbours(i, ix: ix, iy: iy, iz: iz), complete: false)
+        scalarCell(i, g.neighbours(i, ix: ix, iy: iy, iz: iz))
         ix += 1
       }
     }
+  }
+
+  /// One cell by itself (row ends, cells next to empty ones), out of line:
+  /// the loop over blocks of four then holds only their code.
+  @inline(never) func scalarCell(_ i: Int, _ n: (Int, Int, Int, Int, Int, Int)) {
+    block(Double.self, i, n, complete: false)
   }
 
   /// Cell(s) i with neighbours at the given indices (of the first lane).
