@@ -16,11 +16,11 @@ public enum OVF {
   /// Reads an OVF 2.0 file with binary-8 data.
   public static func read(path: String) throws -> Field {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw HDF5Error(message: "cannot read OVF file '\(path)'")
+      throw HDF5Error(message: "cannot read OVF file '\(path)'", isUsageError: true)
     }
     let marker = Data("# Begin: Data Binary 8".utf8)
     guard let range = data.range(of: marker) else {
-      throw HDF5Error(message: "'\(path)' has no '# Begin: Data Binary 8' section (only binary-8 OVF 2.0 is read)")
+      throw HDF5Error(message: "'\(path)' has no '# Begin: Data Binary 8' section (only binary-8 OVF 2.0 is read)", isUsageError: true)
     }
     let header = String(decoding: data[..<range.lowerBound], as: UTF8.self)
     var keys: [String: String] = [:]
@@ -31,12 +31,12 @@ public enum OVF {
       }
     }
     func int(_ k: String) throws -> Int {
-      guard let v = keys[k].flatMap({ Int($0) }) else { throw HDF5Error(message: "'\(path)': OVF header lacks \(k)") }
+      guard let v = keys[k].flatMap({ Int($0) }) else { throw HDF5Error(message: "'\(path)': OVF header lacks \(k)", isUsageError: true) }
       return v
     }
     func double(_ k: String) throws -> Double {
       guard let v = keys[k].flatMap({ Double($0) }) else {
-        throw HDF5Error(message: "'\(path)': OVF header lacks \(k)")
+        throw HDF5Error(message: "'\(path)': OVF header lacks \(k)", isUsageError: true)
       }
       return v
     }
@@ -46,17 +46,23 @@ public enum OVF {
         message: "'\(path)': OVF header gives \(nx) × \(ny) × \(nz) nodes; each must be 1 to 2^20, 2^28 in all",
         isUsageError: true)
     }
+    // The reader serves vector fields (a starting state m): valuedim must be 3.
+    guard let dim = keys["valuedim"].flatMap({ Int($0) }), dim == 3 else {
+      throw HDF5Error(
+        message: "'\(path)': OVF valuedim is \(keys["valuedim"] ?? "missing"); a vector field (valuedim 3) is needed",
+        isUsageError: true)
+    }
     let cell = SIMD3(try double("xstepsize"), try double("ystepsize"), try double("zstepsize"))
     var start = range.upperBound
     while start < data.endIndex, data[start] == 0x0A || data[start] == 0x0D { start += 1 }
     let count = 3 * nx * ny * nz
-    guard data.count >= start + 8 * (count + 1) else { throw HDF5Error(message: "'\(path)': OVF data is truncated") }
+    guard data.count >= start + 8 * (count + 1) else { throw HDF5Error(message: "'\(path)': OVF data is truncated", isUsageError: true) }
     var values = [Double](repeating: 0, count: count + 1)
     values.withUnsafeMutableBytes { dst in
       data.copyBytes(to: dst.bindMemory(to: UInt8.self), from: start..<(start + 8 * (count + 1)))
     }
     guard values[0] == 123456789012345.0 else {
-      throw HDF5Error(message: "'\(path)': OVF binary-8 check value is \(values[0]), not 123456789012345.0")
+      throw HDF5Error(message: "'\(path)': OVF binary-8 check value is \(values[0]), not 123456789012345.0", isUsageError: true)
     }
     return Field(nx: nx, ny: ny, nz: nz, cellSize: cell, values: Array(values.dropFirst()))
   }

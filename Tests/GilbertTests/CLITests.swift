@@ -1,4 +1,5 @@
 import Foundation
+import Gilbert
 import GilbertIO
 import Testing
 
@@ -69,6 +70,24 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
       let r = try runGilbert(["export", h5, "--output", temporaryPath("damaged.ovf"), "--force"])
       #expect(r.status == 2 && r.stderr.contains("/mesh@n"), "\(damage): \(r.status) \(r.stderr)")
     }
+  }
+
+  @Test func badStartingOVFIsARefusedRequestNamingTheProblem() throws {
+    // A missing, garbled or scalar (valuedim 1) OVF as initial.path is bad
+    // input: exit 2, as a missing HDF5 file is (it was exit 1, and any
+    // valuedim was taken).
+    let grid = Grid(nx: 16, ny: 1, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+    let scalar = temporaryPath("scalar.ovf"), garbled = temporaryPath("garbled.ovf")
+    try OVF.write(path: scalar, grid: grid, planes: [Double](repeating: 1, count: 16), title: "T", labels: ["T"])
+    try "# OOMMF OVF 2.0\nnot a field\n".write(toFile: garbled, atomically: true, encoding: .utf8)
+    for (path, says) in [(temporaryPath("missing.ovf"), "cannot read OVF"), (garbled, "Data Binary 8"), (scalar, "valuedim is 1")] {
+      let config = try writeConfig("ovf-start.toml", baseConfig + "\n[initial]\ntype = \"file\"\npath = \"\(path)\"\n")
+      let r = try runGilbert(["run", config, "--output", temporaryPath("ovf-start.h5"), "--force"])
+      #expect(r.status == 2 && r.stderr.contains(says), "\(path): \(r.status) \(r.stderr)")
+    }
+    // Vectors in messages read as the config writes them.
+    let axis = configError(baseConfig.replacingOccurrences(of: "axis = [1, 0, 0]", with: "axis = [0, 0, 0]"))
+    #expect(axis?.description.contains("is [0, 0, 0];") == true, "\(String(describing: axis))")
   }
 
   @Test func progressShowsOnATerminalAndStaysQuietOtherwise() throws {

@@ -18,7 +18,7 @@ public struct AnisotropyK2Section: TermSection {
       let k = try t.perRegion("K2", regions: context.regionCount, unit: "J/m³", expected: "a finite number (either sign)")
       let axis = try t.vector("axis")
       guard let scaled = directionScaled(axis) else {
-        throw ConfigError(key: t.key("axis"), message: "is \(axis); give a nonzero direction")
+        throw ConfigError(key: t.key("axis"), message: "is \(axis.configText); give a nonzero direction")
       }
       try t.finish()
       entries.append((k, scaled))

@@ -32,7 +32,7 @@ public struct AnisotropySection: TermSection {
         "K1", regions: context.regionCount, unit: "J/m³", expected: "a finite number (either sign)")
       let axis = try t.vector("axis")
       guard directionScaled(axis) != nil else {
-        throw ConfigError(key: t.key("axis"), message: "is \(axis); give a nonzero direction")
+        throw ConfigError(key: t.key("axis"), message: "is \(axis.configText); give a nonzero direction")
       }
       try t.finish()
       entries.append(AnisotropySettings(constants: k, axis: axis))

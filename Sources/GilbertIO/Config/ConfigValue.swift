@@ -439,3 +439,11 @@ extension ConfigTable {
       .replacingOccurrences(of: "Ohm", with: "Ω").replacingOccurrences(of: "*", with: "·")
   }
 }
+
+extension SIMD3 where Scalar == Double {
+  /// The vector as a config writes it, `[1, 0, 0.5]` (messages quote values this way).
+  public var configText: String {
+    func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+    return "[\(number(x)), \(number(y)), \(number(z))]"
+  }
+}
