@@ -160,6 +160,13 @@ public enum Runner {
     guard FileManager.default.fileExists(atPath: path) else {
       throw HDF5Error(message: "--resume: '\(path)' does not exist", isUsageError: true)
     }
+    // A run still writing it (or a reader) holds HDF5's lock: say so, before HDF5 fails to open it.
+    if HDF5File.isLockedElsewhere(path) {
+      throw HDF5Error(
+        message:
+          "--resume: '\(path)' is open in another process (HDF5 file lock held by a running gilbert or a reader such as h5py); it was left untouched: let that run end or stop it, then resume",
+        isUsageError: true)
+    }
     let file = try HDF5File(reading: path)
     defer { file.close() }
     guard (try? file.stringAttribute("config_resolved")) == config.resolvedText else {

@@ -194,6 +194,10 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     waitForFile(out, bytes: 100_000)
     let second = try runGilbert(["run", config, "--output", out, "--force"])
     #expect(second.status == 2 && second.stderr.contains("open in another process"), "\(second.stderr)")
+    // Resuming the file while it is written names the lock (it was exit 1, "cannot open … as an HDF5 file").
+    let resume = try runGilbert(["run", config, "--resume", out])
+    #expect(resume.status == 2 && resume.stderr.contains("--resume") && resume.stderr.contains("open in another process"),
+      "\(resume.status) \(resume.stderr)")
     // SIGTERM (what batch schedulers send) closes the first run cleanly.
     kill(first.processIdentifier, SIGTERM)
     first.waitUntilExit()
