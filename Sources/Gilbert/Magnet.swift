@@ -43,6 +43,11 @@ public struct Magnet: Sendable {
   public let damping: [Double]
   /// Number of magnetic (Ms > 0) cells.
   public let magneticCellCount: Int
+  /// The grid and mask as the fused local pass walks them, built once and
+  /// shared by every term's pass.
+  public let localGeometry: LocalGeometry
+  /// α of every cell: one value when every magnetic region has the same α.
+  public let dampingCoefficient: CellCoefficient
 
   /// A magnet with one material everywhere.
   public init(grid: Grid, material: Material) {
@@ -59,6 +64,9 @@ public struct Magnet: Sendable {
     self.saturationMagnetization = regions.map { materials[$0].saturationMagnetization }
     self.damping = regions.map { materials[$0].damping }
     self.magneticCellCount = saturationMagnetization.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+    localGeometry = LocalGeometry(grid: grid, saturationMagnetization: saturationMagnetization)
+    dampingCoefficient = Self.coefficient(
+      perRegion: materials.map(\.damping), materials: materials, regions: regions) { v, _ in v }
   }
 
   /// True when every cell holds magnetic material: the kernels' unmasked paths.

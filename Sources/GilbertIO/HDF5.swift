@@ -222,6 +222,12 @@ public final class HDF5File {
     path = newPath
   }
 
+  /// Why a file another process holds is refused, for the messages of every
+  /// command that would write it: "'PATH' is open in another process (…)".
+  public static func heldElsewhere(_ path: String) -> String {
+    "'\(path)' is open in another process (HDF5 file lock held by a running gilbert or a reader such as h5py); it was left untouched"
+  }
+
   /// Whether another process holds `path` open with HDF5's file lock (a
   /// running writer, or a reader such as h5py). A file that cannot be
   /// opened at all is not locked.

@@ -164,7 +164,7 @@ public enum Runner {
     if HDF5File.isLockedElsewhere(path) {
       throw HDF5Error(
         message:
-          "--resume: '\(path)' is open in another process (HDF5 file lock held by a running gilbert or a reader such as h5py); it was left untouched: let that run end or stop it, then resume",
+          "--resume: \(HDF5File.heldElsewhere(path)): let that run end or stop it, then resume",
         isUsageError: true)
     }
     let file = try HDF5File(reading: path)

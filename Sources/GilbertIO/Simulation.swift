@@ -158,32 +158,6 @@ public struct Simulation {
   }
 
 
-  /// `layer` (one layer's cells) repeated in each of `layers` layers.
-  static func tiled(_ layer: VectorField, layers: Int) -> VectorField {
-    guard layers > 1 else { return layer }
-    var m = VectorField(count: layer.count * layers)
-    for z in 0..<layers {
-      for i in 0..<layer.count { m[z * layer.count + i] = layer[i] }
-    }
-    return m
-  }
-
-  /// Refuses a starting state read from a file with a NaN, an infinity or
-  /// |m| = 0 in a magnetic cell, naming the first such cell.
-  static func checkStartingState(_ m: VectorField, magnet: Magnet, path: String) throws {
-    let g = magnet.grid
-    for i in 0..<m.count where magnet.isMagnetic(i) {
-      let v = m[i]
-      let r2 = v.x * v.x + v.y * v.y + v.z * v.z
-      if r2.isFinite && r2 > 0 { continue }
-      throw ConfigError(
-        key: "initial.path",
-        message:
-          "'\(path)' gives m = (\(v.x), \(v.y), \(v.z)) in magnetic \(g.describe(i)); every magnetic cell needs a finite, nonzero m"
-      )
-    }
-  }
-
   /// The values of every table column, group by group (``tableOutputs``).
   public mutating func tableRow(step: Int, dt: Double) -> [Double] {
     let sample = TableSample(step: step, dt: dt)

@@ -334,8 +334,7 @@ public enum Sweep {
     }
     return try execute(
       plans: plans, text: text, overrides: overrides, axes: axes, outputPath: outputPath, overwrite: overwrite,
-      runPoints: inProcess, progress: { p in report?(p.index + 1, p.total, p.point) }
-    ).points
+      runPoints: inProcess, progress: { p in report?(p.index + 1, p.total, p.point) })
   }
 
   /// Runs the points of `indices` of `plans`, calling `finished(k, point,
@@ -353,7 +352,7 @@ public enum Sweep {
     public let finished: Int, total: Int
     /// Points still running, points failed so far.
     public let running: Int, failed: Int
-    /// Seconds left at this call's rate so far, with `jobs` points at a time.
+    /// Seconds per point at this call's rate so far, and the points of this call still to run.
     public let secondsPerPoint: Double, left: Int
   }
 
@@ -361,12 +360,12 @@ public enum Sweep {
   /// every pending point of this shard (`shard` = (k, n): points k − 1,
   /// k − 1 + n, …) through `runPoints`, rewrites the file after every point
   /// and reports each (`resumed` first, when a previous run left points
-  /// done). Returns the points and how many were already done.
+  /// done). Returns every point.
   public static func execute(
     plans: [Plan], text: String, overrides: [(key: String, value: String)], axes: [SweepAxis], outputPath: String,
     overwrite: Bool, shard: (k: Int, n: Int)? = nil, runPoints: PointRunner, resumed: (_ done: Int, _ total: Int) -> Void = { _, _ in },
     progress: @escaping (Progress) -> Void
-  ) throws -> (points: [SweepPoint], skipped: Int) {
+  ) throws -> [SweepPoint] {
     let signature = signature(text: text, overrides: overrides, axes: axes)
     var points =
       try resume(path: outputPath, signature: signature, overwrite: overwrite)
@@ -390,7 +389,7 @@ public enum Sweep {
           failed: points.filter { $0.status.hasPrefix("failed") }.count,
           secondsPerPoint: Date().timeIntervalSince(started) / Double(done), left: pending.count - done))
     }
-    return (points, skipped)
+    return points
   }
 }
 

@@ -195,7 +195,7 @@ public final class TrajectoryWriter {
     if fm.fileExists(atPath: path) && HDF5File.isLockedElsewhere(path) {
       throw HDF5Error(
         message:
-          "output file '\(path)' is open in another process (HDF5 file lock held by a running gilbert or a reader such as h5py); it was left untouched: close it, or choose another --output",
+          "output file \(HDF5File.heldElsewhere(path)): close it, or choose another --output",
         isUsageError: true)
     }
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path

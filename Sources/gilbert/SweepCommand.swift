@@ -80,7 +80,7 @@ struct SweepCommand: ParsableCommand {
           }
         }
       #endif
-      let (points, _) = try Sweep.execute(
+      let points = try Sweep.execute(
         plans: plans, text: config.text, overrides: overrides, axes: axes, outputPath: options.outputPath,
         overwrite: options.force, shard: shardOf, runPoints: runPoints,
         resumed: { say("\(options.outputPath): \($0) of \($1) points already done; running the rest") },

@@ -154,16 +154,15 @@ import Testing
       #expect(adds, "\(term.name) adds a field")
       term.addField(to: &sum, m: m, time: 2e-10)
     }
-    var pass = LocalPass(magnet: magnet, fields: llg.fieldTerms.map { .kernel($0.fused!) }, torques: [])
+    let fieldPass = LocalPass(magnet: magnet, fields: llg.fieldTerms.map { .kernel($0.fused!) }, torques: [])
     var fused = VectorField(count: m.count)
     var none: VectorField? = nil
-    pass.run(.field, m: m, time: 2e-10, drive: Drive(), into: &fused, gradient: &none)
+    fieldPass.run(.field, m: m, time: 2e-10, drive: Drive(), into: &fused, gradient: &none)
     let sameFields = fused.storage == sum.storage
     #expect(sameFields)
-    _ = pass
-    pass = LocalPass(magnet: magnet, fields: [], torques: llg.torqueTerms.map { $0.fused! })
+    let torquePass = LocalPass(magnet: magnet, fields: [], torques: llg.torqueTerms.map { $0.fused! })
     var torques = VectorField(count: m.count), separate = torques
-    pass.run(.torque, m: m, time: 0, drive: llg.drive, into: &torques, gradient: &none)
+    torquePass.run(.torque, m: m, time: 0, drive: llg.drive, into: &torques, gradient: &none)
     for t in llg.torqueTerms { t.addTorque(to: &separate, m: m, time: 0, drive: llg.drive) }
     let sameTorques = torques.storage == separate.storage, nonzero = torques.storage.contains { $0 != 0 }
     #expect(sameTorques && nonzero)

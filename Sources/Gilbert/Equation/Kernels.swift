@@ -71,12 +71,11 @@ public enum FusedTorque: Sendable {
     let coefficient: Coefficient
 
     /// The torque at cell(s) i, rad/s.
-    @_transparent func torque<L: Lane>(_ c: Neighbourhood<L>, u: Vec3<L>, uAlongX: Bool, _ i: Int) -> Vec3<L> {
+    @_transparent func torque<L: Lane>(_ c: Neighbourhood<L>, u: Vec3<L>, _ i: Int) -> Vec3<L> {
       let k: L = coefficient.lane(i)
-      let dy = c.hasY ? c.dy : nil
       switch formula {
-      case 0: return ZhangLi.torque(m: c.m, u: u, dx: c.dx, dy: dy, uAlongX: uAlongX, coefficient: k)
-      default: return AnisotropicBeta.torque(m: c.m, u: u, dx: c.dx, dy: dy, uAlongX: uAlongX, coefficient: k)
+      case 0: return ZhangLi.torque(m: c.m, u: u, dx: c.dx, dy: c.dy, coefficient: k)
+      default: return AnisotropicBeta.torque(m: c.m, u: u, dx: c.dx, dy: c.dy, coefficient: k)
       }
     }
   }

@@ -62,7 +62,7 @@ public struct LLG: ThermalEquation {
     self.drive = drive
     effectiveField = VectorField(count: magnet.grid.cellCount)
     damping = magnet.dampingCoefficient
-    pass = LocalPass(geometry: LocalGeometry(magnet: magnet), fields: [], torques: [], damping: damping)
+    pass = LocalPass(geometry: magnet.localGeometry, fields: [], torques: [], damping: damping)
     buildPass()
   }
 

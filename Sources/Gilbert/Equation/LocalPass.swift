@@ -77,9 +77,16 @@ public final class LocalPass: Sendable {
 
   /// A pass over `magnet` with the given slots and its damping.
   public convenience init(magnet: Magnet, fields: [FieldSlot], torques: [FusedTorque]) {
-    self.init(geometry: LocalGeometry(magnet: magnet), fields: fields, torques: torques, damping: magnet.dampingCoefficient)
+    self.init(geometry: magnet.localGeometry, fields: fields, torques: torques, damping: magnet.dampingCoefficient)
   }
 
+
+  /// Adds the fields of the kernels (T) to `b`: a field term's own
+  /// evaluation, the pass with that term alone.
+  public func addField(to b: inout VectorField, m: VectorField, time: Double) {
+    var none: VectorField? = nil
+    run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+  }
 
   /// Runs the pass over the kernels alone (no precomputed fields).
   public func run(
@@ -214,12 +221,8 @@ struct DriveView {
   /// s(t).
   let scale: Double
 
-  /// Whether u is one vector with no y and z components.
-  let alongX: Bool
-
   init(uniform: SIMD3<Double>?, planes: Planes.Optional, scale: Double) {
     self.uniform = uniform.map { scale * $0 }
-    alongX = uniform.map { $0.y == 0 && $0.z == 0 } ?? false
     self.planes = planes
     self.scale = scale
   }
@@ -355,7 +358,7 @@ struct Work {
     var t = start
     if !torques.isEmpty {
       let u: Vec3<L> = velocity.lane(i)
-      for k in torques { t += k.torque(c, u: u, uAlongX: velocity.alongX, i) }
+      for k in torques { t += k.torque(c, u: u, i) }
     }
     if settings.mode == .rate && io.hasPreTorque { t += Vec3(io.preTorque.0!, io.preTorque.1!, io.preTorque.2!, i) }
     return t
@@ -394,26 +397,27 @@ public final class LocalGeometry: @unchecked Sendable {
   /// 1 where the cell and every neighbour it has are magnetic, nil when every cell is.
   let surrounded: PinnedDoubles?
 
-  /// The geometry of `magnet`.
-  public init(magnet: Magnet) {
-    let g = magnet.grid
+  /// The geometry of a grid whose cells have the given Ms (0: empty).
+  /// Built once per magnet (``Magnet/localGeometry``) and shared by every pass.
+  init(grid g: Grid, saturationMagnetization ms: [Double]) {
     (nx, ny, nz, periodicX, dx, dy) = (g.nx, g.ny, g.nz, g.periodicX, g.dx, g.dy)
-    guard !magnet.allMagnetic else {
+    guard ms.contains(where: { $0 <= 0 }) else {
       magnetic = nil
       surrounded = nil
       return
     }
-    let isMagnetic = magnet.saturationMagnetization.map { $0 > 0 ? 1.0 : 0 }
+    let isMagnetic = ms.map { $0 > 0 ? 1.0 : 0 }
     magnetic = PinnedDoubles(isMagnetic)
     let layer = g.layerCount
     surrounded = PinnedDoubles(
       (0..<g.cellCount).map { i in
         let (ix, iy, iz) = g.cell(i)
-        let near = [
-          ix > 0 ? i - 1 : nil, ix < g.nx - 1 ? i + 1 : nil, iy > 0 ? i - g.nx : nil, iy < g.ny - 1 ? i + g.nx : nil,
-          iz > 0 ? i - layer : nil, iz < g.nz - 1 ? i + layer : nil,
-        ]
-        return isMagnetic[i] == 1 && near.allSatisfy { $0.map { isMagnetic[$0] == 1 } ?? true } ? 1 : 0
+        // A neighbour that exists must be magnetic; a missing one (an edge) does not count.
+        func ok(_ exists: Bool, _ j: Int) -> Bool { !exists || isMagnetic[j] == 1 }
+        let all =
+          isMagnetic[i] == 1 && ok(ix > 0, i - 1) && ok(ix < g.nx - 1, i + 1) && ok(iy > 0, i - g.nx)
+          && ok(iy < g.ny - 1, i + g.nx) && ok(iz > 0, i - layer) && ok(iz < g.nz - 1, i + layer)
+        return all ? 1 : 0
       })
   }
 
@@ -477,13 +481,20 @@ extension Magnet {
   /// (`values`) and each cell's Ms, by `formula(value, Ms)`: one value when
   /// every magnetic region gives the same (empty cells are never read).
   public func coefficient(perRegion values: [Double], _ formula: (Double, Double) -> Double) -> CellCoefficient {
+    Self.coefficient(perRegion: values, materials: materials, regions: regions, formula)
+  }
+
+  /// ``coefficient(perRegion:_:)`` from the parts of a magnet (for its own init).
+  static func coefficient(
+    perRegion values: [Double], materials: [Material], regions: [Int], _ formula: (Double, Double) -> Double
+  ) -> CellCoefficient {
     let value = { (r: Int) in values.count == 1 ? values[0] : values[r] }
     let magnetic = materials.indices.filter { materials[$0].saturationMagnetization > 0 }
     let perRegion = materials.indices.map { formula(value($0), materials[$0].saturationMagnetization) }
     let first = magnetic.first.map { perRegion[$0] }
     let uniform = first.flatMap { f in magnetic.allSatisfy { perRegion[$0] == f } ? f : nil }
     return CellCoefficient(uniform: uniform) {
-      (0..<grid.cellCount).map { saturationMagnetization[$0] > 0 ? perRegion[regions[$0]] : 0 }
+      regions.map { materials[$0].saturationMagnetization > 0 ? perRegion[$0] : 0 }
     }
   }
 
@@ -492,6 +503,4 @@ extension Magnet {
     coefficient(perRegion: materials.map(property)) { v, _ in v }
   }
 
-  /// α of every cell: one value when every magnetic region has the same α.
-  public var dampingCoefficient: CellCoefficient { coefficient { $0.damping } }
 }

@@ -30,12 +30,12 @@ public enum AnisotropicBeta: CurrentTorqueFormula {
   public static func fused(_ coefficient: CellCoefficient) -> FusedTorque { .anisotropicBeta(coefficient) }
 
   @inlinable @inline(__always)
-  public static func torque<L: Lane>(
-    m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>?, uAlongX: Bool, coefficient deltaBeta: L
-  ) -> Vec3<L> {
-    let mu = uAlongX ? m.x * u.x : m.x * u.x + m.y * u.y + m.z * u.z
+  public static func torque<L: Lane>(m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>, coefficient deltaBeta: L)
+    -> Vec3<L>
+  {
+    let mu = m.x * u.x + m.y * u.y + m.z * u.z
     // (m·∇)m
-    let d = dy.map { m.x * dx + m.y * $0 } ?? m.x * dx
+    let d = m.x * dx + m.y * dy
     return (deltaBeta * mu) * cross(m, d)
   }
 }

@@ -26,6 +26,10 @@ public struct Exchange: LinearFieldTerm {
   /// This term alone, as a pass (its own evaluation).
   let pass: LocalPass
 
+  /// Exchange for `magnet` with its regions' stiffness; `interfaces` gives
+  /// A_ij (J/m, either sign: negative couples antiparallel) for pairs of
+  /// regions (keyed by the smaller index, then the larger) in place of the
+  /// harmonic mean.
   public init(magnet: Magnet, interfaces: [RegionPair: Double] = [:]) {
     let g = magnet.grid
     cellVolume = g.cellVolume
@@ -92,8 +96,7 @@ public struct Exchange: LinearFieldTerm {
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    var none: VectorField? = nil
-    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+    pass.addField(to: &b, m: m, time: time)
   }
 
   public var fused: FusedField? { .exchange(kernel) }

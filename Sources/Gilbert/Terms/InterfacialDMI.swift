@@ -69,8 +69,7 @@ public struct InterfacialDMI: LinearFieldTerm {
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    var none: VectorField? = nil
-    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+    pass.addField(to: &b, m: m, time: time)
   }
 
   public var fused: FusedField? { .dmi(kernel) }

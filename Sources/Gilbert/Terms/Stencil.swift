@@ -77,11 +77,8 @@ public protocol CurrentTorqueFormula: Sendable {
   /// The per-region coefficient.
   static func coefficient(_ material: Material) -> Double
   /// The torque of cell(s) with magnetization m, drift velocity u (m/s) and
-  /// central differences ∂x m, ∂y m (1/m; ∂y m nil on a grid of one row,
-  /// where it is zero), with the given coefficient, rad/s. `uAlongX` says u
-  /// has no y and z components (the products with them are then left out).
-  static func torque<L: Lane>(m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>?, uAlongX: Bool, coefficient: L)
-    -> Vec3<L>
+  /// central differences ∂x m, ∂y m (1/m), with the given coefficient, rad/s.
+  static func torque<L: Lane>(m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>, coefficient: L) -> Vec3<L>
   /// The fused pass's slot for this formula with the given coefficients.
   static func fused(_ coefficient: CellCoefficient) -> FusedTorque
 }

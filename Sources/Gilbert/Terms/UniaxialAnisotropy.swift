@@ -41,8 +41,7 @@ public struct UniaxialAnisotropy: LinearFieldTerm {
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    var none: VectorField? = nil
-    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+    pass.addField(to: &b, m: m, time: time)
   }
 
   public var fused: FusedField? { .uniaxial(kernel) }

@@ -32,8 +32,7 @@ public struct UniaxialK2Anisotropy: FieldTerm {
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    var none: VectorField? = nil
-    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+    pass.addField(to: &b, m: m, time: time)
   }
 
   public var fused: FusedField? { .uniaxialK2(kernel) }

@@ -63,8 +63,7 @@ public struct Zeeman: LinearFieldTerm {
   public func field(at time: Double) -> SIMD3<Double> { amplitude * factor(at: time) }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
-    var none: VectorField? = nil
-    pass.run(.field, m: m, time: time, drive: Drive(), into: &b, gradient: &none)
+    pass.addField(to: &b, m: m, time: time)
   }
 
   public var fused: FusedField? { .zeeman(kernel) }

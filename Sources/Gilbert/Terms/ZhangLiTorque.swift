@@ -30,14 +30,13 @@ public enum ZhangLi: CurrentTorqueFormula {
   public static func fused(_ coefficient: CellCoefficient) -> FusedTorque { .zhangLi(coefficient) }
 
   @inlinable @inline(__always)
-  public static func torque<L: Lane>(
-    m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>?, uAlongX: Bool, coefficient beta: L
-  ) -> Vec3<L> {
+  public static func torque<L: Lane>(m: Vec3<L>, u: Vec3<L>, dx: Vec3<L>, dy: Vec3<L>, coefficient beta: L) -> Vec3<L>
+  {
     // D = (u·∇)m. Its central differences have a small part along m (of
     // order dx² |∂x m|³ u); only D⊥ = D − (m·D) m/|m|² is kept, so the torque
     // does not change |m| (an implicit step's stages stay on the sphere).
     // m × D = m × D⊥.
-    let d = dy.map { u.x * dx + u.y * $0 } ?? u.x * dx
+    let d = u.x * dx + u.y * dy
     return beta * cross(m, d) - perpendicular(d, to: m)
   }
 }

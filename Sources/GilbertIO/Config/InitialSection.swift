@@ -26,10 +26,9 @@ public struct InitialSection: ConfigSection {
   /// The starting state on `magnet` (read from its file when it names one),
   /// zero in the empty cells and unit elsewhere.
   public func magnetization(magnet: Magnet) throws -> VectorField {
-    let initial = state
     let n = magnet.grid.cellCount
     var m: VectorField
-    switch initial {
+    switch state {
     case .uniform(let d):
       m = VectorField(count: n, uniform: d)
     case .random(let seed):
@@ -64,18 +63,44 @@ public struct InitialSection: ConfigSection {
           layer[g.index(ix, iy)] = SIMD3(-chirality * (y - c.y), chirality * (x - c.x), polarity * rc)
         }
       }
-      m = Simulation.tiled(layer, layers: magnet.grid.nz)
+      m = Self.tiled(layer, layers: magnet.grid.nz)
     case .wall(let kind, let q, let width, let tilt):
       let layer = kind.wall.walkerProfile(grid: magnet.grid.layer, position: q, width: width, tilt: tilt)
-      m = Simulation.tiled(layer, layers: magnet.grid.nz)
+      m = Self.tiled(layer, layers: magnet.grid.nz)
     case .vortexWall(let kind, let q, let c, let p, let rc):
       let layer = kind.wall.vortexProfile(
         grid: magnet.grid.layer, position: q, chirality: c, polarity: p, coreRadius: rc)
-      m = Simulation.tiled(layer, layers: magnet.grid.nz)
+      m = Self.tiled(layer, layers: magnet.grid.nz)
     }
-    if case .file(let path, _) = initial { try Simulation.checkStartingState(m, magnet: magnet, path: path) }
+    if case .file(let path, _) = state { try Self.checkStartingState(m, magnet: magnet, path: path) }
     magnet.clean(&m)
     return m
+  }
+
+  /// `layer` (one layer's cells) repeated in each of `layers` layers.
+  static func tiled(_ layer: VectorField, layers: Int) -> VectorField {
+    guard layers > 1 else { return layer }
+    var m = VectorField(count: layer.count * layers)
+    for z in 0..<layers {
+      for i in 0..<layer.count { m[z * layer.count + i] = layer[i] }
+    }
+    return m
+  }
+
+  /// Refuses a starting state read from a file with a NaN, an infinity or
+  /// |m| = 0 in a magnetic cell, naming the first such cell.
+  static func checkStartingState(_ m: VectorField, magnet: Magnet, path: String) throws {
+    let g = magnet.grid
+    for i in 0..<m.count where magnet.isMagnetic(i) {
+      let v = m[i]
+      let r2 = v.x * v.x + v.y * v.y + v.z * v.z
+      if r2.isFinite && r2 > 0 { continue }
+      throw ConfigError(
+        key: "initial.path",
+        message:
+          "'\(path)' gives m = (\(v.x), \(v.y), \(v.z)) in magnetic \(g.describe(i)); every magnetic cell needs a finite, nonzero m"
+      )
+    }
   }
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> InitialSection? {
