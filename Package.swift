@@ -58,6 +58,9 @@ let package = Package(
       name: "CLAPACK", providers: [.apt(["liblapack-dev"])]),
     .systemLibrary(
       name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    // The HDF5 file driver of the files a run writes (C): failures atomic and
+    // final, the cause kept, a reserve for recording it, fault injection.
+    .target(name: "CH5Driver", dependencies: ["CHDF5"]),
     // The engine: grids, fields, terms, solvers. Imports no IO and no CLI.
     .target(
       name: "Gilbert",
@@ -71,7 +74,7 @@ let package = Package(
     .target(
       name: "GilbertIO",
       dependencies: [
-        "Gilbert", "CHDF5",
+        "Gilbert", "CHDF5", "CH5Driver",
         .product(name: "TOMLKit", package: "TOMLKit"),
       ],
       swiftSettings: codeGeneration

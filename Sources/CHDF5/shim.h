@@ -6,6 +6,7 @@
 #include <hdf5.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/resource.h>
 
 static inline hid_t gh5_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t gh5_native_int64(void) { return H5T_NATIVE_INT64; }
@@ -61,8 +62,19 @@ static inline hid_t gh5_fapl_writing(int latest) {
       H5Pset_mdc_config(fapl, &config);
     }
   }
-  H5Pset_meta_block_size(fapl, 1 << 20);
-  H5Pset_small_data_block_size(fapl, 8 << 20);
+  // Under a file-size limit (ulimit -f, a batch system's) the blocks are
+  // kept small beside it: the end of allocation runs ahead of the data by up
+  // to a block, and a superblock may not record an end past the limit.
+  hsize_t meta = 1 << 20, small = 8 << 20;
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    hsize_t cap = (hsize_t)(limit.rlim_cur / 64);
+    if (cap < 4096) cap = 4096;
+    if (meta > cap) meta = cap;
+    if (small > cap) small = cap;
+  }
+  H5Pset_meta_block_size(fapl, meta);
+  H5Pset_small_data_block_size(fapl, small);
   return fapl;
 }
 

@@ -1,3 +1,4 @@
+import CH5Driver
 import CHDF5
 import Foundation
 
@@ -16,11 +17,19 @@ public struct HDF5Error: Error, CustomStringConvertible {
     self.isUsageError = isUsageError
   }
 
+  /// The errno of the disk's refusal, when the file's driver saw one (the
+  /// file was then abandoned: no later call touched it).
+  public var fault: Int32 = 0
+
   /// An I/O failure, with the system's reason when it gave one (no space, I/O error).
-  static func io(_ what: String) -> HDF5Error {
-    let code = errno
-    let cause = code != 0 ? ": " + String(cString: strerror(code)) : ""
-    return HDF5Error(message: what + cause)
+  static func io(_ what: String, code: Int32 = errno) -> HDF5Error {
+    HDF5Error(message: what + (code != 0 ? ": " + describe(errno: code) : ""))
+  }
+
+  /// "No space left on device (ENOSPC)".
+  static func describe(errno code: Int32) -> String {
+    let name = gfd_errno_name(code).map { " (" + String(cString: $0) + ")" } ?? ""
+    return String(cString: strerror(code)) + name
   }
 }
 
@@ -38,7 +47,12 @@ public enum HDF5Element: Sendable {
 
 /// The serial HDF5 library is not thread-safe: every call into it, from
 /// any thread (tests run in parallel; a sweep may too), holds this lock.
-let hdf5Lock = NSRecursiveLock()
+let hdf5Lock: NSRecursiveLock = {
+  // Before any HDF5 call: no clean-up at exit (it would flush a file
+  // abandoned after a failed write, and crash in HDF5), the write driver.
+  gfd_setup()
+  return NSRecursiveLock()
+}()
 
 /// An open HDF5 file: a thin, typed, throwing layer over the HDF5 C API.
 /// The only Swift file that imports CHDF5. Objects are addressed by absolute
@@ -47,9 +61,45 @@ public final class HDF5File {
   /// The file's path on disk.
   public private(set) var path: String
   private var id: hid_t
-  /// Set when a write or flush failed: HDF5 1.10 can crash closing such a
-  /// file, so it is left to the process exit (the disk keeps the last flush).
-  private var writeFailed = false
+  /// The write driver's state of a file opened for writing (nil for reading).
+  private var driver: OpaquePointer? = nil
+  /// errno of the write the disk refused; 0 while none was. The file is then
+  /// abandoned: its handle is never used again (HDF5 would write its caches,
+  /// which no longer match the disk), and the disk keeps the last flush.
+  public private(set) var failure: Int32 = 0
+
+  /// After any failed call on a file opened for writing: when the driver saw
+  /// the disk refuse a write, the file is abandoned and the error names the
+  /// disk's reason; otherwise `error` itself.
+  private func checked(_ error: HDF5Error) -> HDF5Error {
+    guard let driver, gfd_failure(driver) != 0 else { return error }
+    return abandon(driver)
+  }
+
+  private func abandon(_ driver: OpaquePointer) -> HDF5Error {
+    failure = gfd_failure(driver)
+    gfd_abandon(driver)
+    if guardLock >= 0 {  // SWMR's lock of our own: a fresh handle needs the file
+      Foundation.close(guardLock)
+      guardLock = -1
+    }
+    self.driver = nil
+    id = -1
+    return abandonedError("write")
+  }
+
+  private func abandonedError(_ verb: String) -> HDF5Error {
+    var e = HDF5Error(message: "cannot \(verb) '\(path)': " + HDF5Error.describe(errno: failure))
+    e.fault = failure
+    return e
+  }
+
+  /// Throws when the driver saw a write refused since the last check (HDF5
+  /// may report it only at the next flush, or swallow it in a close).
+  private func checkDriver() throws {
+    if failure != 0 { throw abandonedError("write") }
+    if let driver, gfd_failure(driver) != 0 { throw abandon(driver) }
+  }
 
   /// Creates a file. Without `overwrite`, an existing file is an error. With
   /// `latestFormat` the file can later switch to SWMR writing (HDF5 1.10).
@@ -60,10 +110,16 @@ public final class HDF5File {
     self.path = path
     let fapl = gh5_fapl_writing(latestFormat ? 1 : 0)
     defer { H5Pclose(fapl) }
+    gfd_use(fapl, 0)
     id = H5Fcreate(path, overwrite ? gh5_f_acc_trunc() : gh5_f_acc_excl(), gh5_p_default(), fapl)
     if id < 0 {
-      throw HDF5Error(message: "cannot create HDF5 file '\(path)'" + (overwrite ? "" : " (does it exist already?)"))
+      // The cause the system gave (no space, no permission, exists), not a guess.
+      let code = gfd_last_open_errno()
+      var error = HDF5Error.io("cannot create HDF5 file '\(path)'", code: code)
+      error.fault = code
+      throw error
     }
+    driver = gfd_of(id)
   }
 
   /// Opens an existing file for reading. A file being written in SWMR mode
@@ -84,9 +140,15 @@ public final class HDF5File {
       if opened >= 0 || attempt == 39 || !Self.isLockedElsewhere(path) { break }
       usleep(50_000)
     }
+    if opened < 0, Self.padToStoredEnd(path) {
+      paddedToStoredEnd = true
+      opened = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
+      asSWMRReader = opened < 0
+      if opened < 0 { opened = H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()) }
+    }
     id = opened
     openedAsSWMRReader = asSWMRReader
-    if id < 0 { throw HDF5Error(message: "cannot open '\(path)' as an HDF5 file") }
+    if id < 0 { throw checked(HDF5Error(message: "cannot open '\(path)' as an HDF5 file")) }
     // A SWMR file orders its writes (and a crashed one is opened as a SWMR
     // reader opens it): only a file written without SWMR needs the repair.
     if !asSWMRReader { repairAfterAKill() }
@@ -116,7 +178,10 @@ public final class HDF5File {
       let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64
     else { return }
     let staleEnd = size > eoa
-    let unfinished = H5Lexists(id, "/fields", gh5_p_default()) > 0 && H5Lexists(id, "/summary", gh5_p_default()) <= 0
+    // Unfinished: a trajectory whose /summary (made empty when the file is) has no status yet.
+    let unfinished =
+      H5Lexists(id, "/fields", gh5_p_default()) > 0
+      && (H5Lexists(id, "/summary", gh5_p_default()) <= 0 || H5Aexists_by_name(id, "/summary", "status", gh5_p_default()) <= 0)
     guard staleEnd || unfinished else { return }
     // Our own read handle holds HDF5's shared lock: close it before asking.
     H5Fclose(id)
@@ -126,6 +191,7 @@ public final class HDF5File {
     }
     guard !Self.isLockedElsewhere(path) else { return }
     let fapl = gh5_fapl_writing(0)
+    gfd_use(fapl, 1)
     let writable = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
     H5Pclose(fapl)
     guard writable >= 0 else { return }
@@ -139,6 +205,59 @@ public final class HDF5File {
     }
     H5Fclose(writable)
   }
+
+  /// A file shorter than the end of allocation its superblock stores (a
+  /// writer stopped by a file-size limit or a full disk between writing the
+  /// superblock and extending the file) does not open in HDF5 ("truncated
+  /// file"), though every byte it counts is there: the missing tail is
+  /// allocated space nothing was written to yet. Extends the file to that
+  /// end (a sparse tail of zeros, as the writer's truncate would have made)
+  /// when no process holds it. Returns whether it did.
+  private static func padToStoredEnd(_ path: String) -> Bool {
+    let stored = gfd_stored_eoa(path)
+    guard stored > 0, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64,
+      UInt64(stored) > size, UInt64(stored) - size < (1 << 34), !Self.isLockedElsewhere(path)
+    else { return false }
+    return truncate(path, off_t(stored)) == 0
+  }
+
+  /// Repairs in place what a killed or failed writer can leave, when no
+  /// process holds the file: a file shorter than its stored end
+  /// (``padToStoredEnd``), the marks of a SWMR writer (as `h5clear -s`), an
+  /// end of allocation short of the data and a half-split chunk index
+  /// (``repairAfterAKill``, run once the SWMR marks are cleared). Returns
+  /// what it did, in words.
+  public static func repair(_ path: String) throws -> [String] {
+    if isLockedElsewhere(path) {
+      throw HDF5Error(message: "cannot repair \(heldElsewhere(path))", isUsageError: true)
+    }
+    var done: [String] = []
+    var f: HDF5File
+    do {
+      f = try HDF5File(reading: path)
+    } catch {
+      // A file in the latest format whose writer stopped inside its close
+      // stays marked as open for writing (not as SWMR): clear the marks.
+      guard (try? HDF5File(updating: path, salvage: true).close()) != nil else { throw error }
+      done.append("cleared the marks of a writer that did not close the file")
+      f = try HDF5File(reading: path)
+    }
+    if f.paddedToStoredEnd { done.append("extended the file to the end its superblock records") }
+    if f.openedAsSWMRReader {
+      f.close()
+      // Opening for writing clears the marks a SWMR writer leaves (as h5clear -s).
+      try HDF5File(updating: path, salvage: true).close()
+      done.append("cleared the SWMR writer's marks")
+      f = try HDF5File(reading: path)
+    }
+    if f.movedEndOfAllocation { done.append("moved the end of allocation to the end of the file") }
+    if f.repairedChunks > 0 { done.append("indexed \(f.repairedChunks) chunk(s) a lookup missed") }
+    f.close()
+    return done
+  }
+
+  /// Whether opening the file extended it to its stored end (``padToStoredEnd``).
+  public private(set) var paddedToStoredEnd = false
 
   /// How many chunks ``repairAfterAKill`` wrote again when the file was opened.
   public private(set) var repairedChunks = 0
@@ -156,7 +275,8 @@ public final class HDF5File {
   public func startSWMR() throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
-    if H5Fstart_swmr_write(id) < 0 { throw HDF5Error(message: "cannot start SWMR writing of '\(path)'") }
+    try checkDriver()
+    if H5Fstart_swmr_write(id) < 0 { throw checked(HDF5Error(message: "cannot start SWMR writing of '\(path)'")) }
     guardLock = open(path, O_RDONLY)
     if guardLock >= 0 { flock(guardLock, LOCK_SH) }
   }
@@ -170,28 +290,36 @@ public final class HDF5File {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     close()
+    if driver == nil && failure != 0 { throw abandonedError("reopen") }
     let fapl = gh5_fapl_writing(0)
+    gfd_use(fapl, 0)
     id = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
     H5Pclose(fapl)
-    if id < 0 { throw HDF5Error(message: "cannot reopen '\(path)' after SWMR writing") }
+    if id < 0 { throw checked(HDF5Error.io("cannot reopen '\(path)' after SWMR writing", code: gfd_last_open_errno())) }
+    driver = gfd_of(id)
   }
 
-  /// Opens an existing file for reading and writing (to resume a run).
-  public init(updating path: String) throws {
+  /// Opens an existing file for reading and writing (to resume a run). With
+  /// `salvage` (recording a write failure in the file) the writes may use
+  /// the blocks the failed run kept in reserve.
+  public init(updating path: String, salvage: Bool = false) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     gh5_silence_errors()
     self.path = path
     let writing = gh5_fapl_writing(0)
+    gfd_use(writing, salvage ? 1 : 0)
     var opened = H5Fopen(path, gh5_f_acc_rdwr(), writing)
     H5Pclose(writing)
     if opened < 0 && !Self.isLockedElsewhere(path) {
       // A SWMR writer that crashed leaves the file marked open for writing.
       let fapl = gh5_fapl_clear_status_flags()
+      gfd_use(fapl, salvage ? 1 : 0)
       opened = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
       H5Pclose(fapl)
     }
     id = opened
+    if id >= 0 { driver = gfd_of(id) }
     if id < 0 {
       throw HDF5Error(
         message: "cannot open '\(path)' for writing (not an HDF5 file, or open in another process)", isUsageError: true)
@@ -205,12 +333,11 @@ public final class HDF5File {
   public func flush() throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     guard id >= 0 else { return }
     errno = 0
-    if H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 {
-      writeFailed = true
-      throw HDF5Error.io("cannot write '\(path)'")
-    }
+    if H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 { throw checked(HDF5Error.io("cannot write '\(path)'")) }
+    try checkDriver()
   }
 
   /// Renames the open file on disk (the handle stays valid; POSIX rename).
@@ -218,7 +345,7 @@ public final class HDF5File {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     errno = 0
-    guard Foundation.rename(path, newPath) == 0 else { throw HDF5Error.io("cannot rename '\(path)' to '\(newPath)'") }
+    guard Foundation.rename(path, newPath) == 0 else { throw checked(HDF5Error.io("cannot rename '\(path)' to '\(newPath)'")) }
     path = newPath
   }
 
@@ -244,6 +371,27 @@ public final class HDF5File {
     return errno == EWOULDBLOCK
   }
 
+  /// Closes the file, throwing when the disk refused what the close wrote
+  /// (or an earlier write): the file then keeps its last flush.
+  public func closeChecked() throws {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
+    try checkDriver()
+    guard id >= 0 else { return }
+    if guardLock >= 0 {
+      Foundation.close(guardLock)
+      guardLock = -1
+    }
+    let status = H5Fclose(id)
+    id = -1
+    driver = nil
+    if status < 0 {
+      failure = gfd_last_open_errno()
+      if failure == 0 { failure = EIO }
+      throw abandonedError("write")
+    }
+  }
+
   /// Closes the file (idempotent).
   public func close() {
     hdf5Lock.lock()
@@ -252,10 +400,12 @@ public final class HDF5File {
       Foundation.close(guardLock)
       guardLock = -1
     }
+    if let driver, gfd_failure(driver) != 0 { _ = abandon(driver) }
     if id >= 0 {
-      if !writeFailed { H5Fclose(id) }
+      H5Fclose(id)
       id = -1
     }
+    driver = nil
   }
 
   /// Bytes free for this process on the file system that holds `path`.
@@ -286,12 +436,13 @@ public final class HDF5File {
   public func createGroup(_ groupPath: String) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     var prefix = ""
     for part in groupPath.split(separator: "/") {
       prefix += "/" + part
       if H5Lexists(id, prefix, gh5_p_default()) > 0 { continue }
       let g = H5Gcreate2(id, prefix, gh5_p_default(), gh5_p_default(), gh5_p_default())
-      if g < 0 { throw HDF5Error(message: "cannot create group \(prefix) in '\(path)'") }
+      if g < 0 { throw checked(HDF5Error(message: "cannot create group \(prefix) in '\(path)'")) }
       H5Gclose(g)
     }
   }
@@ -300,8 +451,9 @@ public final class HDF5File {
   public func hardLink(_ target: String, as linkPath: String) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     if H5Lcreate_hard(id, target, id, linkPath, gh5_p_default(), gh5_p_default()) < 0 {
-      throw HDF5Error(message: "cannot link \(linkPath) to \(target) in '\(path)'")
+      throw checked(HDF5Error(message: "cannot link \(linkPath) to \(target) in '\(path)'"))
     }
   }
 
@@ -310,7 +462,7 @@ public final class HDF5File {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     let g = H5Gopen2(id, groupPath, gh5_p_default())
-    if g < 0 { throw HDF5Error(message: "no group \(groupPath) in '\(path)'") }
+    if g < 0 { throw checked(HDF5Error(message: "no group \(groupPath) in '\(path)'")) }
     defer { H5Gclose(g) }
     var info = H5G_info_t()
     H5Gget_info(g, &info)
@@ -331,7 +483,7 @@ public final class HDF5File {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     let o = H5Oopen(id, objectPath, gh5_p_default())
-    if o < 0 { throw HDF5Error(message: "no object \(objectPath) in '\(path)'") }
+    if o < 0 { throw checked(HDF5Error(message: "no object \(objectPath) in '\(path)'")) }
     defer { H5Oclose(o) }
     return try body(o)
   }
@@ -341,6 +493,7 @@ public final class HDF5File {
   ) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     try withObject(objectPath) { o in
       if H5Aexists(o, name) > 0 { H5Adelete(o, name) }
       let space: hid_t
@@ -352,9 +505,9 @@ public final class HDF5File {
       }
       defer { H5Sclose(space) }
       let a = H5Acreate2(o, name, type, space, gh5_p_default(), gh5_p_default())
-      if a < 0 { throw HDF5Error(message: "cannot create attribute \(name) on \(objectPath)") }
+      if a < 0 { throw checked(HDF5Error(message: "cannot create attribute \(name) on \(objectPath)")) }
       defer { H5Aclose(a) }
-      if write(a) < 0 { throw HDF5Error(message: "cannot write attribute \(name) on \(objectPath)") }
+      if write(a) < 0 { throw checked(HDF5Error(message: "cannot write attribute \(name) on \(objectPath)")) }
     }
   }
 
@@ -442,12 +595,12 @@ public final class HDF5File {
     defer { hdf5Lock.unlock() }
     return try withObject(objectPath) { o in
       let a = H5Aopen(o, name, gh5_p_default())
-      if a < 0 { throw HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'") }
+      if a < 0 { throw checked(HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'")) }
       defer { H5Aclose(a) }
       let t = Self.utf8StringType()
       defer { H5Tclose(t) }
       var p: UnsafeMutablePointer<CChar>? = nil
-      if H5Aread(a, t, &p) < 0 { throw HDF5Error(message: "attribute \(name) on \(objectPath) is not a string") }
+      if H5Aread(a, t, &p) < 0 { throw checked(HDF5Error(message: "attribute \(name) on \(objectPath) is not a string")) }
       guard let p else { return "" }
       defer { H5free_memory(p) }
       return String(cString: p)
@@ -460,13 +613,13 @@ public final class HDF5File {
     defer { hdf5Lock.unlock() }
     return try withObject(objectPath) { o in
       let a = H5Aopen(o, name, gh5_p_default())
-      if a < 0 { throw HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'") }
+      if a < 0 { throw checked(HDF5Error(message: "no attribute \(name) on \(objectPath) in '\(path)'")) }
       defer { H5Aclose(a) }
       let s = H5Aget_space(a)
       defer { H5Sclose(s) }
       var out = [Double](repeating: 0, count: max(1, Int(H5Sget_simple_extent_npoints(s))))
       if H5Aread(a, gh5_native_double(), &out) < 0 {
-        throw HDF5Error(message: "attribute \(name) on \(objectPath) is not numeric")
+        throw checked(HDF5Error(message: "attribute \(name) on \(objectPath) is not numeric"))
       }
       return out
     }
@@ -478,36 +631,38 @@ public final class HDF5File {
   public func writeDataset(_ datasetPath: String, doubles values: [Double], shape: [Int]) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     precondition(shape.reduce(1, *) == values.count, "shape does not match the data")
     var d = shape.map { hsize_t($0) }
     let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(d.count), &d, nil)
     defer { H5Sclose(space) }
     let ds = H5Dcreate2(id, datasetPath, gh5_native_double(), space, gh5_p_default(), gh5_p_default(), gh5_p_default())
-    if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
+    if ds < 0 { throw checked(HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'")) }
     defer { H5Dclose(ds) }
     let status = values.withUnsafeBufferPointer {
       H5Dwrite(ds, gh5_native_double(), gh5_s_all(), gh5_s_all(), gh5_p_default(), $0.baseAddress)
     }
-    if status < 0 { throw HDF5Error(message: "cannot write dataset \(datasetPath) in '\(path)'") }
+    if status < 0 { throw checked(HDF5Error(message: "cannot write dataset \(datasetPath) in '\(path)'")) }
   }
 
   /// Writes a 1-D dataset of variable-length UTF-8 strings.
   public func writeDataset(_ datasetPath: String, strings values: [String]) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     var d = [hsize_t(values.count)]
     let space = H5Screate_simple(1, &d, nil)
     defer { H5Sclose(space) }
     let t = Self.utf8StringType()
     defer { H5Tclose(t) }
     let ds = H5Dcreate2(id, datasetPath, t, space, gh5_p_default(), gh5_p_default(), gh5_p_default())
-    if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
+    if ds < 0 { throw checked(HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'")) }
     defer { H5Dclose(ds) }
     let cStrings = values.map { strdup($0) }
     defer { for c in cStrings { free(c) } }
     var pointers = cStrings.map { UnsafePointer<CChar>($0) }
     if H5Dwrite(ds, t, gh5_s_all(), gh5_s_all(), gh5_p_default(), &pointers) < 0 {
-      throw HDF5Error(message: "cannot write dataset \(datasetPath) in '\(path)'")
+      throw checked(HDF5Error(message: "cannot write dataset \(datasetPath) in '\(path)'"))
     }
   }
 
@@ -520,6 +675,7 @@ public final class HDF5File {
   ) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     var dims = [hsize_t(0)] + rowShape.map { hsize_t($0) }
     var maxDims = [gh5_s_unlimited()] + rowShape.map { hsize_t($0) }
     var chunk = [hsize_t(max(1, chunkRows))] + (chunkRowShape ?? rowShape).map { hsize_t($0) }
@@ -530,7 +686,7 @@ public final class HDF5File {
     H5Pset_chunk(plist, Int32(chunk.count), &chunk)
     if compress { H5Pset_deflate(plist, 4) }
     let ds = H5Dcreate2(id, datasetPath, element.nativeType, space, gh5_p_default(), plist, gh5_p_default())
-    if ds < 0 { throw HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'") }
+    if ds < 0 { throw checked(HDF5Error(message: "cannot create dataset \(datasetPath) in '\(path)'")) }
     H5Dclose(ds)
   }
 
@@ -538,8 +694,9 @@ public final class HDF5File {
   public func setRows(_ datasetPath: String, _ rows: Int) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
-    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    if ds < 0 { throw checked(HDF5Error(message: "no dataset \(datasetPath) in '\(path)'")) }
     defer { H5Dclose(ds) }
     let space = H5Dget_space(ds)
     let rank = Int(H5Sget_simple_extent_ndims(space))
@@ -547,37 +704,36 @@ public final class HDF5File {
     H5Sget_simple_extent_dims(space, &dims, nil)
     H5Sclose(space)
     dims[0] = hsize_t(rows)
-    if H5Dset_extent(ds, &dims) < 0 { throw HDF5Error.io("cannot resize \(datasetPath) in '\(path)'") }
+    if H5Dset_extent(ds, &dims) < 0 { throw checked(HDF5Error.io("cannot resize \(datasetPath) in '\(path)'")) }
   }
 
   /// Overwrites the whole of an existing float64 dataset, or creates it (1-D) when missing.
   public func overwrite(_ datasetPath: String, doubles values: [Double]) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     if !exists(datasetPath) {
       try writeDataset(datasetPath, doubles: values, shape: [values.count])
       return
     }
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
-    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    if ds < 0 { throw checked(HDF5Error(message: "no dataset \(datasetPath) in '\(path)'")) }
     defer { H5Dclose(ds) }
     errno = 0
     let status = values.withUnsafeBufferPointer {
       H5Dwrite(ds, gh5_native_double(), gh5_s_all(), gh5_s_all(), gh5_p_default(), $0.baseAddress!)
     }
-    if status < 0 {
-      writeFailed = true
-      throw HDF5Error.io("cannot write \(datasetPath) in '\(path)'")
-    }
+    if status < 0 { throw checked(HDF5Error.io("cannot write \(datasetPath) in '\(path)'")) }
   }
 
   /// Removes the link at `objectPath` if there is one.
   public func remove(_ objectPath: String) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     guard exists(objectPath) else { return }
     if H5Ldelete(id, objectPath, gh5_p_default()) < 0 {
-      throw HDF5Error(message: "cannot remove \(objectPath) from '\(path)'")
+      throw checked(HDF5Error(message: "cannot remove \(objectPath) from '\(path)'"))
     }
   }
 
@@ -606,8 +762,9 @@ public final class HDF5File {
   ) throws {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
+    try checkDriver()
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
-    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    if ds < 0 { throw checked(HDF5Error(message: "no dataset \(datasetPath) in '\(path)'")) }
     defer { H5Dclose(ds) }
     let fileSpace0 = H5Dget_space(ds)
     let rank = Int(H5Sget_simple_extent_ndims(fileSpace0))
@@ -619,7 +776,7 @@ public final class HDF5File {
     let rows = hsize_t(count / rowSize)
     var newDims = dims
     newDims[0] += rows
-    H5Dset_extent(ds, &newDims)
+    if H5Dset_extent(ds, &newDims) < 0 { throw checked(HDF5Error.io("cannot extend \(datasetPath) in '\(path)'")) }
     let fileSpace = H5Dget_space(ds)
     defer { H5Sclose(fileSpace) }
     var start = [hsize_t](repeating: 0, count: rank)
@@ -631,10 +788,7 @@ public final class HDF5File {
     defer { H5Sclose(memSpace) }
     errno = 0
     let status = withBuffer { p in H5Dwrite(ds, element.nativeType, memSpace, fileSpace, gh5_p_default(), p) }
-    if status < 0 {
-      writeFailed = true
-      throw HDF5Error.io("cannot append to \(datasetPath) in '\(path)'")
-    }
+    if status < 0 { throw checked(HDF5Error.io("cannot append to \(datasetPath) in '\(path)'")) }
   }
 
   /// The shape of a dataset.
@@ -642,7 +796,7 @@ public final class HDF5File {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
-    if ds < 0 { throw HDF5Error(message: "no dataset \(datasetPath) in '\(path)'") }
+    if ds < 0 { throw checked(HDF5Error(message: "no dataset \(datasetPath) in '\(path)'")) }
     defer { H5Dclose(ds) }
     let s = H5Dget_space(ds)
     defer { H5Sclose(s) }
@@ -663,7 +817,7 @@ public final class HDF5File {
       let status = out.withUnsafeMutableBufferPointer {
         H5Dread(ds, gh5_native_double(), gh5_s_all(), gh5_s_all(), gh5_p_default(), $0.baseAddress)
       }
-      if status < 0 { throw HDF5Error(message: "cannot read \(datasetPath) in '\(path)' as numbers") }
+      if status < 0 { throw checked(HDF5Error(message: "cannot read \(datasetPath) in '\(path)' as numbers")) }
     }
     return (out, shape)
   }
@@ -674,7 +828,7 @@ public final class HDF5File {
     defer { hdf5Lock.unlock() }
     let shape = try shape(datasetPath)
     guard !shape.isEmpty, row >= 0, row < shape[0] else {
-      throw HDF5Error(message: "\(datasetPath) in '\(path)' has no row \(row) (it has \(shape.first ?? 0))")
+      throw checked(HDF5Error(message: "\(datasetPath) in '\(path)' has no row \(row) (it has \(shape.first ?? 0))"))
     }
     let ds = H5Dopen2(id, datasetPath, gh5_p_default())
     defer { H5Dclose(ds) }
@@ -691,7 +845,7 @@ public final class HDF5File {
     let status = out.withUnsafeMutableBufferPointer {
       H5Dread(ds, gh5_native_double(), memSpace, fileSpace, gh5_p_default(), $0.baseAddress)
     }
-    if status < 0 { throw HDF5Error(message: "cannot read row \(row) of \(datasetPath) in '\(path)'") }
+    if status < 0 { throw checked(HDF5Error(message: "cannot read row \(row) of \(datasetPath) in '\(path)'")) }
     return out
   }
 }

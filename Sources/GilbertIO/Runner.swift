@@ -190,16 +190,58 @@ public enum Runner {
   ) -> RunReport {
     var loop = loop
     do { try loop.writer.endSWMR() } catch let error as HDF5Error { loop.outcome = .failed(error.message) } catch {}
-    var summary = RunSummary(
-      loop: loop, relax: relax, dynamics: dynamics, seconds: (ContinuousClock.now - started) / .seconds(1))
-    if loop.outcome == .interrupted, let reason = stopReason() { summary.strings["status"] = "interrupted (\(reason))" }
+    let seconds = { (ContinuousClock.now - started) / .seconds(1) }
+    // The summary, written and flushed; then the file closed, which writes
+    // too. When the disk refuses a write (here or before), the handle is
+    // abandoned (nothing more goes through it) and a fresh one records the
+    // failure, as far as the disk lets it.
+    var summary: RunSummary? = nil
+    for _ in 0..<2 {
+      if loop.writer.failed {
+        do {
+          try loop.writer.reopenAfterFailure()
+        } catch {
+          if case .failed(let why) = loop.outcome {
+            loop.outcome = .failed(
+              why + "; the failure could not be recorded in the file (\(error)): every counted frame is on disk, and `gilbert repair \(loop.writer.path)` makes the file whole for other tools")
+          }
+          return RunSummary(loop: loop, relax: relax, dynamics: false, seconds: seconds())
+            .report(outputPath: loop.writer.path, frames: loop.writer.frames["m"] ?? 0)
+        }
+      }
+      var s = RunSummary(loop: loop, relax: relax, dynamics: dynamics, seconds: seconds())
+      if loop.outcome == .interrupted, let reason = stopReason() { s.strings["status"] = "interrupted (\(reason))" }
+      summary = s
+      do {
+        try s.write(to: loop.writer)
+        try loop.writer.flush()
+        break
+      } catch let error as HDF5Error {
+        if case .failed = loop.outcome {} else { loop.outcome = .failed(error.message) }
+        if !loop.writer.failed {
+          // Not the disk: the summary's own storage is damaged (a failed
+          // flush wrote part of it). The frames and their counts are not.
+          if case .failed(let why) = loop.outcome {
+            loop.outcome = .failed(why + "; the summary could not be written (\(error.message)), every counted frame is in the file")
+          }
+          summary?.outcome = loop.outcome
+          break
+        }
+        summary?.outcome = loop.outcome
+      } catch {
+        break
+      }
+    }
     do {
-      try summary.write(to: loop.writer)
-      try loop.writer.flush()
-    } catch let error as HDF5Error {
-      if case .failed = loop.outcome {} else { summary.outcome = .failed(error.message) }
-    } catch {}
-    return summary.report(outputPath: loop.writer.path, frames: loop.writer.frames["m"] ?? 0)
+      try loop.writer.closeFile()
+    } catch {
+      // Everything was flushed before: the file holds every frame and its summary.
+      if case .failed = loop.outcome {} else {
+        summary?.outcome = .failed(
+          "\(error) (while closing the file, after every frame and the summary were flushed; if a tool refuses the file, `gilbert repair \(loop.writer.path)`)")
+      }
+    }
+    return summary!.report(outputPath: loop.writer.path, frames: loop.writer.frames["m"] ?? 0)
   }
 
   /// The fields each frame holds (`output.fields`), with their units and components.

@@ -32,7 +32,8 @@ extension HDF5File {
 /// Every sample is flushed to disk, so a killed run leaves a readable file
 /// with every frame written before the kill.
 public final class TrajectoryWriter {
-  let file: HDF5File
+  /// The open file; replaced by a fresh handle by ``reopenAfterFailure()``.
+  private(set) var file: HDF5File
   let grid: Grid
   let columns: [(name: String, unit: String)]
   let fieldComponents: [String: Int]
@@ -64,60 +65,79 @@ public final class TrajectoryWriter {
     let temporary = (directory as NSString).appendingPathComponent(
       ".\((path as NSString).lastPathComponent).partial-\(getpid())")
     try? FileManager.default.removeItem(atPath: temporary)
-    file = try HDF5File(creating: temporary, overwrite: false, latestFormat: swmr)
+    Self.removeStaleTemporaries(beside: path)
+    do {
+      file = try HDF5File(creating: temporary, overwrite: false, latestFormat: swmr)
+    } catch let error as HDF5Error {
+      // HDF5 may have made the file before the disk refused its superblock.
+      try? FileManager.default.removeItem(atPath: temporary)
+      var e = HDF5Error(
+        message: "cannot create '\(path)'"
+          + (error.fault != 0 ? ": " + HDF5Error.describe(errno: error.fault) : " (\(error.message))"))
+      e.fault = error.fault
+      throw e
+    }
     (self.grid, self.path, columns) = (grid, path, tableColumns)
     (fieldComponents, fieldOrder) = Self.layout(fields)
-
-    try file.writeRootHeader(configText: configText)
-    try file.setAttribute("u_convention", string: uConvention)
-
-    try file.createGroup("/mesh")
-    try file.setAttribute("n", on: "/mesh", ints: [grid.nx, grid.ny, grid.nz])
-    try file.setAttribute("cellsize", on: "/mesh", doubles: [grid.dx, grid.dy, grid.dz])
-    try file.setAttribute("origin", on: "/mesh", doubles: [0, 0, 0])
-    try file.setAttribute("pbc", on: "/mesh", ints: [grid.periodicX ? 1 : 0, 0, 0])
-    try file.setAttribute("unit", on: "/mesh", string: "m")
-    try file.setAttribute("storage_order", on: "/mesh", string: "t z y x c")
-
-    try file.createGroup("/parameters")
-    for p in parameters {
-      try file.writeDataset(
-        "/parameters/\(p.name)", doubles: p.values, shape: p.values.count == 1 ? [] : [p.values.count])
-      try file.setAttribute("unit", on: "/parameters/\(p.name)", string: p.unit)
-    }
-
-    // Fields: [T, Nz, Ny, Nx, C], chunks of one frame, or of as many rows as fit in 4 MiB.
-    for f in fields {
-      let base = "/fields/\(f.name)"
-      try file.createGroup(base)
-      let rowBytes = grid.nx * f.components * 8
-      let rowsPerChunk = max(1, min(grid.ny, (4 << 20) / max(1, rowBytes)))
-      try file.createGrowingDataset(
-        "\(base)/value", rowShape: [grid.nz, grid.ny, grid.nx, f.components], chunkRows: 1,
-        chunkRowShape: [1, rowsPerChunk, grid.nx, f.components], compress: compress)
-      try file.setAttribute("unit", on: "\(base)/value", string: f.unit)
-      try file.setAttribute("center", on: "\(base)/value", string: "cell")
-      try file.createGrowingDataset("\(base)/time", rowShape: [], chunkRows: 256)
-      try file.setAttribute("unit", on: "\(base)/time", string: "s")
-      try file.createGrowingDataset("\(base)/step", element: .int64, rowShape: [], chunkRows: 256)
-      frames[f.name] = 0
-    }
-
-    try file.createGroup("/fields")
-    try Self.createVTKHDF(file, grid: grid, fields: fields.map(\.name))
-    try file.createGroup("/table")
-    for c in tableColumns {
-      try file.createGrowingDataset("/table/\(c.name)", rowShape: [], chunkRows: 1024)
-      try file.setAttribute("unit", on: "/table/\(c.name)", string: c.unit)
-    }
     do {
+
+      try file.writeRootHeader(configText: configText)
+      try file.setAttribute("u_convention", string: uConvention)
+
+      try file.createGroup("/mesh")
+      try file.setAttribute("n", on: "/mesh", ints: [grid.nx, grid.ny, grid.nz])
+      try file.setAttribute("cellsize", on: "/mesh", doubles: [grid.dx, grid.dy, grid.dz])
+      try file.setAttribute("origin", on: "/mesh", doubles: [0, 0, 0])
+      try file.setAttribute("pbc", on: "/mesh", ints: [grid.periodicX ? 1 : 0, 0, 0])
+      try file.setAttribute("unit", on: "/mesh", string: "m")
+      try file.setAttribute("storage_order", on: "/mesh", string: "t z y x c")
+
+      try file.createGroup("/parameters")
+      for p in parameters {
+        try file.writeDataset(
+          "/parameters/\(p.name)", doubles: p.values, shape: p.values.count == 1 ? [] : [p.values.count])
+        try file.setAttribute("unit", on: "/parameters/\(p.name)", string: p.unit)
+      }
+
+      // Fields: [T, Nz, Ny, Nx, C], chunks of one frame, or of as many rows as fit in 4 MiB.
+      for f in fields {
+        let base = "/fields/\(f.name)"
+        try file.createGroup(base)
+        let rowBytes = grid.nx * f.components * 8
+        let rowsPerChunk = max(1, min(grid.ny, (4 << 20) / max(1, rowBytes)))
+        try file.createGrowingDataset(
+          "\(base)/value", rowShape: [grid.nz, grid.ny, grid.nx, f.components], chunkRows: 1,
+          chunkRowShape: [1, rowsPerChunk, grid.nx, f.components], compress: compress)
+        try file.setAttribute("unit", on: "\(base)/value", string: f.unit)
+        try file.setAttribute("center", on: "\(base)/value", string: "cell")
+        try file.createGrowingDataset("\(base)/time", rowShape: [], chunkRows: 256)
+        try file.setAttribute("unit", on: "\(base)/time", string: "s")
+        try file.createGrowingDataset("\(base)/step", element: .int64, rowShape: [], chunkRows: 256)
+        frames[f.name] = 0
+      }
+
+      try file.createGroup("/fields")
+      try Self.createVTKHDF(file, grid: grid, fields: fields.map(\.name))
+      try file.createGroup("/table")
+      // `/summary` exists from the start, empty until the run ends: writing
+      // the summary then adds attributes to it and changes no link of the
+      // root group, so a write that fails then cannot damage the root's
+      // links (and with them every path in the file).
+      try file.createGroup("/summary")
+      for c in tableColumns {
+        try file.createGrowingDataset("/table/\(c.name)", rowShape: [], chunkRows: 1024)
+        try file.setAttribute("unit", on: "/table/\(c.name)", string: c.unit)
+      }
       // Whatever else the run will write into (checkpoint slots) is made
       // now: a SWMR file takes no new objects once SWMR starts.
       try prepare?(file)
       // The counts exist from the start: a file killed before its first
-      // sample says it holds no frame.
-      try file.setAttribute("frames_complete", on: "/fields", int: 0)
-      try file.setAttribute("rows_complete", on: "/table", int: 0)
+      // sample says it holds no frame. A SWMR file cannot update them while
+      // it runs: −1 says "count the extents" (SWMR orders its writes, so an
+      // extent never runs ahead of its data) until the run ends.
+      try file.setAttribute("frames_complete", on: "/fields", int: swmr ? -1 : 0)
+      try file.setAttribute("rows_complete", on: "/table", int: swmr ? -1 : 0)
+      if swmr { try file.writeDataset("/counts", doubles: [0, 0], shape: [2]) }
       try file.flush()
       // SWMR starts before the file takes its name, so a reader never finds it in another mode.
       if swmr {
@@ -126,11 +146,152 @@ public final class TrajectoryWriter {
       }
       try Self.checkTarget(path, overwrite: overwrite)
       try file.rename(to: path)
+    } catch var error as HDF5Error {
+      file.close()
+      try? FileManager.default.removeItem(atPath: temporary)
+      // Named by the output the user asked for, not the temporary name.
+      if !error.isUsageError {
+        error = HDF5Error(
+          message: error.message.replacingOccurrences(of: temporary, with: path) + " (creating it; nothing was left)",
+          isUsageError: false)
+      }
+      throw error
     } catch {
       file.close()
       try? FileManager.default.removeItem(atPath: temporary)
       throw error
     }
+  }
+
+  /// Removes the temporary files (`.NAME.partial-PID`) that runs killed while
+  /// creating `path` left beside it, when their process is gone.
+  static func removeStaleTemporaries(beside path: String) {
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    let prefix = ".\((path as NSString).lastPathComponent).partial-"
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    for name in names where name.hasPrefix(prefix) {
+      guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+      }
+    }
+  }
+
+  /// Whether a write to the file failed (the disk refused it); the handle
+  /// is then abandoned and the run must stop.
+  public var failed: Bool { file.failure != 0 }
+
+  /// After a failed write: opens the file afresh from what the disk holds
+  /// (the last complete flush, and a prefix of the failed one, repaired as
+  /// a reader repairs a killed run's file), drops every frame and row the
+  /// counts do not cover, so that h5py finds no uncounted frame either, and
+  /// leaves the writer on the new handle for the summary. The writes go to
+  /// the blocks the driver kept in reserve, so a full disk still takes them.
+  /// Throws when the disk refuses these too; the file then keeps the last
+  /// flush, and `gilbert repair` finishes it.
+  public func reopenAfterFailure() throws {
+    guard failed else { return }
+    swmrActive = false
+    _ = try HDF5File.repair(path)  // what a half flush left, as after a kill
+    let fresh = try HDF5File(updating: path, salvage: true)
+    file = fresh
+    // The counts as the disk has them. Datasets are not cut back here: a
+    // half-flushed chunk index may list space that freeing would hand out
+    // again over live metadata; `gilbert repair` cuts on a copy instead.
+    let counted = try Self.countedFrames(fresh)
+    for f in fieldOrder { frames[f.name] = min(counted, frames[f.name] ?? 0) }
+    rows = min(rows, try Self.countedRows(fresh, columns: columns.map(\.name)))
+    frameTimes = Array(frameTimes.prefix(frames[fieldOrder.first?.name ?? ""] ?? 0))
+    try flush()
+  }
+
+  /// Cuts every growing dataset of a trajectory file back to what its
+  /// counts cover (a failed or killed run may have extended a dataset with
+  /// a frame or row it never counted, which h5py would read), and writes the
+  /// counts of a SWMR file that stopped running (−1 until then). Touches
+  /// the file only when there is something to do. Returns what it did.
+  public static func dropUncountedFrames(_ path: String) throws -> [String] {
+    func plan(_ f: HDF5File) throws -> (frames: Int, rows: Int, cuts: [(String, Int)], counts: Bool) {
+      guard f.exists("/fields") else { return (0, 0, [], false) }
+      let frames = try countedFrames(f)
+      let columns = f.exists("/table") ? try f.members(of: "/table") : []
+      let rows = try countedRows(f, columns: columns)
+      var cuts: [(String, Int)] = []
+      for name in try f.members(of: "/fields") {
+        for d in ["value", "time", "step"] where f.exists("/fields/\(name)/\(d)") {
+          if try f.shape("/fields/\(name)/\(d)")[0] > frames { cuts.append(("/fields/\(name)/\(d)", frames)) }
+        }
+        let offsets = "/VTKHDF/Steps/CellDataOffsets/\(name)"
+        if f.exists(offsets), try f.shape(offsets)[0] > frames { cuts.append((offsets, frames)) }
+      }
+      for c in columns where try f.shape("/table/\(c)")[0] > rows { cuts.append(("/table/\(c)", rows)) }
+      let stored = (try? f.doubleAttribute("frames_complete", on: "/fields").first) ?? 0
+      return (frames, rows, cuts, stored < 0)
+    }
+    let reader = try HDF5File(reading: path)
+    let p = try plan(reader)
+    reader.close()
+    guard !p.cuts.isEmpty || p.counts else { return [] }
+    // On a copy, checked before it replaces the file: a chunk index the
+    // failed run left half-written can make the cut fail or free live space.
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    let copy = (directory as NSString).appendingPathComponent(
+      ".\((path as NSString).lastPathComponent).repair-\(getpid())")
+    try? FileManager.default.removeItem(atPath: copy)
+    defer { try? FileManager.default.removeItem(atPath: copy) }
+    do {
+      try FileManager.default.copyItem(atPath: path, toPath: copy)
+      let f = try HDF5File(updating: copy, salvage: true)
+      for (dataset, n) in p.cuts { try f.setRows(dataset, n) }
+      try f.setAttribute("frames_complete", on: "/fields", int: p.frames)
+      try f.setAttribute("rows_complete", on: "/table", int: p.rows)
+      if f.exists("/VTKHDF/Steps") { try f.setAttribute("NSteps", on: "/VTKHDF/Steps", int: p.frames) }
+      try f.closeChecked()
+      let check = try HDF5File(reading: copy)
+      defer { check.close() }
+      guard try countedFrames(check) == p.frames else { throw HDF5Error(message: "the cut copy counts another number of frames") }
+      for name in try check.members(of: "/fields") where p.frames > 0 {
+        _ = try check.readRow("/fields/\(name)/value", row: p.frames - 1)
+      }
+    } catch {
+      return ["left the uncounted frames and rows in place (cutting them failed: \(error)); readers that follow the counts skip them"]
+    }
+    guard Foundation.rename(copy, path) == 0 else {
+      throw HDF5Error.io("cannot replace '\(path)' by its repaired copy")
+    }
+    var done: [String] = []
+    if !p.cuts.isEmpty {
+      done.append("cut \(p.cuts.count) dataset(s) back to the \(p.frames) counted frame(s) and \(p.rows) row(s)")
+    }
+    if p.counts { done.append("recorded the counts of the SWMR run (\(p.frames) frames, \(p.rows) rows)") }
+    return done
+  }
+
+  /// The frames a trajectory file counts, every one of them whole on disk:
+  /// `/fields@frames_complete`, or, in a SWMR file while it runs (−1
+  /// there), the first entry of the `/counts` dataset (a SWMR writer may
+  /// not change attributes); never more than the fields' extents.
+  public static func countedFrames(_ f: HDF5File) throws -> Int {
+    var extent = Int.max
+    for name in try f.members(of: "/fields") {
+      for d in ["value", "time"] where f.exists("/fields/\(name)/\(d)") {
+        extent = min(extent, try f.shape("/fields/\(name)/\(d)").first ?? 0)
+      }
+    }
+    if extent == Int.max { extent = 0 }
+    let stored = Int((try? f.doubleAttribute("frames_complete", on: "/fields").first) ?? 0)
+    if stored >= 0 { return min(stored, extent) }
+    if f.exists("/counts") { return min(Int(try f.readDoubles("/counts").values[0]), extent) }
+    return extent  // a SWMR file of an earlier version, which kept no /counts
+  }
+
+  /// The table rows a file counts, as ``countedFrames`` counts frames.
+  public static func countedRows(_ f: HDF5File, columns: [String]) throws -> Int {
+    let extent = try columns.map { try f.shape("/table/\($0)").first ?? 0 }.min() ?? 0
+    let stored = Int((try? f.doubleAttribute("rows_complete", on: "/table").first) ?? 0)
+    if stored >= 0 { return min(stored, extent) }
+    if f.exists("/counts") { return min(Int(try f.readDoubles("/counts").values[1]), extent) }
+    return extent
   }
 
   /// Reopens a run's file to continue it from a checkpoint: every growing
@@ -154,8 +315,14 @@ public final class TrajectoryWriter {
     self.rows = rows
     if let first = fields.first { frameTimes = try file.readDoubles("/fields/\(first.name)/time").values }
     try file.remove("/summary")
+    try file.createGroup("/summary")
     try flush()
     if swmr {
+      // While SWMR runs the counts are the extents (see the creating init).
+      try file.setAttribute("frames_complete", on: "/fields", int: -1)
+      try file.setAttribute("rows_complete", on: "/table", int: -1)
+      try file.overwrite("/counts", doubles: [Double(frames), Double(rows)])
+      try file.flush()
       // SWMR writing starts from a file closed cleanly after the cut-back,
       // not from the handle that opened a crashed SWMR file (status flags
       // cleared) and shrank its datasets: one resumed SWMR run in the full
@@ -299,9 +466,12 @@ public final class TrajectoryWriter {
 
   /// The wall columns of the table written so far: (t, wall_position, wall_tilt).
   public func wallSeries() throws -> ([Double], [Double], [Double]) {
-    (
-      try file.readDoubles("/table/t").values, try file.readDoubles("/table/wall_position").values,
-      try file.readDoubles("/table/wall_tilt").values
+    // The counted rows only: after a failed write a column may hold one more.
+    let n = rows
+    return (
+      Array(try file.readDoubles("/table/t").values.prefix(n)),
+      Array(try file.readDoubles("/table/wall_position").values.prefix(n)),
+      Array(try file.readDoubles("/table/wall_tilt").values.prefix(n))
     )
   }
 
@@ -317,8 +487,14 @@ public final class TrajectoryWriter {
     // size grows with the frames), and always at the end.
     let n = frameTimes.count
     if n > 0 && (n & (n - 1) == 0 || n % 256 == 0) { writeXDMF() }
-    guard !swmrActive else { return }
-    try file.setAttribute("frames_complete", on: "/fields", int: frames["m"] ?? frames.values.max() ?? 0)
+    let counted = frames["m"] ?? frames.values.max() ?? 0
+    if swmrActive {
+      // A SWMR writer may write data but not attributes: the counts go to `/counts`.
+      try file.overwrite("/counts", doubles: [Double(counted), Double(rows)])
+      try file.flush()
+      return
+    }
+    try file.setAttribute("frames_complete", on: "/fields", int: counted)
     if file.exists("/VTKHDF/Steps") { try file.setAttribute("NSteps", on: "/VTKHDF/Steps", int: frameTimes.count) }
     try file.setAttribute("rows_complete", on: "/table", int: rows)
     try file.flush()
@@ -327,11 +503,18 @@ public final class TrajectoryWriter {
   /// Ends SWMR mode (closes and reopens the file) so the summary and the
   /// counts can be written; nothing when the file is not in SWMR mode.
   public func endSWMR() throws {
-    guard swmrActive else { return }
+    guard swmrActive, !failed else { return }
     try file.flush()
     try file.reopenForWriting()
     swmrActive = false
     try flush()
+  }
+
+  /// Writes the final XDMF index and closes the file; throws when the disk
+  /// refuses what the close writes (the file keeps its last flush).
+  public func closeFile() throws {
+    writeXDMF()
+    try file.closeChecked()
   }
 
   /// Closes the file and writes the final XDMF index.

@@ -48,13 +48,9 @@ struct ExportCommand: ParsableCommand {
       guard shape.count == 5, components == 1 || components == 3, shape[0] > 0 else {
         fail("'\(file)': /fields/\(field)/value has shape \(shape) (no frames, or not a scalar or vector field)")
       }
-      // The complete frames: a crashed or running file may hold one frame
-      // being written (its value, its time or neither yet); `frames_complete`
-      // (written after each flush, 0 while a SWMR file runs) bounds them.
-      var count = min(shape[0], try h5.shape("/fields/\(field)/time").first ?? 0)
-      if let complete = try? h5.doubleAttribute("frames_complete", on: "/fields").first, complete > 0 {
-        count = min(count, Int(min(complete, Double(count))))
-      }
+      // The complete frames: a crashed or running file may hold a frame
+      // being written; only the counted ones are whole on disk.
+      let count = try TrajectoryWriter.countedFrames(h5)
       guard count > 0 else { fail("'\(file)' has no complete frame of \(field) yet") }
       let index = frame < 0 ? count + frame : frame
       guard index >= 0, index < count else {

@@ -29,17 +29,8 @@ struct RepairCommand: ParsableCommand {
     }
     var done: [String] = []
     do {
-      let h5 = try HDF5File(reading: file)
-      if h5.movedEndOfAllocation { done.append("moved the end of allocation to the end of the file") }
-      if h5.repairedChunks > 0 { done.append("indexed \(h5.repairedChunks) chunk(s) a lookup missed") }
-      let swmr = h5.openedAsSWMRReader
-      h5.close()
-      if swmr {
-        // Opening for writing clears the marks a SWMR writer leaves (as h5clear -s).
-        let w = try HDF5File(updating: file)
-        w.close()
-        done.append("cleared the SWMR writer's marks")
-      }
+      done = try HDF5File.repair(file)
+      done += try TrajectoryWriter.dropUncountedFrames(file)
     } catch let error as HDF5Error {
       fail(error.message)
     }

@@ -335,7 +335,8 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     #expect(r.status == 0 && r.stdout.contains("cleared the SWMR writer's marks"), "\(r.stdout)")
     let f = try HDF5File(reading: out)
     #expect(!f.openedAsSWMRReader)
-    #expect(try f.shape("/fields/m/value")[0] >= 64)
+    // The index listed 64 frames; the count written after it may lag by one at the kill.
+    #expect(try TrajectoryWriter.countedFrames(f) >= 63)
     f.close()
     // A file another process holds is refused, and named.
     try? FileManager.default.removeItem(atPath: XDMF.path(for: out))  // so the wait below sees the new run's index

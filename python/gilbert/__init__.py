@@ -205,8 +205,15 @@ class Field:
     def __len__(self):
         f, value, time = self._datasets()
         count = min(value.shape[0], time.shape[0])
-        complete = int(f["fields"].attrs.get("frames_complete", 0))
-        return min(count, complete) if complete > 0 else count
+        # Only counted frames are whole on disk: /fields@frames_complete, or
+        # while a SWMR file runs (-1 there) the first entry of /counts.
+        complete = int(f["fields"].attrs.get("frames_complete", -1))
+        if complete < 0 and "counts" in f:
+            counts = f["counts"]
+            if hasattr(counts, "refresh") and f.swmr_mode:
+                counts.refresh()
+            complete = int(counts[0])
+        return min(count, complete) if complete >= 0 else count
 
     @property
     def times(self):
