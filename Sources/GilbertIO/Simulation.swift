@@ -85,28 +85,12 @@ public struct Simulation {
   /// scratch fields (about 16 vector fields), and with FFT demag the padded
   /// spectra (4× the cells, about 12 more).
   public static func memoryEstimate(_ config: SimulationConfig) -> Double {
-    let cells = Double(config.grid.cellCount)
-    let vectorField = cells * 3 * 8
-    var bytes = 16 * vectorField
-    if case .fft? = config.demag { bytes += 4 * 12 * vectorField }
-    return bytes
+    MemoryLimit.estimate(grid: config.grid, fftDemag: { if case .fft? = config.demag { true } else { false } }())
   }
 
-  /// Refuses a grid whose run would not fit in this machine's memory.
+  /// Refuses a grid whose run would not fit in the memory this process may use.
   static func checkMemory(_ config: SimulationConfig) throws {
-    let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-    guard pages > 0, size > 0 else { return }
-    let available = Double(pages) * Double(size)
-    let needed = memoryEstimate(config)
-    let gib = { (b: Double) in String(format: "%.1f GiB", b / Double(1 << 30)) }
-    if needed > 0.8 * available {
-      let g = config.grid
-      throw ConfigError(
-        key: "mesh.n",
-        message:
-          "is [\(g.nx), \(g.ny), 1]: the run needs about \(gib(needed)) of memory and this machine has \(gib(available)); use fewer cells"
-      )
-    }
+    try MemoryLimit.check(grid: config.grid, fftDemag: { if case .fft? = config.demag { true } else { false } }())
   }
 
   /// What the transport model carries from one update to the next, by name:

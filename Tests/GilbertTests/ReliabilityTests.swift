@@ -186,6 +186,120 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     #expect(try f.stringAttribute("status", on: "/summary").hasPrefix("failed: cannot write"))
   }
 
+  /// Runs `gilbert ARGS` under `sh -c "ulimit …; exec gilbert …"`.
+  static func runLimited(_ limit: String, _ arguments: [String]) throws -> (status: Int32, signalled: Bool, stderr: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    let quoted = ([try gilbertExecutable().path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    p.arguments = ["-c", "ulimit \(limit) && exec \(quoted)"]
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, p.terminationReason == .uncaughtSignal, text)
+  }
+
+  @Test(arguments: [1500, 3000, 6000]) func aFileSizeLimitStopsWithStatus1AndTheFailureRecorded(kib: Int) throws {
+    // `ulimit -f` (what batch systems set): the write past it is refused
+    // (EFBIG, SIGXFSZ ignored), atomically; the failure is recorded in the
+    // blocks kept in reserve below the limit. Every size segfaulted in
+    // libhdf5 before, and the file did not open ("truncated file").
+    let config = try writeConfig("reliability-fsize.toml", reliabilityConfig)
+    let out = temporaryPath("reliability-fsize-\(kib).h5")
+    for p in [out, XDMF.path(for: out)] { try? FileManager.default.removeItem(atPath: p) }
+    let r = try Self.runLimited("-f \(kib)", ["run", config, "--output", out])
+    #expect(!r.signalled && r.status == 1, "exit \(r.status): \(r.stderr)")
+    #expect(r.stderr.contains(out) && r.stderr.contains("EFBIG"), "\(r.stderr)")
+    let counted = try countedFramesMatch(out, Self.reference)
+    #expect(counted > 10, "frames before the limit: \(counted)")
+    let f = try HDF5File(reading: out)
+    defer { f.close() }
+    #expect(try f.stringAttribute("status", on: "/summary").hasPrefix("failed: cannot write '\(out)': File too large (EFBIG)"))
+  }
+
+  @Test func anotherProcessFillingTheDiskStopsTheRunCleanly() throws {
+    // A filler takes every free block of a small file system while the run
+    // writes: the run stops with exit 1 (by the free-space check or by a
+    // refused write, whichever comes first), never by a signal, the summary
+    // readable and every counted frame right. This segfaulted in libhdf5 in
+    // 30 of 30 runs, and 13 of 30 files counted a frame that was not there.
+    let mount = temporaryPath("filled-disk")
+    try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+    let m = Process()
+    m.executableURL = URL(fileURLWithPath: "/bin/mount")
+    m.arguments = ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mount]
+    try m.run()
+    m.waitUntilExit()
+    try #require(m.terminationStatus == 0, "mounting a tmpfs needs root (CI and the developers' machines run as root)")
+    defer {
+      let u = Process()
+      u.executableURL = URL(fileURLWithPath: "/bin/umount")
+      u.arguments = [mount]
+      try? u.run()
+      u.waitUntilExit()
+    }
+    let config = try writeConfig("reliability-filled.toml", reliabilityConfig)
+    for trial in 0..<3 {
+      let out = mount + "/run-\(trial).h5"
+      let filler = mount + "/filler"
+      try? FileManager.default.removeItem(atPath: filler)
+      let p = Process()
+      p.executableURL = try gilbertExecutable()
+      p.arguments = ["run", config, "--output", out]
+      let err = Pipe()
+      p.standardError = err
+      p.standardOutput = FileHandle.nullDevice
+      try p.run()
+      waitForFrames(out, 16 << trial)
+      // Fill: 64 KiB at a time until the file system refuses.
+      let fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+      let block = [UInt8](repeating: 0, count: 65536)
+      while block.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
+      close(fd)
+      let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      p.waitUntilExit()
+      #expect(p.terminationReason == .exit && p.terminationStatus == 1, "trial \(trial): \(p.terminationStatus) \(stderr)")
+      #expect(stderr.contains(out), "trial \(trial): \(stderr)")
+      let counted = try countedFramesMatch(out, Self.reference)
+      #expect(counted >= 16 << trial, "trial \(trial): \(counted) frames")
+      let f = try HDF5File(reading: out)
+      let status = try? f.stringAttribute("status", on: "/summary")
+      f.close()
+      if stderr.contains("the summary could not be written") {
+        // Open in issue 27: when the filler wins the race against the
+        // free-space check and a write is refused, the fresh handle reads
+        // the continuation block of /summary's header it just allocated as
+        // past the end of allocation ("addr overflow", eoa = that address)
+        // in some runs. The run says so, and the frames are right.
+        withKnownIssue("the summary after a refused write can be lost (issue 27)", isIntermittent: true) {
+          Issue.record("trial \(trial): \(stderr)")
+        }
+      } else {
+        #expect(status?.hasPrefix("failed: cannot write '\(out)'") == true, "trial \(trial): \(status ?? "no status"); \(stderr)")
+      }
+      try FileManager.default.removeItem(atPath: out)
+      try? FileManager.default.removeItem(atPath: filler)
+    }
+  }
+
+  @Test func aGridBeyondTheProcessMemoryLimitIsRefusedBeforeAllocating() throws {
+    // 4000 × 4000 cells need about 5.7 GiB; under `ulimit -v 2000000` (2 GB)
+    // this was SIGABRT "failed to allocate"; now exit 2 naming the key and both numbers.
+    let text = reliabilityConfig.replacingOccurrences(of: "n = [128, 1, 1]", with: "n = [4000, 4000, 1]")
+    let config = try writeConfig("reliability-memory.toml", text)
+    let out = temporaryPath("reliability-memory.h5")
+    let r = try Self.runLimited("-v 2000000", ["run", config, "--output", out, "--force"])
+    #expect(!r.signalled && r.status == 2, "exit \(r.status): \(r.stderr)")
+    #expect(
+      r.stderr.contains("mesh.n") && r.stderr.contains("6144000000 bytes") && r.stderr.contains("RLIMIT_AS"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+    // 2^21 cells per axis: the cell count overflows Int; exit 2, not SIGILL.
+    let huge = try runGilbert(["run", config, "--output", out, "--force", "--set", "mesh.n=[2097152,2097152,2097152]"])
+    #expect(huge.status == 2 && huge.stderr.contains("mesh.n"), "\(huge.status) \(huge.stderr)")
+  }
+
   @Test func aSecondWriterIsRefusedAndTheRunningFileSurvives() throws {
     let config = try writeConfig("reliability-two.toml", reliabilityConfig)
     let out = temporaryPath("reliability-two.h5")
