@@ -379,7 +379,7 @@ void gfd_abandon(gfd_t *f) {
   f->fd = -1;
 }
 
-int gfd_last_open_errno(void) { return gfd_open_errno ? gfd_open_errno : gfd_failure_errno; }
+int gfd_last_errno(void) { return gfd_open_errno ? gfd_open_errno : gfd_failure_errno; }
 
 static uint64_t little_endian(const unsigned char *p, int bytes) {
   uint64_t v = 0;

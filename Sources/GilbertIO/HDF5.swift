@@ -5,7 +5,7 @@ import Foundation
 /// An error from the HDF5 library, with the operation and object it concerns.
 public struct HDF5Error: Error, CustomStringConvertible {
   /// What failed, naming the file or object.
-  public let message: String
+  public internal(set) var message: String
   /// True when the request itself was wrong (an existing file without
   /// --force, a missing directory, a file open elsewhere): exit status 2.
   /// Otherwise the disk or the library failed: exit status 1.
@@ -114,7 +114,7 @@ public final class HDF5File {
     id = H5Fcreate(path, overwrite ? gh5_f_acc_trunc() : gh5_f_acc_excl(), gh5_p_default(), fapl)
     if id < 0 {
       // The cause the system gave (no space, no permission, exists), not a guess.
-      let code = gfd_last_open_errno()
+      let code = gfd_last_errno()
       var error = HDF5Error.io("cannot create HDF5 file '\(path)'", code: code)
       error.fault = code
       throw error
@@ -131,20 +131,15 @@ public final class HDF5File {
     self.path = path
     // A writer finishing a SWMR file holds it for a moment to write its
     // summary: a reader that finds it locked waits for up to 2 s.
-    var opened: hid_t = -1
-    var asSWMRReader = false
+    var (opened, asSWMRReader): (hid_t, Bool) = (-1, false)
     for attempt in 0..<40 {
-      opened = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
-      asSWMRReader = opened < 0
-      if opened < 0 { opened = H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()) }
+      (opened, asSWMRReader) = Self.openForReading(path)
       if opened >= 0 || attempt == 39 || !Self.isLockedElsewhere(path) { break }
       usleep(50_000)
     }
     if opened < 0, Self.padToStoredEnd(path) {
       paddedToStoredEnd = true
-      opened = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
-      asSWMRReader = opened < 0
-      if opened < 0 { opened = H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()) }
+      (opened, asSWMRReader) = Self.openForReading(path)
     }
     id = opened
     openedAsSWMRReader = asSWMRReader
@@ -185,10 +180,7 @@ public final class HDF5File {
     guard staleEnd || unfinished else { return }
     // Our own read handle holds HDF5's shared lock: close it before asking.
     H5Fclose(id)
-    defer {
-      id = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
-      if id < 0 { id = H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()) }
-    }
+    defer { id = Self.openForReading(path).id }
     guard !Self.isLockedElsewhere(path) else { return }
     let fapl = gh5_fapl_writing(0)
     gfd_use(fapl, 1)
@@ -204,6 +196,14 @@ public final class HDF5File {
       }
     }
     H5Fclose(writable)
+  }
+
+  /// Opens `path` read-only, or as a SWMR reader when it is marked as being
+  /// written in SWMR mode (running, or left so by a crash).
+  private static func openForReading(_ path: String) -> (id: hid_t, asSWMRReader: Bool) {
+    let plain = H5Fopen(path, gh5_f_acc_rdonly(), gh5_p_default())
+    if plain >= 0 { return (plain, false) }
+    return (H5Fopen(path, gh5_f_acc_rdonly() | gh5_f_acc_swmr_read(), gh5_p_default()), true)
   }
 
   /// A file shorter than the end of allocation its superblock stores (a
@@ -295,7 +295,7 @@ public final class HDF5File {
     gfd_use(fapl, 0)
     id = H5Fopen(path, gh5_f_acc_rdwr(), fapl)
     H5Pclose(fapl)
-    if id < 0 { throw checked(HDF5Error.io("cannot reopen '\(path)' after SWMR writing", code: gfd_last_open_errno())) }
+    if id < 0 { throw checked(HDF5Error.io("cannot reopen '\(path)' after SWMR writing", code: gfd_last_errno())) }
     driver = gfd_of(id)
   }
 
@@ -386,27 +386,14 @@ public final class HDF5File {
     id = -1
     driver = nil
     if status < 0 {
-      failure = gfd_last_open_errno()
+      failure = gfd_last_errno()
       if failure == 0 { failure = EIO }
       throw abandonedError("write")
     }
   }
 
-  /// Closes the file (idempotent).
-  public func close() {
-    hdf5Lock.lock()
-    defer { hdf5Lock.unlock() }
-    if guardLock >= 0 {
-      Foundation.close(guardLock)
-      guardLock = -1
-    }
-    if let driver, gfd_failure(driver) != 0 { _ = abandon(driver) }
-    if id >= 0 {
-      H5Fclose(id)
-      id = -1
-    }
-    driver = nil
-  }
+  /// Closes the file (idempotent); a failure shows in ``failure`` only.
+  public func close() { try? closeChecked() }
 
   /// Bytes free for this process on the file system that holds `path`.
   public static func freeSpace(near path: String) -> UInt64? {

@@ -9,8 +9,8 @@ import Gilbert
 /// already uses.
 public enum MemoryLimit {
   /// Bytes a run on `grid` needs, roughly: 16 vector fields (m, the field,
-  /// the integrator's stages and error, the outputs), and the demag
-  /// transforms' 48 more when FFT demag is on.
+  /// the integrator's stages and error, the outputs), and with FFT demag the
+  /// padded spectra (4× the cells, 12 vector fields' worth each: 48 more).
   public static func estimate(grid: Grid, fftDemag: Bool) -> Double {
     let vectorField = Double(grid.cellCount) * 3 * 8
     return 16 * vectorField + (fftDemag ? 48 * vectorField : 0)

@@ -39,7 +39,6 @@ public struct Simulation {
 
   /// Builds everything the configuration describes; reads an initial-state file if it names one.
   public init(config: SimulationConfig) throws {
-    try Self.checkMemory(config)
     self.config = config
     let magnet = Magnet(grid: config.grid, regions: config.regionMap, materials: config.materials)
     self.magnet = magnet
@@ -79,18 +78,6 @@ public struct Simulation {
         message: "names \"\(name)\", which this run does not compute; valid: "
           + available.map { "\"\($0)\"" }.joined(separator: ", "))
     }
-  }
-
-  /// Bytes a run of `config` needs, roughly: m, the stepper's stages and
-  /// scratch fields (about 16 vector fields), and with FFT demag the padded
-  /// spectra (4× the cells, about 12 more).
-  public static func memoryEstimate(_ config: SimulationConfig) -> Double {
-    MemoryLimit.estimate(grid: config.grid, fftDemag: { if case .fft? = config.demag { true } else { false } }())
-  }
-
-  /// Refuses a grid whose run would not fit in the memory this process may use.
-  static func checkMemory(_ config: SimulationConfig) throws {
-    try MemoryLimit.check(grid: config.grid, fftDemag: { if case .fft? = config.demag { true } else { false } }())
   }
 
   /// What the transport model carries from one update to the next, by name:

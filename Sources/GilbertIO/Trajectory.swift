@@ -45,8 +45,8 @@ public final class TrajectoryWriter {
   /// Number of table rows written.
   public private(set) var rows = 0
   /// Whether the file is in SWMR mode: readers may open it while it is
-  /// written (h5py `swmr=True`); the counts and `NSteps` attributes are
-  /// written when it ends (the dataset extents are the counts meanwhile).
+  /// written (h5py `swmr=True`); the count attributes and `NSteps` are
+  /// written when it ends (the `/counts` dataset holds the counts meanwhile).
   public private(set) var swmrActive = false
 
   /// Creates the file and its layout. Refuses to replace an existing file
@@ -132,9 +132,9 @@ public final class TrajectoryWriter {
       // now: a SWMR file takes no new objects once SWMR starts.
       try prepare?(file)
       // The counts exist from the start: a file killed before its first
-      // sample says it holds no frame. A SWMR file cannot update them while
-      // it runs: −1 says "count the extents" (SWMR orders its writes, so an
-      // extent never runs ahead of its data) until the run ends.
+      // sample says it holds no frame. A SWMR file cannot update attributes
+      // while it runs: −1 says "the counts are in /counts" until it ends (its
+      // extents are not counts: one ran ahead of its data when a flush failed).
       try file.setAttribute("frames_complete", on: "/fields", int: swmr ? -1 : 0)
       try file.setAttribute("rows_complete", on: "/table", int: swmr ? -1 : 0)
       if swmr { try file.writeDataset("/counts", doubles: [0, 0], shape: [2]) }
@@ -146,20 +146,13 @@ public final class TrajectoryWriter {
       }
       try Self.checkTarget(path, overwrite: overwrite)
       try file.rename(to: path)
-    } catch var error as HDF5Error {
-      file.close()
-      try? FileManager.default.removeItem(atPath: temporary)
-      // Named by the output the user asked for, not the temporary name.
-      if !error.isUsageError {
-        error = HDF5Error(
-          message: error.message.replacingOccurrences(of: temporary, with: path) + " (creating it; nothing was left)",
-          isUsageError: false)
-      }
-      throw error
     } catch {
       file.close()
       try? FileManager.default.removeItem(atPath: temporary)
-      throw error
+      // A disk's refusal is named by the output the user asked for, not the temporary name.
+      guard var e = error as? HDF5Error, !e.isUsageError else { throw error }
+      e.message = e.message.replacingOccurrences(of: temporary, with: path) + " (creating it; nothing was left)"
+      throw e
     }
   }
 
@@ -183,9 +176,8 @@ public final class TrajectoryWriter {
 
   /// After a failed write: opens the file afresh from what the disk holds
   /// (the last complete flush, and a prefix of the failed one, repaired as
-  /// a reader repairs a killed run's file), drops every frame and row the
-  /// counts do not cover, so that h5py finds no uncounted frame either, and
-  /// leaves the writer on the new handle for the summary. The writes go to
+  /// a reader repairs a killed run's file), takes the counts the disk has,
+  /// and leaves the writer on the new handle for the summary. The writes go to
   /// the blocks the driver kept in reserve, so a full disk still takes them.
   /// Throws when the disk refuses these too; the file then keeps the last
   /// flush, and `gilbert repair` finishes it.
@@ -278,19 +270,22 @@ public final class TrajectoryWriter {
         extent = min(extent, try f.shape("/fields/\(name)/\(d)").first ?? 0)
       }
     }
-    if extent == Int.max { extent = 0 }
-    let stored = Int((try? f.doubleAttribute("frames_complete", on: "/fields").first) ?? 0)
-    if stored >= 0 { return min(stored, extent) }
-    if f.exists("/counts") { return min(Int(try f.readDoubles("/counts").values[0]), extent) }
-    return extent  // a SWMR file of an earlier version, which kept no /counts
+    return try counted(f, "frames_complete", on: "/fields", entry: 0, extent: extent == Int.max ? 0 : extent)
   }
 
   /// The table rows a file counts, as ``countedFrames`` counts frames.
   public static func countedRows(_ f: HDF5File, columns: [String]) throws -> Int {
     let extent = try columns.map { try f.shape("/table/\($0)").first ?? 0 }.min() ?? 0
-    let stored = Int((try? f.doubleAttribute("rows_complete", on: "/table").first) ?? 0)
+    return try counted(f, "rows_complete", on: "/table", entry: 1, extent: extent)
+  }
+
+  /// The count attribute `name`, or while a SWMR file runs (−1) entry
+  /// `entry` of `/counts`, at most `extent`; a SWMR file of an earlier
+  /// version, which kept no `/counts`, counts its extent.
+  private static func counted(_ f: HDF5File, _ name: String, on group: String, entry: Int, extent: Int) throws -> Int {
+    let stored = Int((try? f.doubleAttribute(name, on: group).first) ?? 0)
     if stored >= 0 { return min(stored, extent) }
-    if f.exists("/counts") { return min(Int(try f.readDoubles("/counts").values[1]), extent) }
+    if f.exists("/counts") { return min(Int(try f.readDoubles("/counts").values[entry]), extent) }
     return extent
   }
 
@@ -318,7 +313,7 @@ public final class TrajectoryWriter {
     try file.createGroup("/summary")
     try flush()
     if swmr {
-      // While SWMR runs the counts are the extents (see the creating init).
+      // While SWMR runs the counts are in /counts (see the creating init).
       try file.setAttribute("frames_complete", on: "/fields", int: -1)
       try file.setAttribute("rows_complete", on: "/table", int: -1)
       try file.overwrite("/counts", doubles: [Double(frames), Double(rows)])

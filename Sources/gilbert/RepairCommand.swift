@@ -15,8 +15,12 @@ struct RepairCommand: ParsableCommand {
       written (other tools refuse it, h5py without swmr=True). This command repairs each
       of these in place: the end of allocation moved to the end of the file, every chunk
       the index lists but a lookup misses written again, the SWMR marks cleared (h5clear -s).
+      A run stopped by a refused write can also leave a file shorter than its superblock
+      records (extended to that end), the marks of a writer that did not close it (cleared),
+      and frames or rows beyond the counts (cut, on a copy checked before it replaces the file).
       Gilbert's own readers (export, table, initial.type = "file", --resume) repair a
-      file the same way when they open it. A file another process holds open is refused.
+      file the same way when they open it, apart from the cut. A file another process
+      holds open is refused.
       """)
 
   @Argument(help: "A Gilbert HDF5 file.")

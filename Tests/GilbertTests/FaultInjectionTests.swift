@@ -20,26 +20,8 @@ import Testing
   static let config = reliabilityConfig.replacingOccurrences(of: "duration = 8e-9", with: "duration = 3e-11")
   static let full = ProcessInfo.processInfo.environment["GILBERT_FAULT_SWEEP"] == "full"
 
-  struct Outcome {
-    var status: Int32
-    var signalled: Bool
-    var stderr: String
-  }
-
-  static func run(_ arguments: [String], fault: String?) throws -> Outcome {
-    let p = Process()
-    p.executableURL = try gilbertExecutable()
-    p.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["GILBERT_FAULT_INJECT"] = fault
-    p.environment = environment
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    return Outcome(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal, stderr: text)
+  static func run(_ arguments: [String], fault: String?) throws -> GilbertOutcome {
+    try runGilbertOutcome(arguments, environment: ["GILBERT_FAULT_INJECT": fault])
   }
 
   /// The counted frames of `path`, each checked against `reference` (value

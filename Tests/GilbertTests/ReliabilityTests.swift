@@ -36,6 +36,40 @@ func startGilbert(
   return p
 }
 
+/// How a `gilbert` run ended: its exit status (or signal), and what it said on stderr.
+struct GilbertOutcome {
+  var status: Int32
+  var signalled: Bool
+  var stderr: String
+}
+
+/// Runs `gilbert ARGS` to its end, with `environment` changes (nil removes
+/// a variable) and, given `ulimit` ("-f 1500"), under `sh -c "ulimit …; exec gilbert …"`.
+func runGilbertOutcome(_ arguments: [String], environment: [String: String?] = [:], ulimit: String? = nil) throws
+  -> GilbertOutcome
+{
+  let p = Process()
+  let gilbert = try gilbertExecutable()
+  if let ulimit {
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    let quoted = ([gilbert.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    p.arguments = ["-c", "ulimit \(ulimit) && exec \(quoted)"]
+  } else {
+    p.executableURL = gilbert
+    p.arguments = arguments
+  }
+  var env = ProcessInfo.processInfo.environment
+  for (k, v) in environment { env[k] = v }
+  p.environment = env
+  let err = Pipe()
+  p.standardError = err
+  p.standardOutput = FileHandle.nullDevice
+  try p.run()
+  let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  p.waitUntilExit()
+  return GilbertOutcome(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal, stderr: text)
+}
+
 /// Waits until `path` exists and holds at least `bytes`, or `seconds` pass.
 func waitForFile(_ path: String, bytes: Int = 1, seconds: Double = 20) {
   let deadline = Date().addingTimeInterval(seconds)
@@ -160,22 +194,9 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
   }()
 
   @Test func aFullDiskStopsWithStatus1AndEveryCountedFrameIsRight() throws {
-    let mount = temporaryPath("full-disk")
-    try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
     // A 2 MiB file system: the run fills it after a few hundred frames.
-    let m = Process()
-    m.executableURL = URL(fileURLWithPath: "/bin/mount")
-    m.arguments = ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount]
-    try m.run()
-    m.waitUntilExit()
-    try #require(m.terminationStatus == 0, "mounting a tmpfs needs root (CI and the developers' machines run as root)")
-    defer {
-      let u = Process()
-      u.executableURL = URL(fileURLWithPath: "/bin/umount")
-      u.arguments = [mount]
-      try? u.run()
-      u.waitUntilExit()
-    }
+    let mount = try Self.mountTmpfs("full-disk", size: "2m")
+    defer { Self.unmount(mount) }
     let config = try writeConfig("reliability-full.toml", reliabilityConfig)
     let out = mount + "/run.h5"
     let r = try runGilbert(["run", config, "--output", out, "--force"])
@@ -186,19 +207,25 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     #expect(try f.stringAttribute("status", on: "/summary").hasPrefix("failed: cannot write"))
   }
 
-  /// Runs `gilbert ARGS` under `sh -c "ulimit …; exec gilbert …"`.
-  static func runLimited(_ limit: String, _ arguments: [String]) throws -> (status: Int32, signalled: Bool, stderr: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    let quoted = ([try gilbertExecutable().path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-    p.arguments = ["-c", "ulimit \(limit) && exec \(quoted)"]
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    return (p.terminationStatus, p.terminationReason == .uncaughtSignal, text)
+  /// A small file system of `size` (mount's notation) at a new temporary directory `name`.
+  static func mountTmpfs(_ name: String, size: String) throws -> String {
+    let mount = temporaryPath(name)
+    try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+    let m = Process()
+    m.executableURL = URL(fileURLWithPath: "/bin/mount")
+    m.arguments = ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mount]
+    try m.run()
+    m.waitUntilExit()
+    try #require(m.terminationStatus == 0, "mounting a tmpfs needs root (CI and the developers' machines run as root)")
+    return mount
+  }
+
+  static func unmount(_ mount: String) {
+    let u = Process()
+    u.executableURL = URL(fileURLWithPath: "/bin/umount")
+    u.arguments = [mount]
+    try? u.run()
+    u.waitUntilExit()
   }
 
   @Test(arguments: [1500, 3000, 6000]) func aFileSizeLimitStopsWithStatus1AndTheFailureRecorded(kib: Int) throws {
@@ -209,7 +236,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     let config = try writeConfig("reliability-fsize.toml", reliabilityConfig)
     let out = temporaryPath("reliability-fsize-\(kib).h5")
     for p in [out, XDMF.path(for: out)] { try? FileManager.default.removeItem(atPath: p) }
-    let r = try Self.runLimited("-f \(kib)", ["run", config, "--output", out])
+    let r = try runGilbertOutcome(["run", config, "--output", out], ulimit: "-f \(kib)")
     #expect(!r.signalled && r.status == 1, "exit \(r.status): \(r.stderr)")
     #expect(r.stderr.contains(out) && r.stderr.contains("EFBIG"), "\(r.stderr)")
     let counted = try countedFramesMatch(out, Self.reference)
@@ -225,21 +252,8 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     // refused write, whichever comes first), never by a signal, the summary
     // readable and every counted frame right. This segfaulted in libhdf5 in
     // 30 of 30 runs, and 13 of 30 files counted a frame that was not there.
-    let mount = temporaryPath("filled-disk")
-    try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-    let m = Process()
-    m.executableURL = URL(fileURLWithPath: "/bin/mount")
-    m.arguments = ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mount]
-    try m.run()
-    m.waitUntilExit()
-    try #require(m.terminationStatus == 0, "mounting a tmpfs needs root (CI and the developers' machines run as root)")
-    defer {
-      let u = Process()
-      u.executableURL = URL(fileURLWithPath: "/bin/umount")
-      u.arguments = [mount]
-      try? u.run()
-      u.waitUntilExit()
-    }
+    let mount = try Self.mountTmpfs("filled-disk", size: "8m")
+    defer { Self.unmount(mount) }
     let config = try writeConfig("reliability-filled.toml", reliabilityConfig)
     for trial in 0..<3 {
       let out = mount + "/run-\(trial).h5"
@@ -290,7 +304,7 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     let text = reliabilityConfig.replacingOccurrences(of: "n = [128, 1, 1]", with: "n = [4000, 4000, 1]")
     let config = try writeConfig("reliability-memory.toml", text)
     let out = temporaryPath("reliability-memory.h5")
-    let r = try Self.runLimited("-v 2000000", ["run", config, "--output", out, "--force"])
+    let r = try runGilbertOutcome(["run", config, "--output", out, "--force"], ulimit: "-v 2000000")
     #expect(!r.signalled && r.status == 2, "exit \(r.status): \(r.stderr)")
     #expect(
       r.stderr.contains("mesh.n") && r.stderr.contains("6144000000 bytes") && r.stderr.contains("RLIMIT_AS"), "\(r.stderr)")

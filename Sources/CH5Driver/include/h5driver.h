@@ -50,7 +50,7 @@ void gfd_abandon(gfd_t *file);
 /// errno of the last open or create the driver refused, or of the last
 /// write refused since the last open (a create whose superblock the disk
 /// refused); 0: none.
-int gfd_last_open_errno(void);
+int gfd_last_errno(void);
 
 /// Writes that the fault injection counted so far, by operation (0 write,
 /// 1 truncate, 2 reserve), for the tests.

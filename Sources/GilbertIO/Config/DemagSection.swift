@@ -6,6 +6,9 @@ public enum DemagSettings: Sendable, Equatable {
   case fft(images: Int)
   /// Local shape anisotropy with demagnetising factors (N_x, N_y, N_z).
   case local(SIMD3<Double>)
+
+  /// Whether the stray field is an FFT convolution (its padded spectra count in the memory estimate).
+  public var isFFT: Bool { if case .fft = self { true } else { false } }
 }
 
 /// `[demag]`: the stray field, by FFT (`method = "fft"`, `images`) or as an

@@ -54,9 +54,8 @@ public struct SimulationConfig: Sendable, SectionLookup {
     try top.finish()
     sections = context.sections
     grid = try context.grid
-    // Before anything the size of the grid is allocated.
-    let fft: Bool = { if case .fft? = context.section(DemagSection.self)?.settings { return true } else { return false } }()
-    try MemoryLimit.check(grid: grid, fftDemag: fft)
+    // Before anything the size of the grid is allocated (the region map next).
+    try MemoryLimit.check(grid: grid, fftDemag: context.section(DemagSection.self)?.settings.isFFT ?? false)
     regionMap = try context.regionMap
     materials = try context.required(MaterialSection.self).materials
     initialSection = try context.required(InitialSection.self)
