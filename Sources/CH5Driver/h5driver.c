@@ -30,8 +30,10 @@ struct gfd_t {
   ino_t inode;
   int failure;    // errno of the first failed write or truncate
   int abandoned;  // gfd_abandon was called: no I/O any more
-  int salvage;    // may use the reserve
-  off_t reserved; // blocks are allocated up to here (KEEP_SIZE), as far as we know
+  int writable;
+  int salvage;    // may use the reserve, and only it
+  off_t reserved; // every block below here is allocated (fallocate, KEEP_SIZE)
+  off_t budget;   // salvage: no write may end past here
 };
 
 typedef struct { int salvage; } gfd_info_t;
@@ -123,6 +125,31 @@ static off_t size_limit(void) {
 
 static int gfd_failure_errno = 0;
 
+/// How far each file's blocks are allocated beyond its end, as the handles
+/// of this process that closed or were abandoned left them. A new handle
+/// starts from there: a reservation never asks again for blocks already
+/// held (on tmpfs a failed fallocate frees every unwritten block of its
+/// range, ours from before included).
+static struct { dev_t device; ino_t inode; off_t reserved; } held[16];
+
+static off_t held_reserve(dev_t device, ino_t inode) {
+  for (int i = 0; i < 16; i++)
+    if (held[i].reserved && held[i].device == device && held[i].inode == inode) return held[i].reserved;
+  return 0;
+}
+
+static void remember_reserve(const struct gfd_t *f) {
+  int slot = -1;
+  for (int i = 0; i < 16 && slot < 0; i++)
+    if (held[i].reserved && held[i].device == f->device && held[i].inode == f->inode) slot = i;
+  for (int i = 0; i < 16 && slot < 0; i++)
+    if (!held[i].reserved) slot = i;
+  if (slot < 0) slot = 0;
+  held[slot].device = f->device;
+  held[slot].inode = f->inode;
+  held[slot].reserved = f->reserved > (off_t)f->eof ? f->reserved : 0;
+}
+
 static herr_t fail(struct gfd_t *f, int code) {
   if (!f->failure) f->failure = code;
   gfd_failure_errno = code;
@@ -130,16 +157,17 @@ static herr_t fail(struct gfd_t *f, int code) {
   return -1;
 }
 
-/// Allocates the blocks of [from, to) (file size unchanged); 0 or an errno.
-/// A file system without fallocate is not an error: its writes are then
-/// only as atomic as the file system makes them.
-static int reserve(struct gfd_t *f, off_t from, off_t to) {
-  if (to <= f->reserved || to <= from) return 0;
+/// Allocates every block below `to` not known to be allocated yet (file
+/// size unchanged: holes inside the file, left where the file was extended
+/// without writing, are filled too); 0 or an errno. A file system without
+/// fallocate is not an error: its writes are then only as atomic as the
+/// file system makes them.
+static int reserve(struct gfd_t *f, off_t to) {
+  if (to <= f->reserved) return 0;
   int code = injected(OP_RESERVE);
   if (code) return code;
-  if (fallocate(f->fd, FALLOC_FL_KEEP_SIZE, from, to - from) != 0) {
-    if (errno == EOPNOTSUPP || errno == ENOSYS) return 0;
-    return errno;
+  if (fallocate(f->fd, FALLOC_FL_KEEP_SIZE, f->reserved, to - f->reserved) != 0) {
+    if (errno != EOPNOTSUPP && errno != ENOSYS) return errno;
   }
   f->reserved = to;
   return 0;
@@ -174,17 +202,36 @@ static H5FD_t *gfd_open(const char *name, unsigned flags, hid_t fapl, haddr_t ma
   f->eof = (haddr_t)st.st_size;
   f->device = st.st_dev;
   f->inode = st.st_ino;
+  f->writable = (flags & H5F_ACC_RDWR) != 0;
   f->reserved = st.st_size;
+  off_t before = (flags & (H5F_ACC_TRUNC | H5F_ACC_CREAT)) ? 0 : held_reserve(st.st_dev, st.st_ino);
+  if (before > f->reserved) f->reserved = before;
   const gfd_info_t *info = H5Pget_driver_info(fapl);
-  f->salvage = info ? info->salvage : 0;
+  f->salvage = (info && (flags & H5F_ACC_RDWR)) ? info->salvage : 0;
   gfd_open_errno = 0;
   gfd_failure_errno = 0;
+  if (f->salvage) {
+    // Salvage is all or nothing: its whole budget (the reserve the failed
+    // handle kept beyond the file, within the file-size limit) is allocated
+    // now, or nothing is written at all. A salvage write that got only part
+    // of its blocks could leave a header pointing at one never written.
+    // New space comes from the end of the file (small allocation blocks,
+    // gfd_use), and a salvage never shrinks the file before its close.
+    off_t limit = size_limit(), end = (off_t)f->eof;
+    f->budget = (limit - end > GFD_RESERVE) ? end + GFD_RESERVE : limit;
+    int code = f->budget > end ? reserve(f, f->budget) : EFBIG;
+    if (code) {
+      f->failure = code;
+      gfd_failure_errno = code;
+    }
+  }
   return &f->pub;
 }
 
 static herr_t gfd_close(H5FD_t *file) {
   struct gfd_t *f = (struct gfd_t *)file;
   int status = 0;
+  if (f->fd >= 0 && f->writable) remember_reserve(f);
   if (f->fd >= 0 && close(f->fd) != 0) status = -1;
   free(f);
   return status;
@@ -213,9 +260,28 @@ static haddr_t gfd_get_eoa(const H5FD_t *file, H5FD_mem_t type) {
   return ((const struct gfd_t *)file)->eoa;
 }
 
+/// The blocks of a handle that writes are allocated when HDF5 allocates
+/// file space (the end of allocation grows), not when it writes: every
+/// block below the end of allocation, and the reserve beyond it, is held
+/// before anything placed there is written. No space (ENOSPC, EDQUOT) or
+/// the file-size limit (EFBIG) then fails an allocation, before the writes
+/// that would use it, and never a write inside a flush: a flush is written
+/// whole or not at all, as far as space goes.
 static herr_t gfd_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr) {
   (void)type;
-  ((struct gfd_t *)file)->eoa = addr;
+  struct gfd_t *f = (struct gfd_t *)file;
+  if (f->writable && addr > f->eoa && f->eoa > 0) {
+    if (f->abandoned || f->failure) return fail(f, f->failure ? f->failure : EIO);
+    off_t end = (off_t)addr, limit = size_limit();
+    if (f->salvage) {
+      if (end > f->budget) return fail(f, f->budget < limit ? ENOSPC : EFBIG);
+    } else {
+      if (end > limit || limit - end < GFD_RESERVE) return fail(f, EFBIG);
+      int code = reserve(f, end + GFD_RESERVE);
+      if (code) return fail(f, code);
+    }
+  }
+  f->eoa = addr;
   return 0;
 }
 
@@ -260,10 +326,11 @@ static herr_t gfd_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr,
   off_t end = (off_t)(addr + size), limit = size_limit();
   // The superblock records the end of allocation: never one past the limit.
   if (type == H5FD_MEM_SUPER && (off_t)f->eoa > limit) return fail(f, EFBIG);
-  if ((haddr_t)end > f->eof) {
-    off_t headroom = f->salvage ? 0 : GFD_RESERVE;
-    if (end > limit || (limit - end) < headroom) return fail(f, EFBIG);
-    code = reserve(f, (off_t)f->eof, end + headroom);
+  if (f->salvage) {
+    if (end > f->budget) return fail(f, f->budget < limit ? ENOSPC : EFBIG);
+  } else if (end + GFD_RESERVE > f->reserved) {
+    if (end > limit || (limit - end) < GFD_RESERVE) return fail(f, EFBIG);
+    code = reserve(f, end + GFD_RESERVE);
     if (code) return fail(f, code);
   }
   const unsigned char *p = buffer;
@@ -288,21 +355,25 @@ static herr_t gfd_flush(H5FD_t *file, hid_t dxpl, hbool_t closing) {
 }
 
 static herr_t gfd_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing) {
-  (void)dxpl; (void)closing;
+  (void)dxpl;
   struct gfd_t *f = (struct gfd_t *)file;
   if (f->abandoned || f->failure) return fail(f, f->failure ? f->failure : EIO);
   if (f->eoa == f->eof) return 0;
+  // Shrinking frees the blocks beyond the end, the salvage's budget among them.
+  if (f->salvage && !closing && f->eoa < f->eof) return 0;
+  if (f->salvage && (off_t)f->eoa > f->budget) return fail(f, f->budget < size_limit() ? ENOSPC : EFBIG);
   int code = injected(OP_TRUNCATE);
   if (code) return fail(f, code);
   if ((off_t)f->eoa > size_limit()) return fail(f, EFBIG);
   if (ftruncate(f->fd, (off_t)f->eoa) != 0) return fail(f, errno);
   int shrunk = f->eoa < f->eof;
   f->eof = f->eoa;
-  if (shrunk) {
-    // Shrinking freed the blocks beyond the new end: take the reserve again
-    // (best effort; a write that cannot have it fails, atomically).
+  if (shrunk && f->reserved > (off_t)f->eof) {
+    // Shrinking freed the blocks beyond the new end: take the reserve (or
+    // the salvage's budget) again at once, best effort; a write that cannot
+    // have it fails, atomically.
     f->reserved = (off_t)f->eof;
-    if (!f->salvage) (void)reserve(f, (off_t)f->eof, (off_t)f->eof + GFD_RESERVE);
+    (void)reserve(f, f->salvage ? f->budget : (off_t)f->eof + GFD_RESERVE);
   }
   return 0;
 }
@@ -354,6 +425,11 @@ void gfd_setup(void) {
 
 herr_t gfd_use(hid_t fapl, int salvage) {
   gfd_info_t info = {salvage};
+  if (salvage) {
+    // A salvage writes a few kilobytes: space from small blocks stays within its budget.
+    H5Pset_meta_block_size(fapl, 4096);
+    H5Pset_small_data_block_size(fapl, 4096);
+  }
   return H5Pset_driver(fapl, gfd_driver, &info);
 }
 
@@ -375,6 +451,7 @@ void gfd_abandon(gfd_t *f) {
   if (!f || f->abandoned) return;
   if (!f->failure) f->failure = EIO;
   f->abandoned = 1;
+  if (f->writable) remember_reserve(f);
   if (f->fd >= 0) close(f->fd);
   f->fd = -1;
 }

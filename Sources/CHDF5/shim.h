@@ -25,6 +25,12 @@ static inline unsigned gh5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned gh5_f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline size_t gh5_variable(void) { return H5T_VARIABLE; }
 static inline unsigned gh5_f_acc_swmr_read(void) { return H5F_ACC_SWMR_READ; }
+/// The version of the file's superblock (2 or more: the latest format, which SWMR files use); -1 on failure.
+static inline int gh5_superblock_version(hid_t file) {
+  H5F_info2_t info;
+  if (H5Fget_info2(file, &info) < 0) return -1;
+  return (int)info.super.version;
+}
 
 /// A file-access property list that clears the "open for writing" flags a
 /// crashed SWMR writer leaves in the superblock (what `h5clear -s` does).
@@ -41,10 +47,12 @@ static inline hid_t gh5_fapl_clear_status_flags(void) {
 /// entry at any moment, so the disk can hold a dataset's new extent before
 /// its data's index. Evictions are turned off (entries reach the disk only
 /// in H5Fflush; we flush every sample, so the cache stays small), and file
-/// space comes from large aggregator blocks, so the end of the allocated
+/// space comes from 256 KiB aggregator blocks, so the end of the allocated
 /// space (the superblock's EOA, written last in a flush) grows once per
 /// block rather than once per frame: a kill inside a flush can then leave an
 /// index pointing past the EOA only at the rare flush that starts a block.
+/// (The blocks are backed by disk blocks when allocated, CH5Driver: larger
+/// ones would hold more of a nearly full disk for nothing.)
 /// With `latest` the file uses the latest format (SWMR needs it, and orders
 /// its own writes, so its cache is left as HDF5 sets it).
 static inline hid_t gh5_fapl_writing(int latest) {
@@ -65,7 +73,7 @@ static inline hid_t gh5_fapl_writing(int latest) {
   // Under a file-size limit (ulimit -f, a batch system's) the blocks are
   // kept small beside it: the end of allocation runs ahead of the data by up
   // to a block, and a superblock may not record an end past the limit.
-  hsize_t meta = 1 << 20, small = 8 << 20;
+  hsize_t meta = 256 << 10, small = 256 << 10;
   struct rlimit limit;
   if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
     hsize_t cap = (hsize_t)(limit.rlim_cur / 64);

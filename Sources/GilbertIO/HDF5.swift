@@ -320,6 +320,10 @@ public final class HDF5File {
     }
     id = opened
     if id >= 0 { driver = gfd_of(id) }
+    if id < 0, salvage, gfd_last_errno() != 0 {
+      // The salvage's budget could not be had (the disk is full): nothing was written.
+      throw HDF5Error.io("cannot write '\(path)'", code: gfd_last_errno())
+    }
     if id < 0 {
       throw HDF5Error(
         message: "cannot open '\(path)' for writing (not an HDF5 file, or open in another process)", isUsageError: true)
@@ -408,6 +412,14 @@ public final class HDF5File {
   // MARK: Groups and links
 
   /// Whether an object exists at `objectPath` (every parent must exist too).
+  /// Whether the file is in the latest format (superblock version 2 or
+  /// more): a file written in SWMR mode is.
+  public var isLatestFormat: Bool {
+    hdf5Lock.lock()
+    defer { hdf5Lock.unlock() }
+    return gh5_superblock_version(id) >= 2
+  }
+
   public func exists(_ objectPath: String) -> Bool {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }

@@ -366,6 +366,10 @@ public enum Sweep {
     overwrite: Bool, shard: (k: Int, n: Int)? = nil, runPoints: PointRunner, resumed: (_ done: Int, _ total: Int) -> Void = { _, _ in },
     progress: @escaping (Progress) -> Void
   ) throws -> [SweepPoint] {
+    // Before anything runs: a second sweep on the same output would run its
+    // points and then clobber the first one's file.
+    let lock = try OutputLock(for: outputPath, by: "gilbert sweep")
+    defer { lock.release() }
     let signature = signature(text: text, overrides: overrides, axes: axes)
     var points =
       try resume(path: outputPath, signature: signature, overwrite: overwrite)

@@ -160,14 +160,7 @@ public final class TrajectoryWriter {
   /// creating `path` left beside it, when their process is gone.
   static func removeStaleTemporaries(beside path: String) {
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    let prefix = ".\((path as NSString).lastPathComponent).partial-"
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-    for name in names where name.hasPrefix(prefix) {
-      guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
-      if kill(pid, 0) != 0 && errno == ESRCH {
-        try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
-      }
-    }
+    AtomicText.removeStale(prefix: ".\((path as NSString).lastPathComponent).partial-", in: directory)
   }
 
   /// Whether a write to the file failed (the disk refused it); the handle
@@ -280,12 +273,17 @@ public final class TrajectoryWriter {
   }
 
   /// The count attribute `name`, or while a SWMR file runs (−1) entry
-  /// `entry` of `/counts`, at most `extent`; a SWMR file of an earlier
-  /// version, which kept no `/counts`, counts its extent.
+  /// `entry` of `/counts`, at most `extent`. A SWMR file of an earlier
+  /// version kept no `/counts` and its count attribute at 0 until it ended
+  /// (its extents were its counts): one that did not end counts its extent.
   private static func counted(_ f: HDF5File, _ name: String, on group: String, entry: Int, extent: Int) throws -> Int {
     let stored = Int((try? f.doubleAttribute(name, on: group).first) ?? 0)
+    let hasCounts = f.exists("/counts")
+    if stored == 0 && !hasCounts && f.isLatestFormat && (try? f.stringAttribute("status", on: "/summary")) == nil {
+      return extent
+    }
     if stored >= 0 { return min(stored, extent) }
-    if f.exists("/counts") { return min(Int(try f.readDoubles("/counts").values[entry]), extent) }
+    if hasCounts { return min(Int(try f.readDoubles("/counts").values[entry]), extent) }
     return extent
   }
 

@@ -68,7 +68,7 @@ public enum XDMF {
   {
     let text = document(
       h5Name: URL(fileURLWithPath: h5Path).lastPathComponent, grid: grid, fields: fields, times: times)
-    try text.write(toFile: path(for: h5Path), atomically: true, encoding: .utf8)
-    try text.write(toFile: paraViewPath(for: h5Path), atomically: true, encoding: .utf8)
+    try AtomicText.write(text, to: path(for: h5Path))
+    try AtomicText.write(text, to: paraViewPath(for: h5Path))
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gilbert
+import GilbertIO
 
 /// `gilbert coefficients`: the longitudinal and β coefficients of the
 /// paper's microscopic model for a material (Documentation/Longitudinal.md), SI with ħ restored.
@@ -84,7 +85,7 @@ struct CoefficientsCommand: ParsableCommand {
       delta_gamma_tau = \(m.deltaGammaTau)
 
       """
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try AtomicText.write(text, to: path)
     print("wrote \(path)")
   }
 }

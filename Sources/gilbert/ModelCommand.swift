@@ -90,7 +90,7 @@ struct ModelCommand: ParsableCommand {
         let cells = r.map { String(format: "%.12g", $0) }
         text += cells.prefix(3).joined(separator: ",") + ",\(regime)," + cells.suffix(5).joined(separator: ",") + "\n"
       }
-      try text.write(toFile: out, atomically: true, encoding: .utf8)
+      try AtomicText.write(text, to: out)
     } else {
       do {
         try ModelTableWriter.write(

@@ -53,8 +53,8 @@ struct TableCommand: ParsableCommand {
       text += columns.map { "\($0.values[r])" }.joined(separator: ",") + "\n"
     }
     if let output {
-      do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-        fail("cannot write '\(output)': \(error.localizedDescription)")
+      do { try AtomicText.write(text, to: output) } catch {
+        fail((error as? HDF5Error)?.message ?? "cannot write '\(output)': \(error)")
       }
       FileHandle.standardError.write(Data("wrote \(output): \(rows) rows, \(columns.count) columns\n".utf8))
     } else {

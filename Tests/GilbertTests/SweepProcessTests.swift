@@ -146,6 +146,23 @@ func runGilbertCapturing(_ arguments: [String]) throws -> (status: Int32, stdout
     ])
     #expect(other.status == 2)
     #expect(other.stderr.contains("is not this sweep") && other.stderr.contains("--force"))
+    // While a sweep runs, a second one on its output is refused before it
+    // runs a point (it used to run one and then fail on the first's
+    // temporary name), and the first finishes with its file whole.
+    let running = try startGilbert(sweep + ["--output", path, "--force"])
+    let lock = (URL(fileURLWithPath: path).deletingLastPathComponent().path as NSString)
+      .appendingPathComponent(".sweep-other.h5.lock")
+    let deadline = Date().addingTimeInterval(30)
+    while !FileManager.default.fileExists(atPath: lock) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    let started = Date()
+    let second = try runGilbert(sweep + ["--output", path, "--force"])
+    #expect(second.status == 2 && second.stderr.contains("being written by another gilbert sweep"), "\(second.stderr)")
+    #expect(second.stderr.contains("process \(running.processIdentifier)"), "\(second.stderr)")
+    #expect(Date().timeIntervalSince(started) < 5, "the second sweep ran before it was refused")
+    running.waitUntilExit()
+    #expect(running.terminationStatus == 0)
+    #expect(try Sweep.points(inFile: path).filter(\.isFinished).count == 6)
+    #expect(!FileManager.default.fileExists(atPath: lock), "the lock file outlived its sweep")
   }
 }
 

@@ -186,6 +186,27 @@ def open(path):
     return Result(path)
 
 
+def _counted(f, group, attribute, entry, extent):
+    """How many frames (entry 0) or rows (entry 1) of a run's file are
+    whole on disk, at most `extent`: the count attribute, or while a SWMR
+    file runs (-1 there) the entry of /counts (Documentation/OutputFormat.md)."""
+    complete = int(f[group].attrs.get(attribute, -1))
+    if complete < 0 and "counts" in f:
+        counts = f["counts"]
+        if hasattr(counts, "refresh") and f.swmr_mode:
+            counts.refresh()
+        complete = int(counts[entry])
+    elif complete == 0 and "counts" not in f and ("summary" not in f or "status" not in f["summary"].attrs):
+        # A SWMR file of an earlier version that did not end: its count
+        # attribute stayed 0 and its extents were its counts (SWMR files are
+        # in the latest format: superblock version 2 or more).
+        with builtins.open(f.filename, "rb") as raw:
+            head = raw.read(9)
+        if len(head) == 9 and head[8] >= 2:
+            complete = -1
+    return min(extent, complete) if complete >= 0 else extent
+
+
 class Field:
     """One field of a run, read lazily: `len(field)` complete frames,
     `field[i]` an array (nz, ny, nx, components) in SI units, `field.times`."""
@@ -205,15 +226,7 @@ class Field:
     def __len__(self):
         f, value, time = self._datasets()
         count = min(value.shape[0], time.shape[0])
-        # Only counted frames are whole on disk: /fields@frames_complete, or
-        # while a SWMR file runs (-1 there) the first entry of /counts.
-        complete = int(f["fields"].attrs.get("frames_complete", -1))
-        if complete < 0 and "counts" in f:
-            counts = f["counts"]
-            if hasattr(counts, "refresh") and f.swmr_mode:
-                counts.refresh()
-            complete = int(counts[0])
-        return min(count, complete) if complete >= 0 else count
+        return _counted(f, "fields", "frames_complete", 0, count)
 
     @property
     def times(self):
@@ -273,9 +286,7 @@ class Result:
                 d.refresh()
             columns[name] = d[()]
         n = min(len(c) for c in columns.values()) if columns else 0
-        complete = int(t.attrs.get("rows_complete", 0))
-        if complete > 0:
-            n = min(n, complete)
+        n = _counted(f, "table", "rows_complete", 1, n)
         return pd.DataFrame({k: v[:n] for k, v in columns.items()})
 
     @property

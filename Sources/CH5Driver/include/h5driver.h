@@ -2,19 +2,22 @@
 // own sec2 driver does it, plus what a run needs to stop cleanly when the
 // disk fails under it (Documentation/Reliability.md):
 //
-// - Every failure is atomic and final. A write that extends the file first
-//   reserves its blocks (fallocate), so no space (ENOSPC), a quota (EDQUOT)
-//   or the file-size limit (EFBIG, checked against RLIMIT_FSIZE before any
-//   byte goes out) fails a write whole, never halfway through it. After the
-//   first failure the file is "failed": every later write and truncate is
-//   refused without touching the disk, so the disk keeps the last complete
-//   flush plus a prefix of the failed one (what a kill -9 inside a flush
-//   leaves, which the readers repair).
+// - Every failure is atomic and final. File space is backed by disk blocks
+//   (fallocate) when HDF5 allocates it, before anything is written there, so
+//   no space (ENOSPC), a quota (EDQUOT) or the file-size limit (EFBIG,
+//   checked against RLIMIT_FSIZE) fails an allocation, never a write inside
+//   a flush: as far as space goes, a flush is written whole or not at all.
+//   After the first failure the file is "failed": every later write and
+//   truncate is refused without touching the disk, so the disk keeps the
+//   last complete flush (plus, after an I/O error, a prefix of the failed
+//   one: what a kill -9 inside a flush leaves, which the readers repair).
 // - The superblock is never written with an end of allocation past the
 //   file-size limit (a file shorter than its superblock says does not open).
-// - Writes that extend the file keep a reserve of allocated blocks beyond
-//   them, so that after a failure a fresh handle can still record the
-//   failure in the file (gfd_use(…, salvage = 1) may use the reserve).
+// - A reserve of allocated blocks is kept beyond the end of allocation, so
+//   that after a failure a fresh handle can still record the failure in the
+//   file (gfd_use(…, salvage = 1) may use the reserve, all of it or nothing,
+//   and only it). Handles of one process pass the reserve on to the next
+//   handle of the same file.
 // - The real cause is kept (errno of the first failure) for the message.
 // - Fault injection for the tests: GILBERT_FAULT_INJECT="OP:N:ERR" makes the
 //   Nth OP of the process fail with ERR ("OP:N+:ERR": the Nth and every later
