@@ -72,6 +72,23 @@ struct TransportUpdate: AfterStep {
   }
 }
 
+/// Follows the tracked wall's tilt at every step (``TiltCrossings``), so its
+/// turns are counted between samples.
+struct TiltFollower: AfterStep {
+  var crossings = TiltCrossings()
+  var checkpoint: [Double] {
+    get { crossings.state }
+    set { crossings.restore(newValue) }
+  }
+
+  mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool {
+    guard sim.tracker != nil else { return false }
+    let o = sim.tracker!.observe(sim.m, magnet: sim.magnet)
+    crossings.add(time: sim.time, position: o.position, tilt: o.tilt)
+    return false
+  }
+}
+
 /// Time stepping with the small steps after each step, and sampling into the file.
 struct RunLoop {
   var sim: Simulation
@@ -104,6 +121,11 @@ struct RunLoop {
     }
   }
 
+  /// The wall's tilt crossings followed at every step, when a wall is tracked.
+  var stepCrossings: [(t: Double, q: Double, k: Int)]? {
+    afterSteps.lazy.compactMap { ($0 as? TiltFollower)?.crossings.crossings }.first
+  }
+
   /// The stepper `solver.method` names.
   static func makeStepper(for sim: Simulation) -> any TimeStepper<LLG> {
     let solver = sim.config.solver
@@ -121,6 +143,14 @@ struct RunLoop {
         tolerance: solver.tolerance)
     }
     stepper.maximumStep = solver.maximumStep
+    // An explicit adaptive method grows its step where little changes (near
+    // equilibrium) until it is unstable: at dx = 0.5 nm the default rk45 ran
+    // past exchange's limit within 50 steps and the |m| guard stopped it.
+    // Its steps stay inside the grid's limit unless dt or max_dt are given.
+    if let tableau = method.tableau, method.isAdaptive, let limit = sim.explicitStabilityStep(tableau) {
+      if !solver.maximumStepGiven { stepper.maximumStep = min(stepper.maximumStep, limit) }
+      if !solver.timeStepGiven { stepper.timeStep = min(stepper.timeStep, limit) }
+    }
     return stepper
   }
 
@@ -130,6 +160,7 @@ struct RunLoop {
     if sim.tracker != nil { steps.append(MovingFrame()) }
     if sim.equation.frame != nil { steps.append(FrameDisplacement()) }
     if sim.hasTransport { steps.append(TransportUpdate(every: sim.config.transportUpdateEvery, lastTime: sim.time)) }
+    if sim.tracker != nil { steps.append(TiltFollower()) }
     return steps
   }
 
@@ -168,6 +199,7 @@ struct RunLoop {
       // The convergence test reads the wall columns of the row it writes (as a resume replays them).
       var converged = false
       if convergence != nil, let (q, phi) = wallColumns {
+        convergence!.stepCrossings = stepCrossings
         converged = convergence!.add(time: sim.time, position: row[q], tilt: row[phi])
       }
       try sample(frame: converged || k % run.fieldEvery == 0 || k == samples, row: row)

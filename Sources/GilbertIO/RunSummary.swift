@@ -36,6 +36,7 @@ struct RunSummary {
     case .interrupted: strings = ["status": "interrupted"]
     case .failed(let why): strings = ["status": "failed: " + why]
     }
+    if !sim.config.chosenDefaults.isEmpty { strings["defaults_chosen"] = sim.config.chosenDefaults.joined(separator: "; ") }
     if let s = loop.steadySolve {
       steadySolve = s
       strings["steady_solve"] = s.converged ? "converged" : "failed: " + (s.reason ?? "unknown")
@@ -53,6 +54,7 @@ struct RunSummary {
       } else {
         test = VelocityConvergence(tolerance: w.velocityTolerance)
         test.continuesAfterConvergence = true
+        test.stepCrossings = loop.stepCrossings
         for k in times.indices { test.add(time: times[k], position: q[k], tilt: phi[k]) }
       }
       if let e = loop.convergence?.converged {
@@ -68,6 +70,14 @@ struct RunSummary {
           numbers["wall_velocity_uncertainty"] =
             abs(c.latest - c.previous) + abs((wallVelocity?.velocity ?? c.latest) - c.latest)
         }
+      }
+      // A precessing wall's period from its turns followed at every step
+      // (the samples' φ aliases it when they are further apart than a turn).
+      if var v = wallVelocity, v.regime == .precessing, loop.convergence?.converged == nil,
+        let c = loop.stepCrossings, c.count >= 2
+      {
+        v.period = c[c.count - 1].t - c[c.count - 2].t
+        wallVelocity = v
       }
       if let v = wallVelocity {
         numbers["wall_velocity"] = v.velocity

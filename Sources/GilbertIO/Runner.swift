@@ -142,6 +142,7 @@ public enum Runner {
     if loop.convergence != nil, let (times, q, phi) = try? writer.wallSeries() {
       // The convergence test sees the samples before the checkpoint again
       // (the first row is the start, before any step).
+      loop.convergence!.stepCrossings = loop.stepCrossings
       for i in 1..<min(times.count, checkpoint.rows) {
         loop.convergence!.add(time: times[i], position: q[i], tilt: phi[i])
       }

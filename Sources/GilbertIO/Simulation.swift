@@ -186,3 +186,33 @@ public struct Simulation {
     return u[i].x
   }
 }
+
+extension Simulation {
+  /// The largest step an explicit method (`tableau`) can take stably on
+  /// this grid, s: its stability radius along the linearised LLG's
+  /// eigenvalues over the largest of them, |λ| ≤ γ B_max / √(1 + α²), where
+  /// B_max bounds the field of the shortest spin wave the grid holds:
+  /// exchange (2A/Ms) Σ_d 4/Δ_d² over the axes with more than one cell, the
+  /// demag bound μ0 Ms, 2|K|/Ms of each anisotropy, the applied field;
+  /// nothing for the current. Nil when nothing bounds it.
+  public func explicitStabilityStep(_ tableau: ButcherTableau) -> Double? {
+    let g = magnet.grid
+    var exchangeCurvature = 0.0
+    for (n, d) in [(g.nx, g.dx), (g.ny, g.dy), (g.nz, g.dz)] where n > 1 { exchangeCurvature += 4 / (d * d) }
+    let anisotropy = config.section(AnisotropySection.self)?.entries.flatMap(\.constants).map(abs).reduce(0, +) ?? 0
+    let applied = config.section(ZeemanSection.self).map { ($0.settings.field * $0.settings.field).sum().squareRoot() } ?? 0
+    var field = 0.0, alpha = 1.0
+    for material in magnet.materials where material.saturationMagnetization > 0 {
+      let ms = material.saturationMagnetization
+      field = max(
+        field, 2 * material.exchangeStiffness / ms * exchangeCurvature + PhysicalConstants.mu0 * ms + 2 * anisotropy / ms + applied)
+      alpha = min(alpha, material.damping)
+    }
+    // (The Zhang–Li advection u/Δx is left out: at any physical u it is a
+    // few per cent of this, and an absurd u would make the cap absurd.)
+    let rate = PhysicalConstants.gammaLL * field / (1 + alpha * alpha).squareRoot()
+    let radius = tableau.stabilityRadius(damping: alpha)
+    guard rate > 0, radius > 0.1 else { return nil }
+    return 0.9 * radius / rate
+  }
+}

@@ -37,7 +37,13 @@ public struct SweepAxis: Sendable, Codable, Equatable {
     }
     let parts = list.split(separator: ":")
     if parts.count == 3, let a = Double(parts[0]), let b = Double(parts[1]), let n = Int(parts[2]), n >= 1 {
-      values = (0..<n).map { n == 1 ? a : a + (b - a) * Double($0) / Double(n - 1) }
+      // Each value is the decimal the user would write (12 significant
+      // digits): 0:0.06:7 gives 0.05, not 0.049999999999999996, in the
+      // config, the file and the progress lines.
+      values = (0..<n).map { k in
+        let x = n == 1 ? a : a + (b - a) * Double(k) / Double(n - 1)
+        return Double(String(format: "%.12g", x)) ?? x
+      }
     } else {
       var v: [Double] = []
       for item in list.split(separator: ",") {

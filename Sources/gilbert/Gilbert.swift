@@ -163,6 +163,13 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
   let path = resume ?? options.outputPath
   installSignalHandlers()
   let terminal = isatty(STDERR_FILENO) == 1
+  if resume == nil, !config.chosenDefaults.isEmpty {
+    // One line: the path a velocity run takes, and why (issue 28).
+    FileHandle.standardError.write(
+      Data(
+        "for a velocity (run.until = \"velocity_converged\"): \(config.chosenDefaults.joined(separator: "; ")); a key set in the config wins\n"
+          .utf8))
+  }
   let report: RunReport
   do {
     let line = ProgressLine()
@@ -205,7 +212,9 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
         : "steady solve: none found (\(s.reason ?? "unknown")); integrated in time from the start")
   }
   if let v = report.wallVelocity {
-    var line = String(format: "wall velocity: %.6g m/s (%@)", v.velocity, v.regime.rawValue)
+    var line = String(format: "wall velocity: %.6g", v.velocity)
+    if let u = report.velocityUncertainty { line += String(format: " ± %.2g", u) }
+    line += String(format: " m/s (%@)", v.regime.rawValue)
     if let period = v.period { line += String(format: ", period %.6g s", period) }
     if let model = report.modelMotion {
       line += String(format: "; (q, φ) model: %.6g m/s", model.velocity)
@@ -213,6 +222,16 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
       line += "; no (q, φ) model velocity: \(why)"
     }
     print(line)
+    // Converged or not, and what to change (issue 28: the terminal said only "(steady)").
+    if let converged = report.velocityConverged, report.outcome == .completed {
+      if converged {
+        print("converged: successive \(v.regime == .precessing ? "turns" : "windows") agree within wall.velocity_tolerance")
+      } else {
+        print(
+          "not converged: the last two \(v.regime == .precessing ? "turns" : "windows") differ by more than wall.velocity_tolerance at t = \(String(format: "%.3g", report.finalTime)) s; raise run.duration (with run.until = \"velocity_converged\" it is only a bound) or loosen wall.velocity_tolerance"
+        )
+      }
+    }
   }
   switch report.outcome {
   case .completed: break

@@ -48,6 +48,15 @@ import Testing
     #expect(ja == jb, "\(ja)\n\(jb)")
   }
 
+  @Test func rangesGiveTheDecimalsAUserWrites() throws {
+    // 0:0.06:7 computed as 0 + 0.06·k/6 gives 0.049999999999999996 for k = 5
+    // (issue 28: the progress lines printed it so); the values are the decimals.
+    let axis = try SweepAxis(parsing: "beta=0:0.06:7")
+    #expect(axis.values == [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06])
+    #expect(axis.values.map { "\($0)" } == ["0.0", "0.01", "0.02", "0.03", "0.04", "0.05", "0.06"])
+    #expect(try SweepAxis(parsing: "u=100:700:4").values == [100, 300, 500, 700])
+  }
+
   @Test func badSweepSpecificationsAreNamed() {
     #expect(throws: ConfigError.self) { try SweepAxis(parsing: "beta") }
     #expect(throws: ConfigError.self) { try SweepAxis(parsing: "beta=0,x") }

@@ -145,6 +145,7 @@ import Testing
       sample_interval = 2.5e-11
       [solver]
       tolerance = 1e-6
+      max_dt = 1e-11   # given: the stability cap (3× lower with dz = 1 nm layers) would differ between the grids
       """
     }
     func finalState(_ nz: Int) throws -> VectorField {

@@ -26,6 +26,10 @@ public struct VelocityConvergence: Sendable {
   var times: [Double] = [], positions: [Double] = [], tilts: [Double] = []
   /// φ crossings through φ_0 + 2πk: (t, q, k).
   var crossings: [(t: Double, q: Double, k: Int)] = []
+  /// Crossings found between samples, at every step (``TiltCrossings``):
+  /// when set, the samples' own crossings are not used, so a sample
+  /// interval longer than the period cannot alias it.
+  public var stepCrossings: [(t: Double, q: Double, k: Int)]? = nil
 
   /// The converged (or latest) estimate.
   public struct Estimate: Sendable, Equatable {
@@ -53,7 +57,9 @@ public struct VelocityConvergence: Sendable {
   public mutating func add(time t: Double, position q: Double, tilt phi: Double) -> Bool {
     guard converged == nil || continuesAfterConvergence else { return true }
     guard t.isFinite, q.isFinite, phi.isFinite else { return false }
-    if let last = tilts.last, let p0 = tilts.first {
+    if let followed = stepCrossings {
+      crossings = followed.filter { $0.t <= t }
+    } else if let last = tilts.last, let p0 = tilts.first {
       // Crossings of φ through p0 ± 2πk, interpolated linearly.
       let turn = 2 * Double.pi
       let k0 = Int(((last - p0) / turn).rounded(.towardZero)), k1 = Int(((phi - p0) / turn).rounded(.towardZero))
@@ -97,4 +103,48 @@ public struct VelocityConvergence: Sendable {
   }
 
   func agree(_ v1: Double, _ v0: Double) -> Bool { abs(v1 - v0) <= tolerance * abs(v1) + floor }
+}
+
+/// The crossings of a wall's tilt φ through φ_0 + 2πk (φ_0 its first
+/// value), followed at every step rather than at the samples: the period
+/// and the turn averages of ``VelocityConvergence`` then come from them, and
+/// a sample interval longer than the period cannot alias it.
+public struct TiltCrossings: Sendable {
+  var first: Double? = nil
+  var last: (t: Double, q: Double, phi: Double)? = nil
+  public private(set) var crossings: [(t: Double, q: Double, k: Int)] = []
+
+  public init() {}
+
+  /// Adds the wall's (t, q, φ unwrapped) after a step.
+  public mutating func add(time t: Double, position q: Double, tilt phi: Double) {
+    guard t.isFinite, q.isFinite, phi.isFinite else { return }
+    guard let p0 = first, let l = last else {
+      first = first ?? phi
+      last = (t, q, phi)
+      return
+    }
+    let turn = 2 * Double.pi
+    let k0 = Int(((l.phi - p0) / turn).rounded(.towardZero)), k1 = Int(((phi - p0) / turn).rounded(.towardZero))
+    if k1 != k0 && abs(k1) > abs(k0) {
+      let level = p0 + Double(k1) * turn
+      let f = (level - l.phi) / (phi - l.phi)
+      crossings.append((l.t + f * (t - l.t), l.q + f * (q - l.q), k1))
+    }
+    last = (t, q, phi)
+  }
+
+  /// Its state, for checkpoints: φ_0, the last (t, q, φ), then (t, q, k) of each crossing; NaN for none.
+  public var state: [Double] {
+    [first ?? .nan, last?.t ?? .nan, last?.q ?? .nan, last?.phi ?? .nan]
+      + crossings.flatMap { [$0.t, $0.q, Double($0.k)] }
+  }
+
+  /// Continues from a saved ``state``.
+  public mutating func restore(_ s: [Double]) {
+    guard s.count >= 4 else { return }
+    first = s[0].isNaN ? nil : s[0]
+    last = s[1].isNaN ? nil : (s[1], s[2], s[3])
+    crossings = stride(from: 4, to: s.count - 2, by: 3).map { (s[$0], s[$0 + 1], Int(s[$0 + 2])) }
+  }
 }

@@ -15,19 +15,33 @@ public struct RunSettings: ConfigSection, Equatable {
   public var until: StopRule
   /// The most table rows a run may write.
   public static let maximumSamples = 10_000_000
+  /// The defaults chosen for the question (`until = "velocity_converged"`), in words.
+  public var chosen: [String] = []
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RunSettings? {
     let r = try root.table("run") ?? ConfigTable([:], path: "run")
     let duration = try r.double("duration", default: 0, unit: "s", valid: { $0 >= 0 }, expected: "a number ≥ 0")
-    let settings = RunSettings(
+    let until = try r.string("until", default: "duration", choices: StopRule.allCases.map(\.rawValue))
+    // For a velocity, duration is only a bound: the samples follow the
+    // wall's own time, its relaxation time (1 + α²)/(α γ B_K).
+    var sampleDefault = duration > 0 ? duration / 100 : 1e-12
+    var chosen: [String] = []
+    if until == StopRule.velocityConverged.rawValue, r.raw("sample_interval") == nil, duration > 0,
+      let relaxation = wallRelaxationTime(context), relaxation < sampleDefault
+    {
+      sampleDefault = relaxation
+      chosen.append("run.sample_interval = \(String(format: "%.3g", relaxation)) s (the wall's relaxation time, not duration/100)")
+    }
+    var settings = RunSettings(
       duration: duration,
       sampleInterval: try r.double(
-        "sample_interval", default: duration > 0 ? duration / 100 : 1e-12, unit: "s", valid: { $0 > 0 },
+        "sample_interval", default: sampleDefault, unit: "s", valid: { $0 > 0 },
         expected: "a positive number"),
       fieldEvery: try r.int("field_every", default: 1, valid: { $0 >= 1 }, expected: "an integer ≥ 1"),
       relaxFirst: try r.bool("relax_first", default: false),
-      until: StopRule(rawValue: try r.string("until", default: "duration", choices: StopRule.allCases.map(\.rawValue)))!
+      until: StopRule(rawValue: until)!
     )
+    settings.chosen = chosen
     try r.finish()
     let samples = settings.duration / settings.sampleInterval
     guard samples <= Double(maximumSamples) else {
@@ -39,6 +53,23 @@ public struct RunSettings: ConfigSection, Equatable {
     }
     return settings
   }
+}
+
+/// A wall's relaxation time (1 + α²)/(α γ B_K), s: α the smallest damping,
+/// B_K = 2|K|/Ms of the strongest anisotropy (or μ0 Ms, the demag's shape
+/// anisotropy, if larger). Nil without damping or anisotropy.
+func wallRelaxationTime(_ context: ConfigContext) -> Double? {
+  guard let materials = context.section(MaterialSection.self)?.materials else { return nil }
+  let k = context.section(AnisotropySection.self)?.entries.flatMap(\.constants).map(abs).max() ?? 0
+  var best: Double? = nil
+  for m in materials where m.saturationMagnetization > 0 && m.damping > 0 {
+    var field = 2 * k / m.saturationMagnetization
+    if context.section(DemagSection.self) != nil { field = max(field, PhysicalConstants.mu0 * m.saturationMagnetization) }
+    guard field > 0 else { continue }
+    let t = (1 + m.damping * m.damping) / (m.damping * PhysicalConstants.gammaLL * field)
+    best = min(best ?? t, t)
+  }
+  return best
 }
 
 /// `[run] until`: what ends a run.
@@ -61,6 +92,11 @@ public struct SolverSettings: ConfigSection, Equatable {
   public var timeStep: Double
   /// Largest adaptive step, s.
   public var maximumStep: Double
+  /// The defaults chosen for the question, in words.
+  public var chosen: [String] = []
+  /// Whether `solver.dt` and `solver.max_dt` were given (else an explicit
+  /// adaptive method keeps its steps inside the grid's stability limit).
+  public var timeStepGiven = false, maximumStepGiven = false
   /// Whether the precessional term is integrated (`precession = false`:
   /// damping only, dm/dt = −γ α/(1 + α²) m × (m × B), as OOMMF's do_precess 0).
   public var precession: Bool = true
@@ -71,19 +107,37 @@ public struct SolverSettings: ConfigSection, Equatable {
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> SolverSettings? {
     let s = try root.table("solver") ?? ConfigTable([:], path: "solver")
     let positive: (Double) -> Bool = { $0 > 0 }
-    let method = try s.string("method", default: SolverMethod.rk45.rawValue, choices: SolverMethod.names)
+    // For a velocity in the co-moving frame (a stiff problem: the wall's
+    // exchange-limited modes against its slow motion), the implicit solver.
+    let wall = context.section(WallSettings.self)
+    let velocity = context.section(RunSettings.self)?.until == .velocityConverged
+    let precession = try s.bool("precession", default: true)
+    var chosen: [String] = []
+    var defaultMethod = SolverMethod.rk45
+    if velocity, wall?.frame == .continuous, s.raw("method") == nil, precession, try context.grid.nz == 1 {
+      defaultMethod = .implicit
+      chosen.append("solver.method = \"implicit\" (a velocity in the co-moving frame is stiff)")
+    }
+    let method = try s.string("method", default: defaultMethod.rawValue, choices: SolverMethod.names)
     guard let scheme = SolverMethod(rawValue: method) else {
       throw ConfigError(key: s.key("method"), message: "is \"\(method)\"; give one of \(SolverMethod.names)")
     }
-    let settings = SolverSettings(
+    let timeStepGiven = s.raw("dt") != nil, maximumStepGiven = s.raw("max_dt") != nil
+    var settings = SolverSettings(
       scheme: scheme,
       tolerance: try s.double(
-        "tolerance", default: 1e-5, valid: positive, expected: "a positive number (max |Δm| per step)"),
+        "tolerance", default: scheme.defaultTolerance, valid: positive,
+        expected: "a positive number (max |Δm| per step)"),
       timeStep: try s.double("dt", default: 1e-14, unit: "s", valid: positive, expected: "a positive number"),
       maximumStep: try s.double(
         "max_dt", default: scheme.defaultMaximumStep, unit: "s", valid: positive,
         expected: "a positive number"),
-      precession: try s.bool("precession", default: true))
+      precession: precession)
+    (settings.timeStepGiven, settings.maximumStepGiven) = (timeStepGiven, maximumStepGiven)
+    if scheme == .implicit && s.raw("tolerance") == nil && !chosen.isEmpty {
+      chosen.append("solver.tolerance = \(scheme.defaultTolerance) (the implicit solver's own)")
+    }
+    settings.chosen = chosen
     try s.finish()
     if settings.scheme == .implicit && !settings.precession {
       throw ConfigError(

@@ -71,6 +71,10 @@ public struct SimulationConfig: Sendable, SectionLookup {
     try S.read(from: top, context: context)
   }
 
+  /// The defaults chosen because the run asks for a velocity (`run.until =
+  /// "velocity_converged"`), in words; empty when none was (explicit keys win).
+  public var chosenDefaults: [String] { run.chosen + (wall?.chosen ?? []) + solver.chosen }
+
   /// The sections that add terms, in the order their terms are summed.
   public var termSections: [any TermSection] { sections.compactMap { $0 as? any TermSection } }
 

@@ -23,6 +23,8 @@ public struct WallSettings: ConfigSection, Equatable {
   public var velocityTolerance: Double
   /// Whether the run first looks for a stationary co-moving state (``SteadyStateSolver``).
   public var steadySolve = false
+  /// The defaults chosen for the question (`until = "velocity_converged"`), in words.
+  public var chosen: [String] = []
 
   /// Whether any moving frame is used.
   public var movingFrame: Bool { frame != .none }
@@ -49,7 +51,14 @@ public struct WallSettings: ConfigSection, Equatable {
     }
     let w = table ?? ConfigTable([:], path: "wall")
     let kindName = try w.string("type", default: initialKind?.rawValue, choices: WallKind.allCases.map(\.rawValue))
-    let frame = try readFrame(w, grid: g)
+    var chosen: [String] = []
+    var frame = try readFrame(w, grid: g)
+    let velocity = until == .velocityConverged
+    if velocity && frame == .shift && w.raw("moving_frame") == nil, try continuousApplies(context, grid: g) {
+      // For a velocity, the frame in which a steady wall is a fixed point.
+      frame = .continuous
+      chosen.append("wall.moving_frame = \"continuous\" (a steady wall is a fixed point there)")
+    }
     if frame != .none {
       let map = try context.regionMap
       for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
@@ -84,7 +93,10 @@ public struct WallSettings: ConfigSection, Equatable {
       try w.optionalDouble(
         "velocity_tolerance", valid: { $0 > 0 && $0 < 1 }, expected: "a relative tolerance between 0 and 1")
       ?? 1e-3
-    let steady = try w.bool("steady_solve", default: false)
+    let constantCurrent = context.section(CurrentSection.self)?.profile.isConstant ?? true
+    let steadyDefault = velocity && frame == .continuous && constantCurrent && w.raw("steady_solve") == nil
+    let steady = try w.bool("steady_solve", default: steadyDefault)
+    if steadyDefault && steady { chosen.append("wall.steady_solve = true (the stationary wall first, if there is one)") }
     if steady && frame != .continuous {
       throw ConfigError(
         key: "wall.steady_solve",
@@ -103,7 +115,22 @@ public struct WallSettings: ConfigSection, Equatable {
     let duration = try context.required(RunSettings.self).duration
     return WallSettings(
       kind: WallKind(rawValue: kindName)!, frame: frame, transient: transient ?? duration / 2,
-      velocityTolerance: tolerance, steadySolve: steady)
+      velocityTolerance: tolerance, steadySolve: steady, chosen: chosen)
+  }
+
+  /// Whether the continuous co-moving frame applies: regions the same at
+  /// every x, a current uniform along x, no longitudinal state (the checks
+  /// `moving_frame = "continuous"` makes when it is given).
+  static func continuousApplies(_ context: ConfigContext, grid g: Grid) throws(ConfigError) -> Bool {
+    let map = try context.regionMap
+    for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
+      return false
+    }
+    switch context.section(CurrentSection.self)?.settings {
+    case .step?, .file?, .electrodes?: return false
+    default: break
+    }
+    return context.section(LongitudinalSection.self) == nil
   }
 
   /// `moving_frame`: true (whole-cell shifts), false, or one of "none", "shift", "continuous".
