@@ -69,19 +69,9 @@ extension Validation {
       #expect(abs(v.velocity / 587.980 - 1) < 1e-3, "v = \(v.velocity) m/s")
     }
 
-    /// A shipped velocity example with only its physics: no [wall], [run],
-    /// [solver] or [output] but `until = "velocity_converged"` and a bound.
+    /// A shipped velocity example with only its physics (``SimulationConfig/physicsOnly``).
     static func physicsOnly(_ example: String) throws -> String {
-      var kept: [Substring] = []
-      var skipping = false
-      for line in try exampleText(example).split(separator: "\n", omittingEmptySubsequences: false) {
-        if line.hasPrefix("[") {
-          let name = line.drop { $0 == "[" }.prefix { $0 != "]" }
-          skipping = ["wall", "run", "solver", "output"].contains(String(name))
-        }
-        if !skipping { kept.append(line) }
-      }
-      return kept.joined(separator: "\n") + "\n[run]\nuntil = \"velocity_converged\"\nduration = 1e-6\n[output]\nfields = []\n"
+      SimulationConfig.physicsOnly(try exampleText(example))
     }
 
     @Test(arguments: [

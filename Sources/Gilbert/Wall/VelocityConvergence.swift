@@ -112,6 +112,7 @@ public struct VelocityConvergence: Sendable {
 public struct TiltCrossings: Sendable {
   var first: Double? = nil
   var last: (t: Double, q: Double, phi: Double)? = nil
+  var beforeLast: (t: Double, q: Double, phi: Double)? = nil
   public private(set) var crossings: [(t: Double, q: Double, k: Int)] = []
 
   public init() {}
@@ -129,22 +130,52 @@ public struct TiltCrossings: Sendable {
     if k1 != k0 && abs(k1) > abs(k0) {
       let level = p0 + Double(k1) * turn
       let f = (level - l.phi) / (phi - l.phi)
-      crossings.append((l.t + f * (t - l.t), l.q + f * (q - l.q), k1))
+      var crossing = (t: l.t + f * (t - l.t), q: l.q + f * (q - l.q))
+      if let b = beforeLast, b.t < l.t {
+        // Through the last three steps, quadratics in t for φ and q (the
+        // steps are long next to a turn: linear interpolation's error,
+        // O(h²), made successive turns disagree by more than 3e-4).
+        let points = [b, l, (t: t, q: q, phi: phi)]
+        func quadratic(_ value: (Int) -> Double, at x: Double) -> Double {
+          var sum = 0.0
+          for i in 0..<3 {
+            var w = 1.0
+            for j in 0..<3 where j != i { w *= (x - points[j].t) / (points[i].t - points[j].t) }
+            sum += w * value(i)
+          }
+          return sum
+        }
+        var x = crossing.t
+        for _ in 0..<8 {  // Newton on φ(x) = level, the slope by a central difference
+          let h = 1e-6 * (t - l.t)
+          let slope = (quadratic({ points[$0].phi }, at: x + h) - quadratic({ points[$0].phi }, at: x - h)) / (2 * h)
+          guard slope != 0 else { break }
+          x -= (quadratic({ points[$0].phi }, at: x) - level) / slope
+        }
+        if x > l.t && x <= t { crossing = (x, quadratic({ points[$0].q }, at: x)) }
+      }
+      crossings.append((crossing.t, crossing.q, k1))
     }
+    beforeLast = last
     last = (t, q, phi)
   }
 
-  /// Its state, for checkpoints: φ_0, the last (t, q, φ), then (t, q, k) of each crossing; NaN for none.
+  /// Its state, for checkpoints: φ_0, the last two (t, q, φ), then (t, q, k) of each crossing; NaN for none.
   public var state: [Double] {
-    [first ?? .nan, last?.t ?? .nan, last?.q ?? .nan, last?.phi ?? .nan]
-      + crossings.flatMap { [$0.t, $0.q, Double($0.k)] }
+    let nan = Double.nan
+    var s: [Double] = [first ?? nan]
+    s += last.map { [$0.t, $0.q, $0.phi] } ?? [nan, nan, nan]
+    s += beforeLast.map { [$0.t, $0.q, $0.phi] } ?? [nan, nan, nan]
+    for c in crossings { s += [c.t, c.q, Double(c.k)] }
+    return s
   }
 
   /// Continues from a saved ``state``.
   public mutating func restore(_ s: [Double]) {
-    guard s.count >= 4 else { return }
+    guard s.count >= 7 else { return }
     first = s[0].isNaN ? nil : s[0]
     last = s[1].isNaN ? nil : (s[1], s[2], s[3])
-    crossings = stride(from: 4, to: s.count - 2, by: 3).map { (s[$0], s[$0 + 1], Int(s[$0 + 2])) }
+    beforeLast = s[4].isNaN ? nil : (s[4], s[5], s[6])
+    crossings = stride(from: 7, to: s.count - 2, by: 3).map { (s[$0], s[$0 + 1], Int(s[$0 + 2])) }
   }
 }

@@ -142,3 +142,25 @@ public struct SimulationConfig: Sendable, SectionLookup {
     try set(&root, parts[...])
   }
 }
+
+extension SimulationConfig {
+  /// A config's text with only its physics and the question of a velocity:
+  /// the `[wall]`, `[run]`, `[solver]` and `[output]` tables removed, and
+  /// `[run] until = "velocity_converged"` with `duration = bound` added
+  /// (no fields written). What a new user writes; the defaults do the rest
+  /// (issue 28; `gilbert bench --walls` and the tests run P1–P4 so).
+  public static func physicsOnly(_ text: String, bound: Double = 1e-6) -> String {
+    var kept: [Substring] = []
+    var skipping = false
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = line.drop { $0 == " " || $0 == "\t" }
+      if trimmed.hasPrefix("[") {
+        let name = trimmed.drop { $0 == "[" }.prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+        skipping = ["wall", "run", "solver", "output"].contains(name)
+      }
+      if !skipping { kept.append(line) }
+    }
+    return kept.joined(separator: "\n")
+      + "\n[run]\nuntil = \"velocity_converged\"\nduration = \(bound)\n\n[output]\nfields = []\n"
+  }
+}
