@@ -9,7 +9,10 @@ the other swept parameters (and per file, labelled by what its --set
 changed). Error bars are the points' uncertainties. Filled markers are `ok`
 points, hollow ones `unconverged`, crosses points whose regime differs from
 the model's; failed and pending points are left out. The model's velocity is
-drawn as a line through the same parameters.
+drawn as a dense curve over the swept range (200 points from `gilbert model`,
+so the Walker kink shows between the points) when x is u, beta or delta_beta
+and a gilbert binary is found (GILBERT_BIN, PATH, or this checkout's
+.build/release); otherwise as a line through the points' model values.
 
 Map (--map X Y): the velocity over two swept parameters, `ok` points only
 (others blank).
@@ -17,7 +20,12 @@ Map (--map X Y): the velocity over two swept parameters, `ok` points only
 Writes OUT.png and OUT.pdf. Needs h5py and matplotlib (tools/requirements.txt).
 """
 import argparse
+import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 
 import h5py
@@ -65,6 +73,49 @@ def read(path):
         return out
 
 
+def gilbert_binary():
+    """The gilbert executable: GILBERT_BIN, PATH, or this checkout's release build."""
+    candidates = [os.environ.get("GILBERT_BIN"), shutil.which("gilbert"),
+                  os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release", "gilbert")]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+def dense_model(path, x, others, key, lo, hi, points=200):
+    """The (q, phi) model's velocity at `points` values of x between lo and hi,
+    the other swept parameters at `key` (their values), by `gilbert model` on
+    the sweep's own config and overrides; None when it cannot be had."""
+    binary = gilbert_binary()
+    if binary is None or x not in ("u", "beta", "delta_beta") or not hi > lo:
+        return None
+    with h5py.File(path, "r", locking=False) as f:
+        text = f.attrs["config_toml"]
+        text = text.decode() if isinstance(text, bytes) else text
+        pairs = json.loads(f["sweep"].attrs["overrides_json"])
+        keys = {k: f["sweep"][k].attrs["config_key"] for k in others}
+    keys = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in keys.items()}
+    sets = [f"{k}={v}" for k, v in pairs]
+    for name, value in zip(others, key):
+        sets.append(f"{keys[name]}=[{value!r}, 0, 0]" if name in ("u", "j") else f"{keys[name]}={value!r}")
+    with tempfile.TemporaryDirectory() as scratch:
+        config = os.path.join(scratch, "sweep.toml")
+        with open(config, "w") as out:
+            out.write(text)
+        args = [binary, "model", config, "--vary", x, "--from", repr(float(lo)), "--to", repr(float(hi)),
+                "--points", str(points)]
+        for item in sets:
+            args += ["--set", item]
+        run = subprocess.run(args, capture_output=True, text=True)
+    if run.returncode != 0:
+        print(f"note: no dense model curve ({run.stderr.strip().splitlines()[-1] if run.stderr.strip() else 'gilbert model failed'})",
+              file=sys.stderr)
+        return None
+    lines = [line.split("\t") for line in run.stdout.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    column = header.index(x)
+    velocity = header.index("model_velocity")
+    return np.array([float(r[column]) for r in rows]), np.array([float(r[velocity]) for r in rows])
+
+
 def pretty_override(text):
     """material.delta_beta=0.02 -> δβ = 0.02"""
     parts = []
@@ -99,7 +150,12 @@ def curves(files, x, out):
             parts = [p for p in [prefix] + [value_label(k, v, d["units"][k]) for k, v in zip(others, key)] if p]
             name = ", ".join(parts) or "micromagnetics"
             xs = d["values"][x][idx]
-            ax.plot(xs, d["model"][idx], "-", color=c, lw=1, alpha=0.8)
+            dense = dense_model(path, x, others, key, np.min(xs), np.max(xs))
+            if dense is not None:
+                ax.plot(dense[0], dense[1], "-", color=c, lw=1, alpha=0.8)
+                print(f"{name}: the model as a dense curve ({len(dense[0])} points)")
+            else:
+                ax.plot(xs, d["model"][idx], "-", color=c, lw=1, alpha=0.8)
             for i in idx:
                 st, fl = d["status"][i], d["flags"][i]
                 if st not in ("ok", "unconverged"):

@@ -190,10 +190,20 @@ struct RunLoop {
     var lastWall: (t: Double, q: Double)? = nil
     let run = sim.config.run
     let every = sim.config.output.checkpointEvery
-    let samples = Int((duration / run.sampleInterval * (1 - 1e-12)).rounded(.up))
+    func sampleCount(_ bound: Double) -> Int { Int((bound / run.sampleInterval * (1 - 1e-12)).rounded(.up)) }
+    var bound = duration
+    var samples = sampleCount(bound)
+    // A bound grown before a checkpoint is grown again on resume (the same
+    // crossings give the same decision at the same sample).
+    while first > samples, let grown = grownBound(bound, cap: run.durationCap) {
+      bound = grown
+      samples = sampleCount(bound)
+    }
     guard first <= samples else { return }
-    for k in first...samples {
-      let target = k == samples ? duration : Double(k) * run.sampleInterval
+    var k = first
+    while k <= samples {
+      defer { k += 1 }
+      let target = k == samples ? bound : Double(k) * run.sampleInterval
       guard let dt = try advance(to: target, shouldStop: shouldStop) else { return }
       let row = sim.tableRow(step: stepper.acceptedSteps, dt: dt)
       // The convergence test reads the wall columns of the row it writes (as a resume replays them).
@@ -202,21 +212,46 @@ struct RunLoop {
         convergence!.stepCrossings = stepCrossings
         converged = convergence!.add(time: sim.time, position: row[q], tilt: row[phi])
       }
+      // At the bound, a wall that precesses too slowly to have shown its
+      // turns gets more time, in turns (issue 28: near the Walker breakdown
+      // the period grows without limit).
+      if k == samples && !converged, let grown = grownBound(bound, cap: run.durationCap) {
+        bound = grown
+        samples = sampleCount(bound)
+        boundGrownTo = bound
+      }
       try sample(frame: converged || k % run.fieldEvery == 0 || k == samples, row: row)
-      var state = RunProgress(time: sim.time, duration: duration, steps: stepper.acceptedSteps)
+      var state = RunProgress(time: sim.time, duration: bound, steps: stepper.acceptedSteps)
       if let (q, _) = wallColumns {
         state.wallPosition = row[q]
         if let l = lastWall, sim.time > l.t { state.wallVelocity = (row[q] - l.q) / (sim.time - l.t) }
         lastWall = (sim.time, row[q])
       }
       if converged {
-        state.time = duration
+        state.time = bound
         progress?(state)
         return
       }
       if every > 0 && k % every == 0 && k < samples { try checkpoint(sample: k).write(to: writer.file) }
       progress?(state)
     }
+  }
+
+  /// The bound `run.duration` grew to (a precessing wall given more turns), if it did.
+  var boundGrownTo: Double?
+
+  /// A longer bound for a precessing wall whose turns have not yet agreed
+  /// (``VelocityConvergence``: three crossings of φ, then successive turns):
+  /// the last crossing plus the turns still needed (at least one) at the
+  /// last period, with a fifth more, at most `cap`; nil when the run does not
+  /// stop on its velocity, the wall has not turned, or the cap is reached.
+  func grownBound(_ bound: Double, cap: Double) -> Double? {
+    guard convergence != nil, bound < cap, let c = stepCrossings, let last = c.last else { return nil }
+    let period = c.count >= 2 ? last.t - c[c.count - 2].t : last.t
+    guard period > 0 else { return nil }
+    let turns = Double(max(1, 3 - c.count))
+    let grown = max(bound, last.t + 1.2 * turns * period)
+    return grown > bound ? min(grown, cap) : nil
   }
 
   /// The state after sample `k`.

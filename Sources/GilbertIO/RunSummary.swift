@@ -36,6 +36,7 @@ struct RunSummary {
     case .interrupted: strings = ["status": "interrupted"]
     case .failed(let why): strings = ["status": "failed: " + why]
     }
+    if let grown = loop.boundGrownTo { numbers["bound_grown_to"] = grown }
     if !sim.config.chosenDefaults.isEmpty { strings["defaults_chosen"] = sim.config.chosenDefaults.joined(separator: "; ") }
     if let s = loop.steadySolve {
       steadySolve = s

@@ -228,7 +228,7 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
         print("converged: successive \(v.regime == .precessing ? "turns" : "windows") agree within wall.velocity_tolerance")
       } else {
         print(
-          "not converged: the last two \(v.regime == .precessing ? "turns" : "windows") differ by more than wall.velocity_tolerance at t = \(String(format: "%.3g", report.finalTime)) s; raise run.duration (with run.until = \"velocity_converged\" it is only a bound) or loosen wall.velocity_tolerance"
+          "not converged: the last two \(v.regime == .precessing ? "turns" : "windows") differ by more than wall.velocity_tolerance at t = \(String(format: "%.3g", report.finalTime)) s; raise run.duration (with run.until = \"velocity_converged\" it is only a bound; a precessing wall's grows in turns up to run.duration_cap, 10 × duration by default) or loosen wall.velocity_tolerance"
         )
       }
     }

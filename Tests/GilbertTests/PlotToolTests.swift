@@ -41,6 +41,11 @@ func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32
       let out = temporaryPath("plot-\(name)")
       let r = try runPython(script, arguments + ["--out", out])
       #expect(r.status == 0, "\(script) \(arguments): \(r.output)")
+      if name == "curves" {
+        // The model as a dense curve over the swept range (issue 28: it was a
+        // line through the points, and the Walker kink fell between them).
+        #expect(r.output.contains("the model as a dense curve (200 points)"), "\(r.output)")
+      }
       for ext in ["png", "pdf"] {
         let size = (try? FileManager.default.attributesOfItem(atPath: "\(out).\(ext)")[.size] as? Int) ?? 0
         #expect(size > 1000, "\(script) wrote no \(out).\(ext)")

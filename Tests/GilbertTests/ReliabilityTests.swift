@@ -567,7 +567,8 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     let out = temporaryPath("swmr.h5")
     try? FileManager.default.removeItem(atPath: out)
     let writer = try startGilbert(["run", config, "--output", out, "--force"])
-    waitForFile(out, bytes: 50_000)
+    // Frames, not bytes: file space is taken ahead of the data (a block at a time).
+    waitForFrames(out, 5)
     // 100 readers, each a separate process (the serial HDF5 library is not
     // thread-safe), while the run goes on: every open succeeds, and the
     // frame each one saw equals the finished file's frame of that index.
@@ -600,7 +601,8 @@ func countedFramesMatch(_ path: String, _ reference: String) throws -> Int {
     f.close()
     // After kill -9 the file opens (as a SWMR reader does) with every frame it counts.
     let crashed = try startGilbert(["run", config, "--output", out, "--force"])
-    waitForFile(out, bytes: 50_000)
+    // Frames, not bytes: file space is taken ahead of the data (a block at a time).
+    waitForFrames(out, 5)
     Thread.sleep(forTimeInterval: 0.3)
     kill(crashed.processIdentifier, SIGKILL)
     crashed.waitUntilExit()

@@ -105,6 +105,56 @@ extension Validation {
       #expect(fixed.chosenDefaults.isEmpty && fixed.solver.scheme == .rk45)
     }
 
+    /// The shipped examples that track a wall and ask for its velocity, each
+    /// with the relative difference from the (q, φ) model its comments state
+    /// beyond its uncertainty (nil: no model applies).
+    static let wallExamples: [(file: String, stated: Double?)] = [
+      ("inplane_sweep.toml", 0),  // within its uncertainty
+      ("inplane_wall_current.toml", 4.5e-4),  // the rigid-profile ansatz (dx = 1 nm moves it by 1e-4)
+      ("perpendicular_wall_current.toml", 1e-4),  // 2e-5 measured
+      ("neel_wall_dmi.toml", nil),  // the model has no DMI
+      ("wall_amr_current.toml", 3e-3),  // the stencil at dx = Δ/8: 0.26 m/s (Richardson from 2, 1, 0.5 nm)
+      ("study_beta_deltabeta.toml", 0),
+      ("strip_transverse_wall.toml", nil),  // 2D with demag: the model has no demag
+    ]
+
+    @Test(arguments: wallExamples.map(\.file))
+    func everyShippedWallExampleConverges(_ file: String) throws {
+      // Issue 28: wall_amr_current ended at 90.95 ± 2.56 m/s, unconverged,
+      // against the model's 94.54, and the terminal did not say so; three
+      // more ended unconverged. (strip_vortex_wall and notch_depinning_pulse,
+      // 2D with demag, are not yet on the fast path: issue 28 item 6.)
+      let stated = Self.wallExamples.first { $0.file == file }!.stated
+      let r = try runExample(try exampleText(file), name: "example-\(file).h5")
+      #expect(r.outcome == .completed)
+      #expect(r.velocityConverged == true, "\(file): not converged at t = \(r.finalTime) s")
+      let v = try #require(r.wallVelocity).velocity
+      if let stated, let model = r.modelMotion?.velocity {
+        let allowed = (r.velocityUncertainty ?? 0) + stated * abs(model)
+        #expect(abs(v - model) <= allowed, "\(file): \(v) m/s, model \(model), allowed \(allowed)")
+      } else {
+        #expect(stated == nil && r.modelMotion == nil, "\(file): the model applies or its tolerance is missing")
+      }
+    }
+
+    @Test func theNearWalkerPointOfTheStudyConverges() throws {
+      // β = 0.06, δβ = 0.02 in the Guide's study: just above the Walker
+      // breakdown, φ turns once in 21 ns, so the 50 ns bound held only two
+      // crossings and the point ended unconverged at ± 710 m/s (issue 28). The
+      // bound now grows in turns (up to run.duration_cap, 10 × duration).
+      let r = try runExample(
+        try exampleText("study_beta_deltabeta.toml"), [("material.beta", "0.06"), ("material.delta_beta", "0.02")],
+        name: "near-walker.h5")
+      let v = try #require(r.wallVelocity)
+      #expect(r.velocityConverged == true && v.regime == .precessing)
+      #expect(r.finalTime > 5e-8 && r.finalTime < 5e-7, "ended at t = \(r.finalTime) s")
+      // Successive turns agree to the example's 3e-4; the model (a rigid wall)
+      // differs by 8e-4 here, where the tilt swings widest over a turn.
+      #expect((r.velocityUncertainty ?? .infinity) <= 3e-4 * abs(v.velocity), "± \(r.velocityUncertainty ?? .nan)")
+      let model = try #require(r.modelMotion).velocity
+      #expect(abs(v.velocity / model - 1) < 2e-3, "v = \(v.velocity), model \(model) m/s")
+    }
+
     @Test func anExplicitRunStartsAndStaysInsideItsGridsStabilityLimit() throws {
       // P3's grid (dx = 0.5 nm, exchange 465 T at the shortest wave) with
       // rk45 at its defaults: the controller grew the step past the limit

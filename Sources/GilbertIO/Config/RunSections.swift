@@ -17,6 +17,10 @@ public struct RunSettings: ConfigSection, Equatable {
   public static let maximumSamples = 10_000_000
   /// The defaults chosen for the question (`until = "velocity_converged"`), in words.
   public var chosen: [String] = []
+  /// With `until = "velocity_converged"`: how far the bound may grow for a
+  /// precessing wall whose turns have not yet agreed, s (`duration_cap`;
+  /// 10 × duration by default).
+  public var durationCap: Double = 0
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RunSettings? {
     let r = try root.table("run") ?? ConfigTable([:], path: "run")
@@ -42,6 +46,9 @@ public struct RunSettings: ConfigSection, Equatable {
       until: StopRule(rawValue: until)!
     )
     settings.chosen = chosen
+    settings.durationCap = try r.double(
+      "duration_cap", default: 10 * duration, unit: "s", valid: { $0 >= duration },
+      expected: "a number ≥ run.duration (\(duration) s)")
     try r.finish()
     let samples = settings.duration / settings.sampleInterval
     guard samples <= Double(maximumSamples) else {
