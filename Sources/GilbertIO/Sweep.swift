@@ -369,7 +369,7 @@ public enum Sweep {
   /// done). Returns every point.
   public static func execute(
     plans: [Plan], text: String, overrides: [(key: String, value: String)], axes: [SweepAxis], outputPath: String,
-    overwrite: Bool, shard: (k: Int, n: Int)? = nil, runPoints: PointRunner, resumed: (_ done: Int, _ total: Int) -> Void = { _, _ in },
+    overwrite: Bool, shard: (k: Int, n: Int)? = nil, rerun: Set<Int> = [], runPoints: PointRunner, resumed: (_ done: Int, _ total: Int) -> Void = { _, _ in },
     progress: @escaping (Progress) -> Void
   ) throws -> [SweepPoint] {
     // Before anything runs: a second sweep on the same output would run its
@@ -380,6 +380,8 @@ public enum Sweep {
     var points =
       try resume(path: outputPath, signature: signature, overwrite: overwrite)
       ?? plans.map { SweepPoint(values: $0.values) }
+    // Points to run again (`gilbert sweep --extend`): pending until they do.
+    for k in rerun where k < points.count { points[k] = SweepPoint(values: plans[k].values) }
     let skipped = points.filter(\.isFinished).count
     if skipped > 0 { resumed(skipped, points.count) }
     let save = { (points: [SweepPoint]) in

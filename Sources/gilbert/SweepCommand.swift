@@ -43,7 +43,17 @@ struct SweepCommand: ParsableCommand {
       valueName: "K/N"))
   var shard: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Rerun only the unconverged points of the existing --output, their run.duration (and run.duration_cap) times FACTOR; the rest are kept.",
+      valueName: "FACTOR"))
+  var extend: Double?
+
   func run() throws {
+    if let extend, !(extend > 1 && extend.isFinite) {
+      fail("--extend is \(extend); give a factor > 1 for the bound of the unconverged points (e.g. --extend 4)")
+    }
+    if extend != nil && options.force { fail("--extend continues the existing --output; it cannot be combined with --force") }
     guard !vary.isEmpty else { fail("sweep needs at least one --vary NAME=VALUES (e.g. --vary beta=0,0.01,0.02)") }
     let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
     guard jobs >= 1 else { fail("--jobs is \(jobs); give a number of processes ≥ 1") }
@@ -64,8 +74,25 @@ struct SweepCommand: ParsableCommand {
         }
         defer { if mpi != nil { MPISweep.finish() } }
       #endif
-      let plans = try Sweep.plan(
+      var plans = try Sweep.plan(
         text: config.text, overrides: overrides, axes: axes, baseDirectory: options.configDirectory)
+      // --extend: the unconverged points of the file again, with a longer
+      // bound (every rank reads the file, so every rank plans the same).
+      var rerun: Set<Int> = []
+      if let extend {
+        guard let existing = try? Sweep.points(inFile: options.outputPath), existing.count == plans.count else {
+          fail(
+            "--extend: '\(options.outputPath)' is not a sweep file of this sweep to extend; run the sweep first (same config, --set and --vary)"
+          )
+        }
+        for k in existing.indices where existing[k].status == "unconverged" {
+          rerun.insert(k)
+          let run = plans[k].config.run
+          plans[k].overrides += [
+            ("run.duration", "\(extend * run.duration)"), ("run.duration_cap", "\(extend * run.durationCap)"),
+          ]
+        }
+      }
       let pool = PointPool(
         configPath: options.config, overrides: overrides, jobs: jobs, keepDirectory: keep, shouldStop: stopRequested)
       var runPoints: Sweep.PointRunner = pool.run
@@ -82,8 +109,12 @@ struct SweepCommand: ParsableCommand {
       #endif
       let points = try Sweep.execute(
         plans: plans, text: config.text, overrides: overrides, axes: axes, outputPath: options.outputPath,
-        overwrite: options.force, shard: shardOf, runPoints: runPoints,
-        resumed: { say("\(options.outputPath): \($0) of \($1) points already done; running the rest") },
+        overwrite: options.force, shard: shardOf, rerun: rerun, runPoints: runPoints,
+        resumed: { done, total in
+          say(
+            "\(options.outputPath): \(done) of \(total) points already done; running the rest"
+              + (extend.map { " (the \(rerun.count) unconverged with their bound × \($0))" } ?? ""))
+        },
         progress: { say(Self.line($0, axes: axes, jobs: jobs)) })
       try finish(points)
     } catch let error as ConfigError {

@@ -135,6 +135,35 @@ func runGilbertCapturing(_ arguments: [String]) throws -> (status: Int32, stdout
     #expect(points[1].isFinished && !points[1].status.hasPrefix("failed"))
   }
 
+  @Test func extendRerunsOnlyTheUnconvergedPointsWithALongerBound() throws {
+    // β = 0.06 with δβ = 0.02 precesses once in 21 ns: a 20 ns bound (its
+    // growth capped there too) leaves it unconverged; --extend 10 reruns it
+    // alone with 200 ns and keeps the converged point as it was (issue 28).
+    let path = temporaryPath("sweep-extend.h5")
+    let study = URL(fileURLWithPath: inplaneSweepConfig()).deletingLastPathComponent()
+      .appendingPathComponent("study_beta_deltabeta.toml").path
+    let base = [
+      "sweep", study, "--vary", "beta=0.02,0.06", "--set", "material.delta_beta=0.02", "--set", "run.duration=2e-8",
+      "--set", "run.duration_cap=2e-8", "--output", path, "--jobs", "1",
+    ]
+    #expect(try runGilbertCapturing(base + ["--force"]).status == 0)
+    let before = try Sweep.points(inFile: path)
+    #expect(before.map(\.status) == ["ok", "unconverged"])
+    let extended = try runGilbertCapturing(base + ["--extend", "10"])
+    #expect(extended.status == 0)
+    #expect(extended.stdout.contains("the 1 unconverged with their bound × 10"), "\(extended.stdout)")
+    #expect(extended.stdout.split(separator: "\n").filter { $0.hasPrefix("[") }.count == 1, "\(extended.stdout)")
+    let after = try Sweep.points(inFile: path)
+    #expect(after.map(\.status) == ["ok", "ok"])
+    #expect(after[0].wallVelocity == before[0].wallVelocity)  // untouched, to the bit
+    // Its turns agree to the study's 3e-4; the rigid-wall model is 8e-4 away here.
+    #expect(after[1].uncertainty <= 3e-4 * abs(after[1].wallVelocity), "± \(after[1].uncertainty)")
+    #expect(abs(after[1].wallVelocity / after[1].modelVelocity - 1) < 2e-3, "\(after[1].wallVelocity) m/s")
+    // --extend needs the file, and a factor above 1.
+    #expect(try runGilbert(base + ["--extend", "1"]).status == 2)
+    #expect(try runGilbert(base.map { $0 == path ? temporaryPath("no-such-sweep.h5") : $0 } + ["--extend", "4"]).status == 2)
+  }
+
   @Test func anotherSweepOnTheSameFileIsRefused() throws {
     let path = temporaryPath("sweep-other.h5")
     let first = try runGilbertCapturing([
