@@ -132,16 +132,20 @@ static int gfd_failure_errno = 0;
 /// range, ours from before included).
 static struct { dev_t device; ino_t inode; off_t reserved; } held[16];
 
-static off_t held_reserve(dev_t device, ino_t inode) {
+/// The entry of `held` for a file, or -1.
+static int held_slot(dev_t device, ino_t inode) {
   for (int i = 0; i < 16; i++)
-    if (held[i].reserved && held[i].device == device && held[i].inode == inode) return held[i].reserved;
-  return 0;
+    if (held[i].reserved && held[i].device == device && held[i].inode == inode) return i;
+  return -1;
+}
+
+static off_t held_reserve(dev_t device, ino_t inode) {
+  int i = held_slot(device, inode);
+  return i < 0 ? 0 : held[i].reserved;
 }
 
 static void remember_reserve(const struct gfd_t *f) {
-  int slot = -1;
-  for (int i = 0; i < 16 && slot < 0; i++)
-    if (held[i].reserved && held[i].device == f->device && held[i].inode == f->inode) slot = i;
+  int slot = held_slot(f->device, f->inode);
   for (int i = 0; i < 16 && slot < 0; i++)
     if (!held[i].reserved) slot = i;
   if (slot < 0) slot = 0;
@@ -171,6 +175,17 @@ static int reserve(struct gfd_t *f, off_t to) {
   }
   f->reserved = to;
   return 0;
+}
+
+/// The rule for a file that grows to `end` (an allocation, or a write past
+/// what is held): a salvage stays within its budget; any other handle stays
+/// the reserve below the file-size limit and holds the blocks up to the
+/// reserve beyond `end`. 0, or -1 with the failure recorded.
+static herr_t hold(struct gfd_t *f, off_t end, off_t limit) {
+  if (f->salvage) return end > f->budget ? fail(f, f->budget < limit ? ENOSPC : EFBIG) : 0;
+  if (end > limit || limit - end < GFD_RESERVE) return fail(f, EFBIG);
+  int code = reserve(f, end + GFD_RESERVE);
+  return code ? fail(f, code) : 0;
 }
 
 // MARK: the driver's callbacks
@@ -272,14 +287,7 @@ static herr_t gfd_set_eoa(H5FD_t *file, H5FD_mem_t type, haddr_t addr) {
   struct gfd_t *f = (struct gfd_t *)file;
   if (f->writable && addr > f->eoa && f->eoa > 0) {
     if (f->abandoned || f->failure) return fail(f, f->failure ? f->failure : EIO);
-    off_t end = (off_t)addr, limit = size_limit();
-    if (f->salvage) {
-      if (end > f->budget) return fail(f, f->budget < limit ? ENOSPC : EFBIG);
-    } else {
-      if (end > limit || limit - end < GFD_RESERVE) return fail(f, EFBIG);
-      int code = reserve(f, end + GFD_RESERVE);
-      if (code) return fail(f, code);
-    }
+    if (hold(f, (off_t)addr, size_limit()) < 0) return -1;
   }
   f->eoa = addr;
   return 0;
@@ -326,13 +334,7 @@ static herr_t gfd_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, haddr_t addr,
   off_t end = (off_t)(addr + size), limit = size_limit();
   // The superblock records the end of allocation: never one past the limit.
   if (type == H5FD_MEM_SUPER && (off_t)f->eoa > limit) return fail(f, EFBIG);
-  if (f->salvage) {
-    if (end > f->budget) return fail(f, f->budget < limit ? ENOSPC : EFBIG);
-  } else if (end + GFD_RESERVE > f->reserved) {
-    if (end > limit || (limit - end) < GFD_RESERVE) return fail(f, EFBIG);
-    code = reserve(f, end + GFD_RESERVE);
-    if (code) return fail(f, code);
-  }
+  if ((f->salvage || end + GFD_RESERVE > f->reserved) && hold(f, end, limit) < 0) return -1;
   const unsigned char *p = buffer;
   off_t at = (off_t)addr;
   size_t left = size;
@@ -361,7 +363,7 @@ static herr_t gfd_truncate(H5FD_t *file, hid_t dxpl, hbool_t closing) {
   if (f->eoa == f->eof) return 0;
   // Shrinking frees the blocks beyond the end, the salvage's budget among them.
   if (f->salvage && !closing && f->eoa < f->eof) return 0;
-  if (f->salvage && (off_t)f->eoa > f->budget) return fail(f, f->budget < size_limit() ? ENOSPC : EFBIG);
+  if (f->salvage && hold(f, (off_t)f->eoa, size_limit()) < 0) return -1;
   int code = injected(OP_TRUNCATE);
   if (code) return fail(f, code);
   if ((off_t)f->eoa > size_limit()) return fail(f, EFBIG);

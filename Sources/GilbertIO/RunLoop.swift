@@ -83,7 +83,7 @@ struct TiltFollower: AfterStep {
 
   mutating func afterStep(_ sim: inout Simulation, atSample: Bool) -> Bool {
     guard sim.tracker != nil else { return false }
-    let o = sim.tracker!.observe(sim.m, magnet: sim.magnet)
+    let o = sim.tracker!.follow(sim.m, magnet: sim.magnet)
     crossings.add(time: sim.time, position: o.position, tilt: o.tilt)
     return false
   }

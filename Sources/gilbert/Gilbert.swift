@@ -196,6 +196,22 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
     throw ExitCode(1)
   }
   if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  printReport(report)
+  switch report.outcome {
+  case .completed: break
+  case .interrupted:
+    FileHandle.standardError.write(
+      Data("interrupted: the file holds every frame up to t = \(report.finalTime) s\n".utf8))
+    throw ExitCode(stopExitCode())
+  case .failed(let why):
+    FileHandle.standardError.write(Data("error: run stopped: \(why); the file holds every frame before it\n".utf8))
+    throw ExitCode(1)
+  }
+}
+
+/// The lines a finished run prints: the file and the counts, the steady
+/// solve, the wall's velocity with its uncertainty, and whether it converged.
+func printReport(_ report: RunReport) {
   let m = report.averageMagnetization
   var summary = String(
     format: "wrote %@: %d frames, t = %.6g s, %d steps, %d rhs evaluations, %.2f s; <m> = (%.6f, %.6f, %.6f)",
@@ -232,16 +248,6 @@ func execute(_ options: RunOptions, mode: RunMode, resume: String? = nil) throws
         )
       }
     }
-  }
-  switch report.outcome {
-  case .completed: break
-  case .interrupted:
-    FileHandle.standardError.write(
-      Data("interrupted: the file holds every frame up to t = \(report.finalTime) s\n".utf8))
-    throw ExitCode(stopExitCode())
-  case .failed(let why):
-    FileHandle.standardError.write(Data("error: run stopped: \(why); the file holds every frame before it\n".utf8))
-    throw ExitCode(1)
   }
 }
 

@@ -59,17 +59,10 @@ public struct VelocityConvergence: Sendable {
     guard t.isFinite, q.isFinite, phi.isFinite else { return false }
     if let followed = stepCrossings {
       crossings = followed.filter { $0.t <= t }
-    } else if let last = tilts.last, let p0 = tilts.first {
-      // Crossings of φ through p0 ± 2πk, interpolated linearly.
-      let turn = 2 * Double.pi
-      let k0 = Int(((last - p0) / turn).rounded(.towardZero)), k1 = Int(((phi - p0) / turn).rounded(.towardZero))
-      if k1 != k0 && abs(k1) > abs(k0) {
-        let level = p0 + Double(k1) * turn
-        let f = (level - last) / (phi - last)
-        let tc = times.last! + f * (t - times.last!)
-        let qc = positions.last! + f * (q - positions.last!)
-        crossings.append((tc, qc, k1))
-      }
+    } else if let last = tilts.last, let p0 = tilts.first,
+      let c = TiltCrossings.linearCrossing(from: (times.last!, positions.last!, last), to: (t, q, phi), origin: p0)
+    {
+      crossings.append((c.t, c.q, c.k))
     }
     times.append(t)
     positions.append(q)
@@ -125,39 +118,58 @@ public struct TiltCrossings: Sendable {
       last = (t, q, phi)
       return
     }
-    let turn = 2 * Double.pi
-    let k0 = Int(((l.phi - p0) / turn).rounded(.towardZero)), k1 = Int(((phi - p0) / turn).rounded(.towardZero))
-    if k1 != k0 && abs(k1) > abs(k0) {
-      let level = p0 + Double(k1) * turn
-      let f = (level - l.phi) / (phi - l.phi)
-      var crossing = (t: l.t + f * (t - l.t), q: l.q + f * (q - l.q))
-      if let b = beforeLast, b.t < l.t {
-        // Through the last three steps, quadratics in t for φ and q (the
-        // steps are long next to a turn: linear interpolation's error,
-        // O(h²), made successive turns disagree by more than 3e-4).
-        let points = [b, l, (t: t, q: q, phi: phi)]
-        func quadratic(_ value: (Int) -> Double, at x: Double) -> Double {
-          var sum = 0.0
-          for i in 0..<3 {
-            var w = 1.0
-            for j in 0..<3 where j != i { w *= (x - points[j].t) / (points[i].t - points[j].t) }
-            sum += w * value(i)
-          }
-          return sum
-        }
-        var x = crossing.t
-        for _ in 0..<8 {  // Newton on φ(x) = level, the slope by a central difference
-          let h = 1e-6 * (t - l.t)
-          let slope = (quadratic({ points[$0].phi }, at: x + h) - quadratic({ points[$0].phi }, at: x - h)) / (2 * h)
-          guard slope != 0 else { break }
-          x -= (quadratic({ points[$0].phi }, at: x) - level) / slope
-        }
-        if x > l.t && x <= t { crossing = (x, quadratic({ points[$0].q }, at: x)) }
+    let now = (t: t, q: q, phi: phi)
+    if let c = Self.linearCrossing(from: l, to: now, origin: p0) {
+      var crossing = (t: c.t, q: c.q)
+      if let b = beforeLast, b.t < l.t, let better = Self.quadraticCrossing([b, l, now], level: c.level, near: c.t) {
+        crossing = better
       }
-      crossings.append((crossing.t, crossing.q, k1))
+      crossings.append((crossing.t, crossing.q, c.k))
     }
     beforeLast = last
-    last = (t, q, phi)
+    last = now
+  }
+
+  /// The crossing of φ through φ_0 + 2πk (`origin` φ_0, k counted away from
+  /// it) between two observations, interpolated linearly; nil when φ did not
+  /// reach a new turn between them.
+  static func linearCrossing(
+    from a: (t: Double, q: Double, phi: Double), to b: (t: Double, q: Double, phi: Double), origin p0: Double
+  ) -> (t: Double, q: Double, k: Int, level: Double)? {
+    let turn = 2 * Double.pi
+    let k0 = Int(((a.phi - p0) / turn).rounded(.towardZero)), k1 = Int(((b.phi - p0) / turn).rounded(.towardZero))
+    guard k1 != k0 && abs(k1) > abs(k0) else { return nil }
+    let level = p0 + Double(k1) * turn
+    let f = (level - a.phi) / (b.phi - a.phi)
+    return (a.t + f * (b.t - a.t), a.q + f * (b.q - a.q), k1, level)
+  }
+
+  /// The crossing of φ = `level` between the last two of three steps, by
+  /// quadratics in t through them for φ and q (the steps are long next to a
+  /// turn: linear interpolation's error, O(h²), made successive turns
+  /// disagree by more than 3e-4), Newton from the linear estimate `near`;
+  /// nil when it leaves that interval.
+  static func quadraticCrossing(
+    _ points: [(t: Double, q: Double, phi: Double)], level: Double, near: Double
+  ) -> (t: Double, q: Double)? {
+    func quadratic(_ value: (Int) -> Double, at x: Double) -> Double {
+      var sum = 0.0
+      for i in 0..<3 {
+        var w = 1.0
+        for j in 0..<3 where j != i { w *= (x - points[j].t) / (points[i].t - points[j].t) }
+        sum += w * value(i)
+      }
+      return sum
+    }
+    var x = near
+    let h = 1e-6 * (points[2].t - points[1].t)
+    for _ in 0..<8 {  // the slope by a central difference
+      let slope = (quadratic({ points[$0].phi }, at: x + h) - quadratic({ points[$0].phi }, at: x - h)) / (2 * h)
+      guard slope != 0 else { break }
+      x -= (quadratic({ points[$0].phi }, at: x) - level) / slope
+    }
+    guard x > points[1].t && x <= points[2].t else { return nil }
+    return (x, quadratic({ points[$0].q }, at: x))
   }
 
   /// Its state, for checkpoints: φ_0, the last two (t, q, φ), then (t, q, k) of each crossing; NaN for none.

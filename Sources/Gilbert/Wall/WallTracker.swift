@@ -46,6 +46,13 @@ public struct WallTracker: Sendable {
 
   /// Measures the wall in `m` (NaN position and tilt if there is no wall).
   public mutating func observe(_ m: VectorField, magnet: Magnet) -> Observation {
+    let (q, phi) = follow(m, magnet: magnet)
+    return Observation(position: q, tilt: phi, width: wall.width(m, grid: magnet.grid, mask: { magnet.isMagnetic($0) }))
+  }
+
+  /// The wall's position and tilt only (unwrapped as ``observe`` does), for
+  /// following it at every step without the width's pass.
+  public mutating func follow(_ m: VectorField, magnet: Magnet) -> (position: Double, tilt: Double) {
     let mask: (Int) -> Bool = { magnet.isMagnetic($0) }
     let q = wall.position(m, grid: magnet.grid, mask: mask).map { $0 + offset } ?? .nan
     var phi = wall.tilt(m, grid: magnet.grid, mask: mask) ?? .nan
@@ -54,7 +61,7 @@ public struct WallTracker: Sendable {
       phi += 2 * Double.pi * ((last - phi) / (2 * Double.pi)).rounded()
     }
     if phi.isFinite { lastTilt = phi }
-    return Observation(position: q, tilt: phi, width: wall.width(m, grid: magnet.grid, mask: mask))
+    return (q, phi)
   }
 
   /// Adds the displacement of a continuously moving frame (``ComovingFrame``) to ``offset``.

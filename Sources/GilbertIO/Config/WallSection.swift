@@ -54,45 +54,30 @@ public struct WallSettings: ConfigSection, Equatable {
     var chosen: [String] = []
     var frame = try readFrame(w, grid: g)
     let velocity = until == .velocityConverged
-    if velocity && frame == .shift && w.raw("moving_frame") == nil, try continuousApplies(context, grid: g) {
+    if velocity && frame == .shift && w.raw("moving_frame") == nil, try frameObstacle(.continuous, context, grid: g) == nil {
       // For a velocity, the frame in which a steady wall is a fixed point.
       frame = .continuous
       chosen.append("wall.moving_frame = \"continuous\" (a steady wall is a fixed point there)")
     }
-    if frame != .none {
-      let map = try context.regionMap
-      for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
-        throw ConfigError(
-          key: "wall.moving_frame",
-          message:
-            "is \(frame == .shift ? "true" : "\"continuous\"") but the regions vary along x (row \(iy)); a moving frame would move them with the wall: set it false"
-        )
-      }
-    }
-    if frame == .continuous {
-      // The frame moves the whole body: every input must be the same at every x.
-      switch context.section(CurrentSection.self)?.settings {
-      case .step?, .file?, .electrodes?:
-        throw ConfigError(
-          key: "wall.moving_frame",
-          message:
-            "is \"continuous\" but the current varies along x (a step, a file or electrodes); use a uniform u or j, or moving_frame = true (whole-cell shifts)"
-        )
-      default: break
-      }
-      if context.section(LongitudinalSection.self) != nil {
-        throw ConfigError(
-          key: "wall.moving_frame",
-          message:
-            "is \"continuous\" but [longitudinal] carries δm in the lab frame; use moving_frame = true (whole-cell shifts)"
-        )
-      }
-    }
+    if let why = try frameObstacle(frame, context, grid: g) { throw ConfigError(key: "wall.moving_frame", message: why) }
     let transient = try w.optionalDouble("transient", unit: "s", valid: { $0 >= 0 }, expected: "a number ≥ 0")
     let tolerance =
       try w.optionalDouble(
         "velocity_tolerance", valid: { $0 > 0 && $0 < 1 }, expected: "a relative tolerance between 0 and 1")
       ?? 1e-3
+    let steady = try readSteadySolve(w, frame: frame, velocity: velocity, context: context, chosen: &chosen)
+    try w.finish()
+    let duration = try context.required(RunSettings.self).duration
+    return WallSettings(
+      kind: WallKind(rawValue: kindName)!, frame: frame, transient: transient ?? duration / 2,
+      velocityTolerance: tolerance, steadySolve: steady, chosen: chosen)
+  }
+
+  /// `steady_solve`: by default true for a velocity in the continuous frame
+  /// with a constant current (said in `chosen`); needs that frame and current.
+  static func readSteadySolve(
+    _ w: ConfigTable, frame: FrameMode, velocity: Bool, context: ConfigContext, chosen: inout [String]
+  ) throws(ConfigError) -> Bool {
     let constantCurrent = context.section(CurrentSection.self)?.profile.isConstant ?? true
     let steadyDefault = velocity && frame == .continuous && constantCurrent && w.raw("steady_solve") == nil
     let steady = try w.bool("steady_solve", default: steadyDefault)
@@ -111,26 +96,31 @@ public struct WallSettings: ConfigSection, Equatable {
           "is true but the current varies in time (current.time_profile); a stationary wall needs a constant current: set steady_solve = false"
       )
     }
-    try w.finish()
-    let duration = try context.required(RunSettings.self).duration
-    return WallSettings(
-      kind: WallKind(rawValue: kindName)!, frame: frame, transient: transient ?? duration / 2,
-      velocityTolerance: tolerance, steadySolve: steady, chosen: chosen)
+    return steady
   }
 
-  /// Whether the continuous co-moving frame applies: regions the same at
-  /// every x, a current uniform along x, no longitudinal state (the checks
-  /// `moving_frame = "continuous"` makes when it is given).
-  static func continuousApplies(_ context: ConfigContext, grid g: Grid) throws(ConfigError) -> Bool {
+  /// Why `frame` cannot follow the wall here (the message for
+  /// `wall.moving_frame`), or nil: any moving frame needs regions the same
+  /// at every x; the continuous one moves the whole body, so every input must
+  /// be the same at every x (a uniform current, no longitudinal state).
+  static func frameObstacle(_ frame: FrameMode, _ context: ConfigContext, grid g: Grid) throws(ConfigError) -> String? {
+    guard frame != .none else { return nil }
     let map = try context.regionMap
     for iy in 0..<g.ny where (0..<g.nx).contains(where: { map[g.index($0, iy)] != map[g.index(0, iy)] }) {
-      return false
+      return
+        "is \(frame == .shift ? "true" : "\"continuous\"") but the regions vary along x (row \(iy)); a moving frame would move them with the wall: set it false"
     }
+    guard frame == .continuous else { return nil }
     switch context.section(CurrentSection.self)?.settings {
-    case .step?, .file?, .electrodes?: return false
+    case .step?, .file?, .electrodes?:
+      return
+        "is \"continuous\" but the current varies along x (a step, a file or electrodes); use a uniform u or j, or moving_frame = true (whole-cell shifts)"
     default: break
     }
-    return context.section(LongitudinalSection.self) == nil
+    if context.section(LongitudinalSection.self) != nil {
+      return "is \"continuous\" but [longitudinal] carries δm in the lab frame; use moving_frame = true (whole-cell shifts)"
+    }
+    return nil
   }
 
   /// `moving_frame`: true (whole-cell shifts), false, or one of "none", "shift", "continuous".
