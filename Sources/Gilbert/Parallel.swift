@@ -38,6 +38,32 @@ public enum Parallel {
   }
 }
 
+extension Parallel {
+  /// Calls `body` over disjoint subranges covering `0..<count`, as
+  /// ``forEachChunk(_:minimumPerTask:_:)`` does, and returns each call's
+  /// result in the order of the subranges (so a reduction over them gives
+  /// the same answer whatever the split, when it breaks ties by order).
+  @inlinable
+  public static func mapChunks<T>(
+    _ count: Int, minimumPerTask: Int = Parallel.minimumPerTask, _ body: (Range<Int>) -> T
+  ) -> [T] {
+    let tasks = min(workers, count / max(1, minimumPerTask))
+    if tasks <= 1 { return [body(0..<count)] }
+    var results = [T?](repeating: nil, count: tasks)
+    results.withUnsafeMutableBufferPointer { slots in
+      withoutActuallyEscaping(body) { escapable in
+        let work = UncheckedSendable(value: (escapable, slots))
+        DispatchQueue.concurrentPerform(iterations: tasks) { t in
+          let lo = count * t / tasks
+          let hi = count * (t + 1) / tasks
+          work.value.1[t] = work.value.0(lo..<hi)
+        }
+      }
+    }
+    return results.map { $0! }
+  }
+}
+
 /// Carries a loop body to the worker threads. The callers' bodies write
 /// disjoint index ranges of buffers, which is what makes this sound.
 @usableFromInline struct UncheckedSendable<T>: @unchecked Sendable {

@@ -121,6 +121,18 @@ public struct VectorField: Sendable, Equatable {
   }
 }
 
+/// Calls `body` with the storage of every field in `fields`, in order (the
+/// fused stage updates of ``RungeKutta`` read several stages in one pass).
+func withStoragePointers<R>(
+  _ fields: ArraySlice<VectorField>, _ gathered: [UnsafePointer<Double>] = [],
+  _ body: ([UnsafePointer<Double>]) -> R
+) -> R {
+  guard let first = fields.first else { return body(gathered) }
+  return first.storage.withUnsafeBufferPointer { p in
+    withStoragePointers(fields.dropFirst(), gathered + [p.baseAddress!], body)
+  }
+}
+
 /// Four doubles, loaded from and stored to consecutive cells of a plane
 /// (the SIMD kernels: exchange on a film, the 1D wire).
 typealias V4 = SIMD4<Double>

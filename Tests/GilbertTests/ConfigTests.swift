@@ -32,7 +32,7 @@ let baseConfig = """
     let c = try SimulationConfig(toml: baseConfig)
     #expect(c.materials[0].saturationMagnetization == 8e5)
     #expect(c.grid.nx == 16 && c.grid.dx == 2e-9)
-    #expect(c.solver.method == "rk45" && c.solver.tolerance == 1e-5)
+    #expect(c.solver.method == "rk43" && c.solver.tolerance == 1e-5)
     #expect(c.initial == .uniform(SIMD3(1, 0, 0)))
   }
 

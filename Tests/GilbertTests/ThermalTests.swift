@@ -85,7 +85,7 @@ private func boltzmannCDF(sigma: Double) -> (Double) -> Double {
 
   @Test func deterministicAdaptiveSolversAndTheContinuousFrameRefuseATemperature() {
     let key = { (text: String) in configError(text)?.key }
-    #expect(key(Self.base) == "solver.method")  // rk45 by default
+    #expect(key(Self.base) == "solver.method")  // rk43 by default
     #expect(key(Self.base + "[solver]\nmethod = \"implicit\"\n") == "solver.method")
     #expect(
       key(Self.base + "[solver]\nmethod = \"stochastic_heun\"\ndt = 1e-14\n[wall]\nmoving_frame = \"continuous\"\n")
