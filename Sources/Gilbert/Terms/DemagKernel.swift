@@ -135,42 +135,56 @@ public enum DemagKernel {
     let gauss = gaussTables[points] ?? gaussLegendre(points)
     // Displacement u_i between a point of the target and one of the source
     // cell has the tent density (1 − |u|/d)/d on [−d, d]. Each half is
-    // integrated with 4 Gauss points: u = ±d t, weight (1 − t) dt.
-    // (The points are built with their labels: an array of unlabelled
-    // tuples returned as labelled ones was cast element by element, which
-    // took a third of a 1024² film's set-up.)
-    func tent(_ d: Double) -> [(u: Double, w: Double)] {
-      if d == 0 { return [(u: 0, w: 1)] }
-      var out: [(u: Double, w: Double)] = []
-      out.reserveCapacity(2 * gauss.count)
-      for s in [-1.0, 1.0] {
-        for p in gauss { out.append((u: s * d * p.x, w: (1 - p.x) * p.w)) }
-      }
-      return out
-    }
-    let tx = tent(dx), ty = tent(dy)
+    // integrated with the Gauss points: u = ±d t, weight (1 − t) dt.
     // In the plane of the cell (z = 0, every film's kernel) the z tent is
     // even: its two halves give the same even terms and cancel in the odd
     // ones (xz, yz), so one half is summed twice (half the set-up of a film).
+    // The points live on the stack: arrays of them, built and freed a
+    // million times, were a third of a 1024² film's set-up.
     let inPlane = z == 0 && dz > 0
-    let tz = inPlane ? tent(dz).filter { $0.u > 0 }.map { (u: $0.u, w: 2 * $0.w) } : tent(dz)
+    let g = gauss.count
     var (n0, n1, n2, n3, n4, n5) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    for a in tx {
-      for b in ty {
-        for c in tz {
-          let rx = x + a.u, ry = y + b.u, rz = z + c.u
-          let r2 = rx * rx + ry * ry + rz * rz
-          let r = r2.squareRoot()
-          let inv5 = 1 / (r2 * r2 * r)
-          let w = a.w * b.w * c.w
-          // N_ab = −(1/4π) ∂a∂b(1/r) V = (V/4π)(δ_ab r² − 3 r_a r_b)/r⁵; V cancels with the 1/V of the average.
-          n0 += w * (r2 - 3 * rx * rx) * inv5
-          n1 += w * (r2 - 3 * ry * ry) * inv5
-          n2 += w * (r2 - 3 * rz * rz) * inv5
-          n3 += w * (-3 * rx * ry) * inv5
-          if !inPlane {
-            n4 += w * (-3 * rx * rz) * inv5
-            n5 += w * (-3 * ry * rz) * inv5
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 12 * g + 6) { buffer in
+      let p = buffer.baseAddress!
+      // Writes the tent of d at `at` (u then w, `count` each), the negative
+      // half first; returns the count.
+      func tent(_ d: Double, at base: UnsafeMutablePointer<Double>, halves: [Double], doubled: Bool) -> Int {
+        if d == 0 {
+          (base[0], base[2 * g]) = (0, 1)
+          return 1
+        }
+        var count = 0
+        for s in halves {
+          for q in gauss {
+            base[count] = s * d * q.x
+            base[2 * g + count] = doubled ? 2 * ((1 - q.x) * q.w) : (1 - q.x) * q.w
+            count += 1
+          }
+        }
+        return count
+      }
+      let ux = p, uy = p + 4 * g + 2, uz = p + 8 * g + 4
+      let cx = tent(dx, at: ux, halves: [-1, 1], doubled: false)
+      let cy = tent(dy, at: uy, halves: [-1, 1], doubled: false)
+      let cz = inPlane ? tent(dz, at: uz, halves: [1], doubled: true) : tent(dz, at: uz, halves: [-1, 1], doubled: false)
+      let wx = ux + 2 * g, wy = uy + 2 * g, wz = uz + 2 * g
+      for a in 0..<cx {
+        for b in 0..<cy {
+          for c in 0..<cz {
+            let rx = x + ux[a], ry = y + uy[b], rz = z + uz[c]
+            let r2 = rx * rx + ry * ry + rz * rz
+            let r = r2.squareRoot()
+            let inv5 = 1 / (r2 * r2 * r)
+            let w = wx[a] * wy[b] * wz[c]
+            // N_ab = −(1/4π) ∂a∂b(1/r) V = (V/4π)(δ_ab r² − 3 r_a r_b)/r⁵; V cancels with the 1/V of the average.
+            n0 += w * (r2 - 3 * rx * rx) * inv5
+            n1 += w * (r2 - 3 * ry * ry) * inv5
+            n2 += w * (r2 - 3 * rz * rz) * inv5
+            n3 += w * (-3 * rx * ry) * inv5
+            if !inPlane {
+              n4 += w * (-3 * rx * rz) * inv5
+              n5 += w * (-3 * ry * rz) * inv5
+            }
           }
         }
       }
