@@ -135,7 +135,7 @@ extension Validation {
         let a = try f45.readDoubles("/table/\(name)").values, b = try f43.readDoubles("/table/\(name)").values
         #expect(a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) < 1e-6 }, "\(name)")
       }
-      // Measured 10,821 evaluations against rk45's 22,207 (0.49; 0.48 at
+      // Measured 10,809 evaluations against rk45's 22,207 (0.49; 0.48 at
       // the stability limits alone; OOMMF's rkf54 took 13,330 side by side,
       // tools/bench/oommf_side_by_side.py). Before the steps were held at
       // the grid's stability limit: 11,569 against 21,499.

@@ -220,31 +220,8 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
       // Error control.
       if let tol = tolerance, let e = tableau.e {
         let err = errorNorm(weights: e, step: h)
-        let factor: Double
         if !err.isFinite { throw .notFinite(time: t + h, cell: nil, adaptive: true) }
-        if err > tol || !tableau.proportionalIntegralControl || previousError == 0 {
-          factor = err == 0 ? 5 : min(5, max(0.2, 0.9 * Double.pow(tol / err, 1.0 / Double(tableau.order))))
-          // The first steps of a PI-controlled run (no history yet) grow by
-          // the error alone while it is far below the tolerance: from the
-          // default first step of 1e-14 s the damped controller took 15
-          // steps to reach the film's working step, 13 % of a 23 ps run.
-          // The history starts at the first error of 1 % of the tolerance,
-          // or the first rejection.
-          if tableau.proportionalIntegralControl && previousError == 0 && (err > tol || err >= 0.01 * tol) {
-            previousError = max(min(err / tol, 1), 1e-4)
-          }
-        } else {
-          // Gustafsson's PI control: r → 0.9^q in steady state, as for
-          // the integral controller, but damped by the last step's r.
-          let r = max(err / tol, 1e-4), q = Double(tableau.order)
-          let integral = Double.pow(Double.pow(0.9, q) / r, 0.3 / q)
-          factor = min(5, max(0.2, integral * Double.pow(previousError / r, 0.4 / q)))
-          // A step cut short to land on a sample says little of the step
-          // the solution allows: its small error, kept as history, halved
-          // the step after every sample (the 1024² film: 95 steps for 23 ps
-          // with 11 samples, 79 with 2).
-          if h >= 0.5 * timeStep { previousError = r }
-        }
+        let factor = controlFactor(error: err, tolerance: tol, step: h)
         if err > tol {
           rejected = true
           rejectedSteps += 1
@@ -268,6 +245,36 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
       acceptedSteps += 1
       return
     }
+  }
+
+  /// The factor on the step from this attempt's error: the integral rule
+  /// for rejections, for tableaux without PI control and for the first
+  /// steps; Gustafsson's PI control otherwise. Updates the PI history.
+  mutating func controlFactor(error err: Double, tolerance tol: Double, step h: Double) -> Double {
+    if err > tol || !tableau.proportionalIntegralControl || previousError == 0 {
+      let factor = err == 0 ? 5 : min(5, max(0.2, 0.9 * Double.pow(tol / err, 1.0 / Double(tableau.order))))
+      // The first steps of a PI-controlled run (no history yet) grow by
+      // the error alone while it is far below the tolerance: from the
+      // default first step of 1e-14 s the damped controller took 15
+      // steps to reach the film's working step, 13 % of a 23 ps run.
+      // The history starts at the first error of 1 % of the tolerance,
+      // or the first rejection.
+      if tableau.proportionalIntegralControl && previousError == 0 && (err > tol || err >= 0.01 * tol) {
+        previousError = max(min(err / tol, 1), 1e-4)
+      }
+      return factor
+    }
+    // Gustafsson's PI control: r → 0.9^q in steady state, as for the
+    // integral controller, but damped by the last step's r.
+    let r = max(err / tol, 1e-4), q = Double(tableau.order)
+    let integral = Double.pow(Double.pow(0.9, q) / r, 0.3 / q)
+    let factor = min(5, max(0.2, integral * Double.pow(previousError / r, 0.4 / q)))
+    // A step cut short to land on a sample says little of the step the
+    // solution allows: its small error, kept as history, halved the step
+    // after every sample (the 1024² film: 95 steps for 23 ps with 11
+    // samples, 79 with 2).
+    if h >= 0.5 * timeStep { previousError = r }
+    return factor
   }
 
   /// Integrates to `end` exactly.
