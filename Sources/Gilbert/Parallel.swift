@@ -22,27 +22,20 @@ public enum Parallel {
   public static func forEachChunk(
     _ count: Int, minimumPerTask: Int = Parallel.minimumPerTask, _ body: (Range<Int>) -> Void
   ) {
-    let tasks = min(workers, count / max(1, minimumPerTask))
-    if tasks <= 1 {
+    if min(workers, count / max(1, minimumPerTask)) <= 1 {
       body(0..<count)
       return
     }
-    withoutActuallyEscaping(body) { escapable in
-      let work = UncheckedSendable(value: escapable)
-      DispatchQueue.concurrentPerform(iterations: tasks) { t in
-        let lo = count * t / tasks
-        let hi = count * (t + 1) / tasks
-        work.value(lo..<hi)
-      }
-    }
+    _ = mapChunks(count, minimumPerTask: minimumPerTask, body)
   }
 }
 
 extension Parallel {
-  /// Calls `body` over disjoint subranges covering `0..<count`, as
-  /// ``forEachChunk(_:minimumPerTask:_:)`` does, and returns each call's
-  /// result in the order of the subranges (so a reduction over them gives
-  /// the same answer whatever the split, when it breaks ties by order).
+  /// Calls `body` over disjoint subranges covering `0..<count`, concurrently
+  /// when each task gets at least `minimumPerTask` items, and returns each
+  /// call's result in the order of the subranges (so a reduction over them
+  /// gives the same answer whatever the split, when it breaks ties by
+  /// order). ``forEachChunk(_:minimumPerTask:_:)`` splits through it.
   @inlinable
   public static func mapChunks<T>(
     _ count: Int, minimumPerTask: Int = Parallel.minimumPerTask, _ body: (Range<Int>) -> T

@@ -95,28 +95,36 @@ public struct VectorField: Sendable, Equatable {
   public mutating func normalizeReportingWorst() -> (deviation: Double, cell: Int) {
     let n = count
     return withMutablePlanes { x, y, z in
-      var worst = 0.0
-      var worstCell = 0
-      var firstBad = -1
-      for i in 0..<n {
-        let r2 = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
-        if !r2.isFinite {
-          if firstBad < 0 { firstBad = i }
-          continue
-        }
-        if r2 == 0 { continue }
-        let r = r2.squareRoot()
-        let d = abs(r - 1)
-        if d > worst {
-          worst = d
-          worstCell = i
-        }
-        let s = 1 / r
-        x[i] *= s
-        y[i] *= s
-        z[i] *= s
+      var part = (worst: 0.0, cell: 0, bad: -1)
+      Self.normalize(x, y, z, cells: 0..<n, into: &part)
+      return part.bad < 0 ? (part.worst, part.cell) : (.nan, part.bad)
+    }
+  }
+
+  /// Normalises the nonzero vectors of `cells` of the planes (x, y, z),
+  /// keeping in `part` the worst ||v| − 1| and its cell (the first on ties)
+  /// and the first cell that is not finite (`bad`, −1 for none). The one
+  /// loop behind ``normalizeReportingWorst()`` and the steppers' fused
+  /// last-stage pass (``RungeKutta/combine(into:base:stages:weights:step:normalize:)``).
+  @inline(__always)
+  static func normalize(
+    _ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ z: UnsafeMutablePointer<Double>,
+    cells: Range<Int>, into part: inout (worst: Double, cell: Int, bad: Int)
+  ) {
+    for i in cells {
+      let r2 = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
+      if !r2.isFinite {
+        if part.bad < 0 { part.bad = i }
+        continue
       }
-      return firstBad < 0 ? (worst, worstCell) : (.nan, firstBad)
+      if r2 == 0 { continue }
+      let r = r2.squareRoot()
+      let d = abs(r - 1)
+      if d > part.worst { (part.worst, part.cell) = (d, i) }
+      let s = 1 / r
+      x[i] *= s
+      y[i] *= s
+      z[i] *= s
     }
   }
 }

@@ -55,7 +55,7 @@ import Testing
   }
 
   @Test func samplesCostTheAdaptiveStepsLittle() throws {
-    // A spin-wave chain like EmbeddedRK4Tests' (2 nm cells), held by
+    // A spin-wave chain (SpinWaveChain, 2 nm cells), held by
     // accuracy, over 5e-11 s: with 25 samples (24 boundaries inside the
     // run) the run may take at most 20 attempts more than with one.
     // Measured (attempts, rejections included): 390 with one sample, 407
@@ -63,20 +63,11 @@ import Testing
     // controller's history (fails). That history halved the step after
     // every sample (the 1024² film: 95 steps for 23 ps with 11 samples, 79
     // with 2; 86 with 11 since, 80 with the first steps' ramp).
-    let n = 256
+    let chain = SpinWaveChain(cells: 256, dx: 2e-9)
     func run(samples: Int) throws -> Int {
-      let grid = Grid(nx: n, dx: 2e-9, dy: 2e-9, dz: 2e-9)
-      let magnet = Magnet(
-        grid: grid, material: Material(saturationMagnetization: 8e5, exchangeStiffness: 1.3e-11, damping: 0.02))
-      var llg = LLG(
-        magnet: magnet, fieldTerms: [Exchange(magnet: magnet), Zeeman(magnet: magnet, amplitude: SIMD3(0, 0, 0.1))])
+      var llg = chain.equation()
       var stepper = RungeKutta(for: llg, tableau: .rk43, timeStep: 1e-14, tolerance: 1e-6)
-      var m = VectorField(count: n)
-      for i in 0..<n {
-        let x = Double(i) / Double(n)
-        let theta: Double = 0.6 * sin(2 * Double.pi * x) + 0.3 * sin(14 * Double.pi * x)
-        m[i] = SIMD3(sin(theta), 0, cos(theta))
-      }
+      var m = chain.start
       var t = 0.0
       for k in 1...samples { try stepper.advance(&llg, m: &m, time: &t, to: 5e-11 * Double(k) / Double(samples)) }
       return stepper.acceptedSteps + stepper.rejectedSteps

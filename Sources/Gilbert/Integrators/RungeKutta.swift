@@ -317,14 +317,11 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
             while lo < r.upperBound {
               let hi = min(lo + blockCells, r.upperBound)
               for plane in 0..<3 {
-                let block = (plane * n + lo)..<(plane * n + hi)
-                for i in block { op[i] = yp[i] }
-                for j in kp.indices {
-                  let wj = w[j], p = kp[j]
-                  for i in block { op[i] += wj * p[i] }
-                }
+                let offset = plane * n + lo
+                for i in offset..<(offset + hi - lo) { op[i] = yp[i] }
+                accumulate(op + offset, kp, w, offset: offset, count: hi - lo)
               }
-              if normalize { renormalise(op, op + n, op + 2 * n, cells: lo..<hi, into: &part) }
+              if normalize { VectorField.normalize(op, op + n, op + 2 * n, cells: lo..<hi, into: &part) }
               lo = hi
             }
             return part
@@ -338,28 +335,16 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
     }
   }
 
-  /// Normalises the nonzero vectors of `cells`, as
-  /// ``VectorField/normalizeReportingWorst()`` does, keeping the worst
-  /// ||v| − 1| (first on ties) and the first cell that is not finite.
+  /// out[i] += Σ_j w_j stages_j[offset + i] for i < count, stage by stage
+  /// in the order of the weights: the block sum of ``combine`` and
+  /// ``errorNorm``.
   @inline(__always)
-  static func renormalise(
-    _ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ z: UnsafeMutablePointer<Double>,
-    cells: Range<Int>, into part: inout (worst: Double, cell: Int, bad: Int)
+  static func accumulate(
+    _ out: UnsafeMutablePointer<Double>, _ stages: [UnsafePointer<Double>], _ w: [Double], offset: Int, count: Int
   ) {
-    for i in cells {
-      let r2 = x[i] * x[i] + y[i] * y[i] + z[i] * z[i]
-      if !r2.isFinite {
-        if part.bad < 0 { part.bad = i }
-        continue
-      }
-      if r2 == 0 { continue }
-      let r = r2.squareRoot()
-      let d = abs(r - 1)
-      if d > part.worst { (part.worst, part.cell) = (d, i) }
-      let s = 1 / r
-      x[i] *= s
-      y[i] *= s
-      z[i] *= s
+    for j in stages.indices {
+      let wj = w[j], p = stages[j] + offset
+      for i in 0..<count { out[i] += wj * p[i] }
     }
   }
 
@@ -381,12 +366,9 @@ public struct RungeKutta<Equation: DynamicEquation>: TimeStepper {
           while lo < r.upperBound {
             let hi = min(lo + block, r.upperBound), count = hi - lo
             for plane in 0..<3 {
-              let out = e + plane * block, offset = plane * n + lo
+              let out = e + plane * block
               for i in 0..<count { out[i] = 0 }
-              for j in kp.indices {
-                let wj = w[j], p = kp[j] + offset
-                for i in 0..<count { out[i] += wj * p[i] }
-              }
+              Self.accumulate(out, kp, w, offset: plane * n + lo, count: count)
             }
             for i in 0..<count {
               let (ex, ey, ez) = (e[i], e[block + i], e[2 * block + i])

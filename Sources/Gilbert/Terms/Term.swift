@@ -69,33 +69,33 @@ public protocol LinearFieldTerm: FieldTerm {
 extension LinearFieldTerm {
   /// Energy density −k Ms m·B of every cell, J/m³.
   public func energyDensity(m: VectorField, time: Double) -> [Double] {
-    var b = VectorField(count: m.count)
-    addField(to: &b, m: m, time: time)
-    let k = energyFactor
-    let ms = saturationMagnetization
-    return (0..<m.count).map { i in
-      let mi = m[i]
-      let bi = b[i]
-      return -k * ms[i] * (mi.x * bi.x + mi.y * bi.y + mi.z * bi.z)
-    }
+    var density = [Double](repeating: 0, count: m.count)
+    forEachDensity(m: m, time: time) { density[$0] = $1 }
+    return density
   }
 
   /// Energy −k ∫ Ms m·B dV, J: the densities summed in cell order as they
-  /// are computed (the same sum as ``energyDensity(m:time:)``'s, without
-  /// its array: a table row of a 1024² film built three of 8 MB).
+  /// are computed (the sum of ``energyDensity(m:time:)``, without its
+  /// array: a table row of a 1024² film built three of 8 MB).
   public func energy(m: VectorField, time: Double) -> Double {
+    var total = 0.0
+    forEachDensity(m: m, time: time) { total += $1 }
+    return total * cellVolume
+  }
+
+  /// Calls `body` with each cell and its density −k Ms m·B, in cell order.
+  @inline(__always)
+  func forEachDensity(m: VectorField, time: Double, _ body: (Int, Double) -> Void) {
     var b = VectorField(count: m.count)
     addField(to: &b, m: m, time: time)
     let k = energyFactor
     let n = m.count
-    var total = 0.0
     saturationMagnetization.withUnsafeBufferPointer { ms in
       m.withPlanes { mx, my, mz in
         b.withPlanes { bx, by, bz in
-          for i in 0..<n { total += -k * ms[i] * (mx[i] * bx[i] + my[i] * by[i] + mz[i] * bz[i]) }
+          for i in 0..<n { body(i, -k * ms[i] * (mx[i] * bx[i] + my[i] * by[i] + mz[i] * bz[i])) }
         }
       }
     }
-    return total * cellVolume
   }
 }
