@@ -11,6 +11,8 @@ public enum PhysicalConstants {
   public static let gamma0 = mu0 * gammaLL
   /// Bohr magneton μB, J/T.
   public static let bohrMagneton = 9.2740100783e-24
+  /// Reduced Planck constant ħ, J·s.
+  public static let reducedPlanck = 1.054571817e-34
   /// Elementary charge e, C.
   public static let elementaryCharge = 1.602176634e-19
   /// Boltzmann constant k_B, J/K.

@@ -193,8 +193,10 @@ extension Simulation {
   /// eigenvalues over the largest of them, |λ| ≤ γ B_max / √(1 + α²), where
   /// B_max bounds the field of the shortest spin wave the grid holds:
   /// exchange (2A/Ms) Σ_d 4/Δ_d² over the axes with more than one cell, the
-  /// demag bound μ0 Ms, 2|K|/Ms of each anisotropy, the applied field;
-  /// nothing for the current. Nil when nothing bounds it.
+  /// demag bound μ0 Ms, 2|K|/Ms of each anisotropy, the applied field,
+  /// each other section's ``TermSection/largestField(saturationMagnetization:grid:)``
+  /// (DMI, K2, cubic, the spin-orbit and Slonczewski torques); nothing for
+  /// the Zhang–Li current. Nil when nothing bounds it.
   public func explicitStabilityStep(_ tableau: ButcherTableau) -> Double? {
     let g = magnet.grid
     var exchangeCurvature = 0.0
@@ -204,8 +206,11 @@ extension Simulation {
     var field = 0.0, alpha = 1.0
     for material in magnet.materials where material.saturationMagnetization > 0 {
       let ms = material.saturationMagnetization
+      let others = config.termSections.map { $0.largestField(saturationMagnetization: ms, grid: g) }.reduce(0, +)
       field = max(
-        field, 2 * material.exchangeStiffness / ms * exchangeCurvature + PhysicalConstants.mu0 * ms + 2 * anisotropy / ms + applied)
+        field,
+        2 * material.exchangeStiffness / ms * exchangeCurvature + PhysicalConstants.mu0 * ms + 2 * anisotropy / ms + applied
+          + others)
       alpha = min(alpha, material.damping)
     }
     // (The Zhang–Li advection u/Δx is left out: at any physical u it is a

@@ -108,7 +108,12 @@ import Testing
   @Test func edgesCantAsTheBoundaryConditionSays() {
     // Semi-infinite film, easy axis z: θ(s) from z at distance s from an edge
     // obeys tan(θ/2) = tan(θ_e/2) e^(−s/Δ) with |dθ/dx| = D/(2A) at the edge,
-    // so sin θ_e = D/(2√(AK)); the right edge cants towards +x, the left towards −x.
+    // so sin θ_e = D/(2√(AK)). With m = (sin θ, 0, cos θ) the energy per
+    // area is ∫ A θ′² + D θ′ + K sin²θ, whose natural boundary condition is
+    // 2A θ′ + D = 0 at both ends: with D > 0 θ falls towards the right edge,
+    // which cants towards −x, and the left towards +x. (Before 2026-12-08
+    // the ghost cells had the other sign and this test asserted the mirror
+    // image; `edgeCantingLowersTheBondEnergy` checks the sign independently.)
     let delta = (a / k).squareRoot(), d = 1.5e-3
     let thetaEdge = asin(d / (2 * (a * k).squareRoot()))
     func expected(at s: Double) -> Double { 2 * atan(tan(thetaEdge / 2) * exp(-s / delta)) }
@@ -117,15 +122,37 @@ import Testing
       let dx = delta / cells
       let (m, _, grid) = relaxed(dx: dx, length: 30 * delta, d: d)
       let right = atan2(m[grid.nx - 1].x, m[grid.nx - 1].z), left = atan2(m[0].x, m[0].z)
-      #expect(right > 0 && left < 0, "right edge \(right) rad, left edge \(left) rad")
+      #expect(right < 0 && left > 0, "right edge \(right) rad, left edge \(left) rad")
       #expect(abs(right + left) < 1e-9, "the two edges are mirror images")
       // The edge cell's centre is dx/2 inside the edge.
-      errors.append(abs(right / expected(at: dx / 2) - 1))
+      errors.append(abs(-right / expected(at: dx / 2) - 1))
     }
     // The 1 % at dx = Δ/8; measured 1.2e-4 there and 2.7e-5 at Δ/16
     // (second order). The error must shrink as dx halves.
     #expect(errors[0] < 0.01, "edge angle error \(errors[0]) at dx = Δ/8")
     #expect(errors[1] < errors[0] * 0.7, "edge angle error \(errors[0]) → \(errors[1]) as dx halves")
+  }
+
+  @Test func edgeCantingLowersTheBondEnergy() {
+    // Independent of the ghost cells: the discrete energy of a wire written
+    // over its bonds, Σ [A |m_{i+1} − m_i|²/dx² + D (m_i × m_{i+1})_y/dx] dx
+    // (exchange and the DMI D(m_z ∂x m_x − m_x ∂x m_z) between cell centres)
+    // plus Σ K (1 − m_z²) dx per area. The relaxed state must have a lower
+    // energy than its mirror image m_x → −m_x, which has the same exchange
+    // and anisotropy and the DMI of the opposite sign: the edges must cant
+    // the way that makes the bonds' DMI negative. Fails with the old sign
+    // (the DMI sum is then +5.5e-4 J/m² at these values).
+    let delta = (a / k).squareRoot(), d = 1.5e-3
+    let (m, _, grid) = relaxed(dx: delta / 8, length: 30 * delta, d: d)
+    var dmi = 0.0
+    for i in 0..<(grid.nx - 1) {
+      let p = m[i], q = m[i + 1]
+      dmi += d * (p.z * q.x - p.x * q.z)
+    }
+    // Mirroring flips the sign of each bond's DMI and nothing else, so the
+    // relaxed state is the lower of the two exactly when the sum is negative;
+    // its size is the edges' ≈ −2 × (D θ_e)-order term, far above round-off.
+    #expect(dmi < -1e-6 * d, "the bonds' DMI energy per area is \(dmi) J/m²")
   }
 
   @Test func neelWallEnergyIsFourRootAKMinusPiD() {
@@ -188,6 +215,7 @@ import Testing
     let key = { (text: String) in configError(text)?.key }
     #expect(key(text.replacingOccurrences(of: "D = 1e-3", with: "D = \"x\"")) == "dmi.D")
     #expect(key(text.replacingOccurrences(of: "D = 1e-3", with: "D = 1e-3\nDD = 1")) == "dmi.DD")
-    #expect(key(text.replacingOccurrences(of: "A = 1.5e-11", with: "A = 0")) == "dmi.D")
+    // A = 0 is accepted: no exchange, no boundary condition (OOMMF's free edge).
+    #expect(configError(text.replacingOccurrences(of: "A = 1.5e-11", with: "A = 0")) == nil)
   }
 }

@@ -6,8 +6,11 @@ public enum FusedField: Sendable {
   case exchange(Exchange.Kernel)
   case uniaxial(UniaxialAnisotropy.Kernel)
   case zeeman(Zeeman.Kernel)
-  case dmi(InterfacialDMI.Kernel)
+  case dmi(DMI.Kernel)
   case uniaxialK2(UniaxialK2Anisotropy.Kernel)
+  case cubic(CubicAnisotropy.Kernel)
+  case spinOrbit(SpinOrbitTorque.Kernel)
+  case slonczewski(SlonczewskiTorque.Kernel)
 
   /// Whether the formula reads the central differences ∂m.
   var readsGradient: Bool {
@@ -17,8 +20,12 @@ public enum FusedField: Sendable {
 
   /// Whether the formula's values change with time (an applied field's f(t) s(t)).
   var dependsOnTime: Bool {
-    if case .zeeman(let k) = self { return k.frequency != 0 || !k.profile.isConstant }
-    return false
+    switch self {
+    case .zeeman(let k): return k.frequency != 0 || !k.profile.isConstant
+    case .spinOrbit(let k): return !k.profile.isConstant
+    case .slonczewski(let k): return !k.profile.isConstant
+    default: return false
+    }
   }
 
   /// The kernel with its time-dependent values fixed at `time`, as pointers.
@@ -29,6 +36,9 @@ public enum FusedField: Sendable {
     case .zeeman(let k): return .zeeman(k.cell(at: time))
     case .dmi(let k): return .dmi(k.cell)
     case .uniaxialK2(let k): return .uniaxialK2(k.cell)
+    case .cubic(let k): return .cubic(k.cell)
+    case .spinOrbit(let k): return .spinOrbit(k.cell(at: time))
+    case .slonczewski(let k): return .slonczewski(k.cell(at: time))
     }
   }
 
@@ -37,8 +47,11 @@ public enum FusedField: Sendable {
     case exchange(Exchange.Cell)
     case uniaxial(UniaxialAnisotropy.Cell)
     case zeeman(Zeeman.Cell)
-    case dmi(InterfacialDMI.Cell)
+    case dmi(DMI.Cell)
     case uniaxialK2(UniaxialK2Anisotropy.Cell)
+    case cubic(CubicAnisotropy.Cell)
+    case spinOrbit(SpinOrbitTorque.Cell)
+    case slonczewski(SlonczewskiTorque.Cell)
 
     /// Adds the term's field at cell(s) i to `b`, T.
     @_transparent func add<L: Lane>(_ c: Neighbourhood<L>, _ i: Int, to b: inout Vec3<L>) {
@@ -46,8 +59,11 @@ public enum FusedField: Sendable {
       case .exchange(let k): Exchange.add(c, k, i, to: &b)
       case .uniaxial(let k): UniaxialAnisotropy.add(c.m, k, i, to: &b)
       case .zeeman(let k): Zeeman.add(k, i, to: &b)
-      case .dmi(let k): InterfacialDMI.add(c, k, i, to: &b)
+      case .dmi(let k): DMI.add(c, k, i, to: &b)
       case .uniaxialK2(let k): UniaxialK2Anisotropy.add(c.m, k, i, to: &b)
+      case .cubic(let k): CubicAnisotropy.add(c.m, k, i, to: &b)
+      case .spinOrbit(let k): SpinOrbitTorque.add(c.m, k, i, to: &b)
+      case .slonczewski(let k): SlonczewskiTorque.add(c.m, k, i, to: &b)
       }
     }
   }

@@ -42,6 +42,11 @@ public struct AnisotropyK2Section: TermSection {
     }
   }
 
+  /// 8|K2|/Ms: the largest slope of (4K2/Ms) p(1 − p²) in p = m·e.
+  public func largestField(saturationMagnetization ms: Double, grid: Grid) -> Double {
+    entries.map { 8 * ($0.constants.map(abs).max() ?? 0) / ms }.reduce(0, +)
+  }
+
   public func fieldTerms(magnet: Magnet) -> [any FieldTerm] {
     entries.indices.map { i in
       UniaxialK2Anisotropy(magnet: magnet, constants: entries[i].constants, axis: entries[i].axis, name: names(i).term)

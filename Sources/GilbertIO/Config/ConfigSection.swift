@@ -31,11 +31,16 @@ public protocol TermSection: ConfigSection {
   /// Folds this section's physics into the (q, φ) wall model, or says why the
   /// model does not cover it. A run then reports no model velocity, and why.
   func contribute(to model: inout WallModelInputs) -> String?
+  /// An upper bound of this section's field (T) on the shortest spin wave
+  /// of `grid`, in a material of saturation magnetisation `ms`, for the
+  /// explicit methods' stability step (0: bounded elsewhere, or no field).
+  func largestField(saturationMagnetization ms: Double, grid: Grid) -> Double
 }
 
 extension TermSection {
   public func fieldTerms(magnet: Magnet) -> [any FieldTerm] { [] }
   public func torqueTerms(magnet: Magnet) -> [any TorqueTerm] { [] }
+  public func largestField(saturationMagnetization ms: Double, grid: Grid) -> Double { 0 }
   /// By default the wall model does not cover a term: a new term is never
   /// silently left out of the model's velocity.
   public func contribute(to model: inout WallModelInputs) -> String? {

@@ -369,6 +369,32 @@ public final class ConfigTable {
     return SIMD3(v[0], v[1], v[2])
   }
 
+  /// One 3-vector, or an array of one per region (`[[1, 0, 0], [0, 1, 0]]`).
+  public func vectors(_ k: String, default def: SIMD3<Double>? = nil, regions n: Int, unit: String = "")
+    throws(ConfigError) -> [SIMD3<Double>]
+  {
+    guard case .array(let items)? = raw(k), case .array? = items.first else {
+      return [try vector(k, default: def, unit: unit)]
+    }
+    guard items.count == n else {
+      throw ConfigError(
+        key: key(k),
+        message: "has \(items.count) vectors; expected one 3-vector\(unit.isEmpty ? "" : " (\(unit))") or one per region (\(n))")
+    }
+    var vectors: [SIMD3<Double>] = []
+    for (r, item) in items.enumerated() {
+      guard case .array(let c) = item, c.count == 3 else {
+        throw ConfigError(key: "\(key(k))[\(r)]", message: "is \(item); expected a 3-vector\(unit.isEmpty ? "" : " in \(unit)")")
+      }
+      var v = SIMD3<Double>(repeating: 0)
+      for a in 0..<3 {
+        v[a] = try number(c[a], key: "\(key(k))[\(r)][\(a)]", unit: unit, valid: { _ in true }, expected: "a finite number")
+      }
+      vectors.append(v)
+    }
+    return vectors
+  }
+
   /// An array of strings.
   public func strings(_ k: String, default def: [String]) throws(ConfigError) -> [String] {
     guard let v = raw(k) else { return def }

@@ -63,8 +63,16 @@ public struct MaterialSection: TermSection {
   /// `[[interface]]`: `regions = [a, b]` (two different region indices) and
   /// `A` (J/m, either sign), the exchange stiffness between cells of a and b.
   static func readInterfaces(_ root: ConfigTable, regions n: Int) throws(ConfigError) -> [RegionPair: Double] {
+    try readPairs(root.tables("interface"), regions: n, value: "A", unit: "J/m")
+  }
+
+  /// Tables of `regions = [a, b]` (two different region indices, each pair
+  /// once) and a number `value` (either sign), keyed by the pair.
+  static func readPairs(_ tables: [ConfigTable], regions n: Int, value: String, unit: String) throws(ConfigError)
+    -> [RegionPair: Double]
+  {
     var out: [RegionPair: Double] = [:]
-    for (k, t) in try root.tables("interface").enumerated() {
+    for t in tables {
       let r = try t.numbers(
         "regions", count: 2, valid: { $0 >= 0 && $0 < Double(n) && $0 == $0.rounded() },
         expected: "region indices from 0 to \(n - 1)")
@@ -74,11 +82,10 @@ public struct MaterialSection: TermSection {
       let pair = RegionPair(Int(r[0]), Int(r[1]))
       guard out[pair] == nil else {
         throw ConfigError(
-          key: t.key("regions"), message: "repeats the pair \(pair.first), \(pair.second) of an earlier interface[…]")
+          key: t.key("regions"), message: "repeats the pair \(pair.first), \(pair.second) of an earlier table")
       }
-      out[pair] = try t.double("A", unit: "J/m", expected: "a finite number (negative: antiparallel coupling)")
+      out[pair] = try t.double(value, unit: unit, expected: "a finite number (either sign)")
       try t.finish()
-      _ = k
     }
     return out
   }

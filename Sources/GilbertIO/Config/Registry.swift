@@ -5,8 +5,10 @@ public enum ConfigRegistry {
   public static var sections: [any ConfigSection.Type] {
     [
       MeshSection.self, RegionSection.self, MaterialSection.self, AnisotropySection.self, AnisotropyK2Section.self,
+      CubicAnisotropySection.self,
       DemagSection.self,
-      ZeemanSection.self, DMISection.self, LongitudinalSection.self, CurrentSection.self, InitialSection.self,
+      ZeemanSection.self, DMISection.self, LongitudinalSection.self, CurrentSection.self, SpinOrbitSection.self,
+      SlonczewskiSection.self, InitialSection.self,
       RunSettings.self, WallSettings.self, SolverSettings.self, TemperatureSection.self, RelaxSettings.self,
       OutputSettings.self,
     ]

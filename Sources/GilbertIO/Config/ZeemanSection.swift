@@ -24,32 +24,9 @@ public struct ZeemanSection: TermSection {
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> ZeemanSection? {
     guard let z = try root.table("zeeman") else { return nil }
-    var perRegion: [SIMD3<Double>]? = nil
-    let b: SIMD3<Double>
-    if case .array(let items)? = z.raw("B"), case .array? = items.first {
-      // One vector per region.
-      let n = context.regionCount
-      guard items.count == n else {
-        throw ConfigError(
-          key: z.key("B"), message: "has \(items.count) vectors; expected one 3-vector (T) or one per region (\(n))")
-      }
-      var vectors: [SIMD3<Double>] = []
-      for (r, item) in items.enumerated() {
-        guard case .array(let c) = item, c.count == 3 else {
-          throw ConfigError(key: "\(z.key("B"))[\(r)]", message: "is \(item); expected a 3-vector in T")
-        }
-        var v = SIMD3<Double>(repeating: 0)
-        for a in 0..<3 {
-          v[a] = try z.number(
-            c[a], key: "\(z.key("B"))[\(r)][\(a)]", unit: "T", valid: { _ in true }, expected: "a finite number")
-        }
-        vectors.append(v)
-      }
-      perRegion = vectors
-      b = vectors[0]
-    } else {
-      b = try z.vector("B", unit: "T")
-    }
+    let vectors = try z.vectors("B", regions: context.regionCount, unit: "T")
+    let perRegion = vectors.count > 1 ? vectors : nil
+    let b = vectors[0]
     var settings: ZeemanSettings
     if z.has("time_profile") {
       // s(t) from the profile keys (a "sine" profile's frequency and phase are its own).

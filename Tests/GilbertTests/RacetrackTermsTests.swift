@@ -1,0 +1,435 @@
+import Foundation
+import Gilbert
+import GilbertIO
+import Testing
+
+/// One cell's dm/dt under `terms` (rad/s).
+private func rate(_ magnet: Magnet, _ terms: [any FieldTerm], _ m: SIMD3<Double>, time: Double = 0) -> SIMD3<Double> {
+  var llg = LLG(magnet: magnet, fieldTerms: terms)
+  var out = VectorField(count: 1)
+  llg.derivative(m: VectorField(count: 1, uniform: m), time: time, into: &out)
+  return out[0]
+}
+
+private func unit(_ v: SIMD3<Double>) -> SIMD3<Double> { v / (v * v).sum().squareRoot() }
+private func norm(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
+
+/// The cubic anisotropy: energies of tilted states, the field as the
+/// energy's gradient, the easy directions, the config section.
+@Suite struct CubicAnisotropyTests {
+  let ms = 8e5
+
+  @Test func tiltedStatesHaveTheClosedFormEnergy() {
+    // Axes turned away from the grid's (axis2 given off-perpendicular, so
+    // the term's orthonormalisation is in the test); two regions with K1 of
+    // either sign. m = sin θ cos φ u1 + sin θ sin φ u2 + cos θ u3 has
+    // K1 (sin⁴θ cos²φ sin²φ + sin²θ cos²θ) per volume.
+    let grid = Grid(nx: 2, dx: 2e-9, dy: 3e-9, dz: 1e-9)
+    let materials = [Material(saturationMagnetization: ms, exchangeStiffness: 0, damping: 0.1), Material(saturationMagnetization: 6e5, exchangeStiffness: 0, damping: 0.1)]
+    let magnet = Magnet(grid: grid, regions: [0, 1], materials: materials)
+    let k1 = [4.5e4, -5.7e3]
+    let a1 = SIMD3<Double>(1, 1, 0), a2 = SIMD3<Double>(-1, 1, 0.4)
+    let term = CubicAnisotropy(magnet: magnet, constants: k1, axis1: a1, axis2: a2)
+    let (u1, u2, u3) = CubicAnisotropy.orthonormal(a1, a2)!
+    for (theta, phi) in [(0.0, 0.0), (0.3, 1.1), (Double.pi / 4, Double.pi / 4), (1.2, -2.5), (2.9, 0.2)] {
+      let m = sin(theta) * cos(phi) * u1 + sin(theta) * sin(phi) * u2 + cos(theta) * u3
+      let density = term.energyDensity(m: VectorField(count: 2, uniform: m), time: 0)
+      let s2 = sin(theta) * sin(theta), c2 = cos(theta) * cos(theta)
+      let shape = s2 * s2 * cos(phi) * cos(phi) * sin(phi) * sin(phi) + s2 * c2
+      for r in 0..<2 {
+        // Round-off of the projections only (a few ulps of K1).
+        #expect(abs(density[r] - k1[r] * shape) <= 1e-12 * abs(k1[r]), "θ = \(theta), φ = \(phi), region \(r): \(density[r]) vs \(k1[r] * shape)")
+      }
+      let e = term.energy(m: VectorField(count: 2, uniform: m), time: 0)
+      #expect(abs(e - (k1[0] + k1[1]) * shape * grid.cellVolume) <= 1e-12 * abs(k1[0]) * grid.cellVolume)
+    }
+  }
+
+  @Test func fieldIsMinusTheEnergyGradientOverMsV() {
+    let grid = Grid(nx: 1, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+    let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: ms, exchangeStiffness: 0, damping: 0.1))
+    let term = CubicAnisotropy(magnet: magnet, constants: [3e4], axis1: SIMD3(0, 0.3, 1), axis2: SIMD3(1, 0, 0))
+    let m = VectorField(count: 1, uniform: unit(SIMD3(0.4, -0.7, 0.59)))
+    var b = VectorField(count: 1)
+    term.addField(to: &b, m: m, time: 0)
+    for c in 0..<3 {
+      let h = 1e-6
+      var plus = m, minus = m
+      plus.storage[c] += h
+      minus.storage[c] -= h
+      let gradient = (term.energy(m: plus, time: 0) - term.energy(m: minus, time: 0)) / (2 * h)
+      // The energy is a quartic: the central difference's error is h² times
+      // its third derivative, ~1e-12 of the field's 0.075 T scale.
+      #expect(abs(b[0][c] + gradient / (ms * grid.cellVolume)) < 1e-9, "component \(c)")
+    }
+  }
+
+  @Test func positiveK1RelaxesToAnAxisNegativeToADiagonal() {
+    let grid = Grid(nx: 1, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+    let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: ms, exchangeStiffness: 0, damping: 0.5))
+    for (k1, expected) in [(4e4, SIMD3<Double>(0, 0, 1)), (-4e4, unit(SIMD3(1, 1, 1)))] {
+      var llg = LLG(
+        magnet: magnet,
+        fieldTerms: [CubicAnisotropy(magnet: magnet, constants: [k1], axis1: SIMD3(1, 0, 0), axis2: SIMD3(0, 1, 0))])
+      var m = VectorField(count: 1, uniform: unit(SIMD3(0.4, 0.5, 1)))
+      let result = Relaxer(torqueTolerance: 1e-10).relax(&llg, m: &m)
+      #expect(result.converged)
+      // At a torque of 1e-10 T against a curvature of 2|K1|/Ms·(4/3 or 2), m is within 1e-8 of the minimum.
+      #expect(norm(m[0] - expected) < 1e-6, "K1 = \(k1): m = \(m[0])")
+    }
+  }
+
+  @Test func configSection() throws {
+    let text = """
+      [mesh]
+      n = [4, 1, 1]
+      cellsize = [2e-9, 2e-9, 2e-9]
+      [material]
+      Ms = 8e5
+      A = 1e-11
+      alpha = 0.5
+      [[anisotropy_cubic]]
+      K1 = 4.8e4
+      axis1 = [1, 0, 0]
+      axis2 = [0, 2, 0]
+      [initial]
+      type = "uniform"
+      direction = [0.3, 0.2, 1]
+      [run]
+      duration = 1e-12
+      """
+    let sim = try Simulation(config: SimulationConfig(toml: text))
+    #expect(sim.tableColumns.map(\.name).contains("E_cubic_anisotropy"))
+    #expect(sim.config.parameters.contains(RegionParameter("Kc1", [4.8e4], unit: "J/m^3")))
+    #expect(sim.config.parameters.contains(RegionParameter("Kc_axis2", [0, 1, 0], unit: "")))
+    let key = { (text: String) in configError(text)?.key }
+    #expect(key(text.replacingOccurrences(of: "axis2 = [0, 2, 0]", with: "axis2 = [3, 0, 0]")) == "anisotropy_cubic[0].axis2")
+    #expect(key(text.replacingOccurrences(of: "axis1 = [1, 0, 0]", with: "axis1 = [0, 0, 0]")) == "anisotropy_cubic[0].axis1")
+    #expect(key(text.replacingOccurrences(of: "K1 = 4.8e4", with: "K1 = \"big\"")) == "anisotropy_cubic[0].K1")
+  }
+}
+
+/// The DMI's crystal classes: spirals against the closed form, the bulk
+/// helix's period, Cnv_z against Gilbert's interfacial form, D between
+/// regions, the config section.
+@Suite struct DMIClassTests {
+  let a = 1e-11, ms = 8e5
+
+  func magnet(_ grid: Grid) -> Magnet {
+    Magnet(grid: grid, material: Material(saturationMagnetization: ms, exchangeStiffness: a, damping: 0.5))
+  }
+
+  /// m turning about n with wavenumber q along axis `axis` (0, 1, 2) of `grid`.
+  func spiral(_ grid: Grid, about n: SIMD3<Double>, axis: Int, q: Double) -> VectorField {
+    // e1, e2 with e1 × e2 = n.
+    let helper: SIMD3<Double> = abs(n.x) < 0.9 ? SIMD3(1, 0, 0) : SIMD3(0, 1, 0)
+    let e1 = unit(cross(helper, n)), e2 = cross(n, e1)
+    var m = VectorField(count: grid.cellCount)
+    let h = [grid.dx, grid.dy, grid.dz][axis]
+    for i in 0..<grid.cellCount {
+      let c = grid.cell(i)
+      let s = (Double([c.ix, c.iy, c.iz][axis]) + 0.5) * h
+      m[i] = cos(q * s) * e1 + sin(q * s) * e2
+    }
+    return m
+  }
+
+  @Test func spiralsOfEveryClassHaveTheClosedFormEnergy() {
+    // For each class and each axis a with d̂_a ≠ 0, m turning about d̂_a/|d̂_a|
+    // along a has m × ∂_a m = (sin(q h)/h) d̂_a/|d̂_a| with central differences,
+    // so the energy density D d̂_a·(m × ∂_a m) is D |d̂_a| sin(q h)/h in every
+    // cell whose neighbours along a exist (all cells when a = x, periodic).
+    let d = 2.5e-3, h = 1e-9, n = 24
+    for cls in DMIClass.allCases {
+      let v = cls.vectors
+      for (axis, dv) in [v.0, v.1, v.2].enumerated() where dv != .zero {
+        let grid = Grid(
+          nx: axis == 0 ? n : 1, ny: axis == 1 ? n : 1, nz: axis == 2 ? n : 1, dx: h, dy: h, dz: h,
+          periodicX: axis == 0)
+        let term = DMI(magnet: magnet(grid), strength: RegionParameter("D", [d], unit: "J/m^2"), crystalClass: cls)
+        let q = 2 * Double.pi * 3 / (Double(n) * h)
+        let density = term.energyDensity(m: spiral(grid, about: unit(dv), axis: axis, q: q), time: 0)
+        let expected = d * norm(dv) * sin(q * h) / h
+        let cells = axis == 0 ? 0..<n : 1..<(n - 1)
+        let worst = cells.map { abs(density[$0] / expected - 1) }.max()!
+        // Round-off of the differences and cross products only.
+        #expect(worst < 1e-12, "\(cls.rawValue) along axis \(axis): worst relative error \(worst)")
+      }
+    }
+  }
+
+  @Test func cnvZIsInterfacialWithTheOtherSignOfD() {
+    // Ubermag's Cnv_z energy D((m·∇)m_z − m_z ∇·m) is Gilbert's interfacial
+    // D(m_z ∇·m − (m·∇)m_z) with −D, edges and boundary condition included.
+    let grid = Grid(nx: 9, ny: 5, nz: 2, dx: 1e-9, dy: 1.5e-9, dz: 2e-9)
+    var m = VectorField(count: grid.cellCount)
+    for i in 0..<grid.cellCount {
+      let s = Double(i)
+      m[i] = unit(SIMD3(sin(0.7 * s), cos(1.3 * s), 0.5 + 0.2 * sin(s)))
+    }
+    let mag = magnet(grid)
+    var b1 = VectorField(count: grid.cellCount), b2 = b1
+    DMI(magnet: mag, strength: RegionParameter("D", [1.2e-3], unit: "J/m^2")).addField(to: &b1, m: m, time: 0)
+    DMI(magnet: mag, strength: RegionParameter("D", [-1.2e-3], unit: "J/m^2"), crystalClass: .cnvZ)
+      .addField(to: &b2, m: m, time: 0)
+    let worst = zip(b1.storage, b2.storage).map { abs($0 - $1) }.max()!
+    // The same operations on values of either sign: equal to round-off of the 3 T field.
+    #expect(worst < 1e-13, "worst difference \(worst) T")
+  }
+
+  @Test func bulkHelixHasThePeriodFourPiAOverD() {
+    // A free wire with bulk DMI (class T) relaxes to a helix about x of
+    // wavenumber tan(q dx) = D dx/(2A) (the discrete minimum of
+    // A(2 − 2 cos q dx)/dx² − D sin(q dx)/dx), period → 4πA/D as dx → 0.
+    let d = 3e-3, dx = 0.5e-9
+    let period = 4 * Double.pi * a / d  // 41.9 nm
+    let discrete = 2 * Double.pi * dx / atan(d * dx / (2 * a))
+    let grid = Grid(nx: 200, dx: dx, dy: 1e-9, dz: 1e-9)
+    let mag = magnet(grid)
+    var llg = LLG(
+      magnet: mag,
+      fieldTerms: [Exchange(magnet: mag), DMI(magnet: mag, strength: RegionParameter("D", [d], unit: "J/m^2"), crystalClass: .bulk)])
+    // D > 0 favours m × ∂x m along +x (energy −D x̂·(m × ∂x m)): a helix
+    // turning about +x. Start from one of the wrong period (0.8 of it): the
+    // free ends let it wind up.
+    var m = spiral(grid, about: SIMD3(1, 0, 0), axis: 0, q: 0.8 * 2 * Double.pi / period)
+    let result = Relaxer(torqueTolerance: 1e-9, maximumIterations: 400_000).relax(&llg, m: &m)
+    #expect(result.converged, "\(result.iterations) iterations")
+    // The turn per cell in the middle half (away from the edges' canting).
+    var turn = 0.0
+    for i in 50..<150 {
+      let p = m[i], q = m[i + 1]
+      turn += atan2(dot(cross(p, q), SIMD3(1, 0, 0)), dot(p, q))
+    }
+    let measured = 2 * Double.pi * dx / (turn / 100)
+    // The issue's 1 % of 4πA/D (the discrete period is 0.19 % above it at
+    // dx = 0.5 nm), and the discrete period itself to 1e-4 (torque 1e-9 T).
+    #expect(abs(measured / period - 1) < 0.01, "period \(measured) m against 4πA/D = \(period) m")
+    #expect(abs(measured / discrete - 1) < 1e-4, "period \(measured) m against the discrete \(discrete) m")
+    // (Measured: 7e-9 from the discrete period.)
+    // The helix's DMI energy in the middle is −D sin(q dx)/dx per volume (T's sign favours it).
+    let density = llg.fieldTerms[1].energyDensity(m: m, time: 0)
+    let q = 2 * Double.pi / measured
+    #expect(abs(density[100] / (-d * sin(q * dx) / dx) - 1) < 1e-3)
+  }
+
+  @Test func bondsBetweenRegionsTakeTheInterfaceD() {
+    // A periodic wire of two regions with the same D and D_int on the two
+    // bonds between them: the energy is V Σ_bonds (D_b/dx) d̂_x·(m_i × m_{i+1})
+    // with D_b = D_int on those bonds (d̂_x = ŷ, interfacial).
+    let grid = Grid(nx: 12, dx: 1e-9, dy: 1e-9, dz: 1e-9, periodicX: true)
+    let regions = (0..<12).map { $0 < 6 ? 0 : 1 }
+    let material = Material(saturationMagnetization: ms, exchangeStiffness: a, damping: 0.5)
+    let mag = Magnet(grid: grid, regions: regions, materials: [material, material])
+    let (d, dInt) = (1e-3, -2.5e-3)
+    let term = DMI(
+      magnet: mag, strength: RegionParameter("D", [d], unit: "J/m^2"), interfaces: [RegionPair(0, 1): dInt])
+    var m = VectorField(count: 12)
+    for i in 0..<12 { m[i] = unit(SIMD3(sin(0.9 * Double(i)), 0.3 * cos(Double(i)), cos(0.5 * Double(i)))) }
+    var expected = 0.0
+    for i in 0..<12 {
+      let j = (i + 1) % 12
+      let db = regions[i] == regions[j] ? d : dInt
+      expected += db / grid.dx * cross(m[i], m[j]).y * grid.cellVolume
+    }
+    let e = term.energy(m: m, time: 0)
+    #expect(abs(e / expected - 1) < 1e-12, "\(e) J against \(expected) J")
+  }
+
+  @Test func configSection() throws {
+    let text = """
+      [mesh]
+      n = [16, 1, 1]
+      cellsize = [1e-9, 1e-9, 1e-9]
+      [material]
+      Ms = 8e5
+      A = 1e-11
+      alpha = 0.5
+      [dmi]
+      D = 2e-3
+      class = "T"
+      [initial]
+      type = "uniform"
+      direction = [0, 0, 1]
+      [run]
+      duration = 1e-12
+      """
+    let sim = try Simulation(config: SimulationConfig(toml: text))
+    #expect(sim.config.section(DMISection.self)?.crystalClass == .bulk)
+    let o = try SimulationConfig(toml: text.replacingOccurrences(of: "\"T\"", with: "\"O\""))
+    #expect(o.section(DMISection.self)?.crystalClass == .bulk)
+    let key = { (text: String) in configError(text)?.key }
+    #expect(key(text.replacingOccurrences(of: "\"T\"", with: "\"C3v\"")) == "dmi.class")
+    #expect(key(text.replacingOccurrences(of: "[dmi]\nD = 2e-3\nclass = \"T\"", with: "[[dmi_interface]]\nregions = [0, 1]\nD = 1e-3")) == "dmi_interface[0].D")
+  }
+}
+
+/// The spin–orbit torques: the torque against magnum.np's form, the config
+/// section's defaults and errors.
+@Suite struct SpinOrbitTorqueTests {
+  @Test func torqueIsTheDampingLikeAndFieldLikeForm() {
+    // dm/dt = (T + α m × T)/(1 + α²) with T = τ_DL m × (m × σ) + τ_FL m × σ,
+    // τ = γ ħ ξ j/(2 e Ms t_F) (magnum.np's h = −(ħ j/(2 e μ0 Ms d))(η_damp m × p + η_field p) in the Gilbert equation).
+    let grid = Grid(nx: 1, dx: 2e-9, dy: 2e-9, dz: 1e-9)
+    let (ms, alpha, j, t) = (6e5, 0.3, 2e11, 1e-9)
+    let magnet = Magnet(grid: grid, material: Material(saturationMagnetization: ms, exchangeStiffness: 0, damping: alpha))
+    let sigma = unit(SIMD3(0.2, 1, 0.1))
+    let (xiDL, xiFL) = (0.12, -0.05)
+    let sot = SpinOrbitTorque(
+      magnet: magnet, currentDensity: j, thickness: t, dampingLike: [xiDL], fieldLike: [xiFL], polarization: [sigma])
+    let scale = PhysicalConstants.gammaLL * PhysicalConstants.reducedPlanck * j / (2 * PhysicalConstants.elementaryCharge * ms * t)
+    for m in [unit(SIMD3(0.3, -0.2, 0.9)), unit(SIMD3(-1, 0.4, 0.1))] {
+      let torque = scale * (xiDL * cross(m, cross(m, sigma)) + xiFL * cross(m, sigma))
+      let expected = (torque + alpha * cross(m, torque)) / (1 + alpha * alpha)
+      let got = rate(magnet, [sot], m)
+      #expect(norm(got - expected) < 1e-12 * norm(expected), "m = \(m): \(got) against \(expected)")
+    }
+    // τ_DL m × (m × σ) = −τ_DL σ⊥: with ξ_DL > 0 the damping-like torque
+    // alone turns m away from σ (m·σ falls), as magnum.np's and BORIS's.
+    let dl = SpinOrbitTorque(
+      magnet: magnet, currentDensity: j, thickness: t, dampingLike: [0.1], fieldLike: [0], polarization: [sigma])
+    let m = unit(SIMD3(0.5, -0.5, 0.7))
+    #expect(dot(rate(magnet, [dl], m), sigma) < 0)
+  }
+
+  @Test func configSectionDefaultsAndErrors() throws {
+    let text = """
+      [mesh]
+      n = [8, 1, 1]
+      cellsize = [2e-9, 2e-9, 1e-9]
+      [material]
+      Ms = 6e5
+      A = 1e-11
+      alpha = 0.3
+      [sot]
+      j = [1e11, 0, 0]
+      spin_hall_angle = 0.1
+      [initial]
+      type = "uniform"
+      direction = [0, 0, 1]
+      [run]
+      duration = 1e-12
+      """
+    let config = try SimulationConfig(toml: text)
+    let sot = try #require(config.section(SpinOrbitSection.self))
+    // σ = ẑ × ĵ: +y for j along +x, −x for j along +y; t_F the grid's thickness.
+    #expect(sot.sigma == [SIMD3(0, 1, 0)] && sot.thickness == 1e-9 && sot.dampingLike == [0.1] && sot.fieldLike == [0])
+    let along = try SimulationConfig(toml: text.replacingOccurrences(of: "[1e11, 0, 0]", with: "[0, 1e11, 0]"))
+    #expect(along.section(SpinOrbitSection.self)?.sigma == [SIMD3(-1, 0, 0)])
+    let sim = try Simulation(config: config)
+    #expect(sim.tableColumns.map(\.name).contains("E_sot"))
+    let key = { (text: String) in configError(text)?.key }
+    #expect(key(text.replacingOccurrences(of: "spin_hall_angle = 0.1", with: "spin_hall_angle = 0.1\nxi_DL = 0.2")) == "sot")
+    #expect(key(text.replacingOccurrences(of: "j = [1e11, 0, 0]\n", with: "")) == "sot.j")
+    #expect(key(text.replacingOccurrences(of: "[1e11, 0, 0]", with: "[0, 0, 1e11]")) == "sot.j")
+    #expect(key(text.replacingOccurrences(of: "spin_hall_angle = 0.1", with: "spin_hall_angle = 0.1\nsigma = [0, 0, 0]")) == "sot.sigma")
+  }
+}
+
+/// Slonczewski's torque: its form against OOMMF's and mumax3's, and the
+/// switching threshold of a macrospin.
+@Suite struct SlonczewskiTests {
+  let ms = 8e5, alpha = 0.05, t = 2e-9
+
+  func magnet() -> Magnet {
+    Magnet(
+      grid: Grid(nx: 1, dx: 20e-9, dy: 20e-9, dz: t),
+      material: Material(saturationMagnetization: ms, exchangeStiffness: 0, damping: alpha))
+  }
+
+  @Test func torqueIsOOMMFsAndMumax3s() {
+    // OOMMF (Gilbert form): dm/dt = −γ m × B + α m × dm/dt + γ b ε m × (p × m) − γ b ε′ m × p,
+    // b = ħ J/(e Ms t), ε = P Λ²/((Λ² + 1) + (Λ² − 1) m·p). With ε′ = 0 its
+    // Landau–Lifshitz form is mumax3's (Vansteenkiste et al., AIP Adv. 4,
+    // 107133 (2014), Eq. 10): γ b ε/(1 + α²) [m × (p × m) + α m × p].
+    let mag = magnet()
+    let (j, pol, lambda) = (3e11, 0.4, 2.0)
+    let p = unit(SIMD3(0.2, 0.1, 1))
+    let b = PhysicalConstants.reducedPlanck * j / (PhysicalConstants.elementaryCharge * ms * t)
+    let g = PhysicalConstants.gammaLL
+    for epsPrime in [0.0, 0.3] {
+      let term = SlonczewskiTorque(
+        magnet: mag, currentDensity: [j], thickness: t, polarization: [pol], lambda: [lambda],
+        epsilonPrime: [epsPrime], fixedLayer: [p * 3])
+      for m in [unit(SIMD3(0.3, -0.2, -0.9)), unit(SIMD3(1, 0.4, 0.1))] {
+        let l2 = lambda * lambda
+        let eps = pol * l2 / ((l2 + 1) + (l2 - 1) * dot(m, p))
+        let torque = g * b * (eps * cross(m, cross(p, m)) - epsPrime * cross(m, p))
+        let oommf = (torque + alpha * cross(m, torque)) / (1 + alpha * alpha)
+        let got = rate(mag, [term], m)
+        #expect(norm(got - oommf) < 1e-12 * norm(oommf), "ε′ = \(epsPrime), m = \(m)")
+        if epsPrime == 0 {
+          let mumax3 = g * b * eps / (1 + alpha * alpha) * (cross(m, cross(p, m)) + alpha * cross(m, p))
+          #expect(norm(got - mumax3) < 1e-12 * norm(mumax3), "mumax3's form, m = \(m)")
+          // J > 0 pulls m towards p.
+          #expect(dot(got, p) > 0)
+        }
+      }
+    }
+  }
+
+  @Test func macrospinSwitchingThresholdIsTheClosedForm() throws {
+    // Easy axis z (K), p = +z, m near −z. Linearised, the cone angle grows
+    // at γ (b ε(−1) − α B_K)/(1 + α²), B_K = 2K/Ms, ε(−1) = P Λ²/2: the
+    // threshold is J_c = 2 α K e t/(ħ ε(−1)). Measured: the growth rate at
+    // 0.8 J_c and 1.2 J_c from ln(θ(T)/θ0)/T, and the zero of the line through them.
+    let mag = magnet()
+    let (k, pol, lambda) = (2e5, 0.5, 1.6)
+    let epsilon = pol * lambda * lambda / 2
+    let jc = 2 * alpha * k * PhysicalConstants.elementaryCharge * t / (PhysicalConstants.reducedPlanck * epsilon)
+    let theta0 = 1e-3, duration = 2e-9
+    func growth(_ j: Double) throws -> Double {
+      var llg = LLG(
+        magnet: mag,
+        fieldTerms: [
+          UniaxialAnisotropy(magnet: mag, constants: [k], axis: SIMD3(0, 0, 1)),
+          SlonczewskiTorque(
+            magnet: mag, currentDensity: [j], thickness: t, polarization: [pol], lambda: [lambda],
+            epsilonPrime: [0], fixedLayer: [SIMD3(0, 0, 1)]),
+        ])
+      var stepper = RungeKutta(for: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-11)
+      var m = VectorField(count: 1, uniform: SIMD3(sin(theta0), 0, -cos(theta0)))
+      var time = 0.0
+      try stepper.advance(&llg, m: &m, time: &time, to: duration)
+      let theta = acos(-m[0].z)
+      return log(theta / theta0) / duration
+    }
+    let (low, high) = (try growth(0.8 * jc), try growth(1.2 * jc))
+    #expect(low < 0 && high > 0, "below J_c the cone closes, above it opens: \(low), \(high) /s")
+    let measured = 0.8 * jc - low * (0.4 * jc) / (high - low)
+    // The issue's 2 %; the rate is linear in J while θ stays small (θ grows
+    // at most e^(0.4 × 1.1) here), so the zero is exact up to O(θ²).
+    #expect(abs(measured / jc - 1) < 0.02, "J_c = \(measured) A/m² against \(jc) A/m²")
+  }
+
+  @Test func configSection() throws {
+    let text = """
+      [mesh]
+      n = [1, 1, 1]
+      cellsize = [20e-9, 20e-9, 2e-9]
+      [material]
+      Ms = 8e5
+      A = 1e-11
+      alpha = 0.05
+      [slonczewski]
+      J = 1e11
+      p = [0, 0, 1]
+      P = 0.4
+      Lambda = 2
+      [initial]
+      type = "uniform"
+      direction = [0, 0.1, -1]
+      [run]
+      duration = 1e-12
+      """
+    let config = try SimulationConfig(toml: text)
+    let s = try #require(config.section(SlonczewskiSection.self))
+    #expect(s.thickness == 2e-9 && s.epsilonPrime == [0] && s.lambda == [2])
+    #expect(config.parameters.contains(RegionParameter("slonczewski_P", [0.4], unit: "")))
+    let key = { (text: String) in configError(text)?.key }
+    #expect(key(text.replacingOccurrences(of: "P = 0.4", with: "P = 1.4")) == "slonczewski.P")
+    #expect(key(text.replacingOccurrences(of: "Lambda = 2", with: "Lambda = 0.5")) == "slonczewski.Lambda")
+    #expect(key(text.replacingOccurrences(of: "p = [0, 0, 1]", with: "p = [0, 0, 0]")) == "slonczewski.p")
+    #expect(key(text.replacingOccurrences(of: "J = 1e11\n", with: "")) == "slonczewski.J")
+  }
+}
