@@ -202,7 +202,7 @@ extension Simulation {
     var exchangeCurvature = 0.0
     for (n, d) in [(g.nx, g.dx), (g.ny, g.dy), (g.nz, g.dz)] where n > 1 { exchangeCurvature += 4 / (d * d) }
     let anisotropy = config.section(AnisotropySection.self)?.entries.flatMap(\.constants).map(abs).reduce(0, +) ?? 0
-    let applied = config.section(ZeemanSection.self).map { ($0.settings.field * $0.settings.field).sum().squareRoot() } ?? 0
+    let applied = config.section(ZeemanSection.self)?.largestField ?? 0
     var field = 0.0, alpha = 1.0
     for material in magnet.materials where material.saturationMagnetization > 0 {
       let ms = material.saturationMagnetization

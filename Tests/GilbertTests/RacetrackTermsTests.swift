@@ -433,3 +433,69 @@ private func norm(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
     #expect(key(text.replacingOccurrences(of: "J = 1e11\n", with: "")) == "slonczewski.J")
   }
 }
+
+/// Several applied fields, a field given as a table of vectors and one that
+/// turns (a table of matrices).
+@Suite struct SeveralZeemanTests {
+  let base = """
+    [mesh]
+    n = [2, 1, 1]
+    cellsize = [2e-9, 2e-9, 2e-9]
+    [[region]]
+    index = 1
+    x = [2e-9, 4e-9]
+    [material]
+    Ms = [8e5, 8e5]
+    A = 1e-11
+    alpha = 0.5
+    [initial]
+    type = "uniform"
+    direction = [0, 0, 1]
+    [run]
+    duration = 1e-12
+    """
+
+  @Test func fieldsAreSummedEachWithItsOwnTimeDependence() throws {
+    let text = base + """
+
+      [[zeeman]]
+      name = "vec"
+      table_t = [0, 1e-9]
+      table_B = [[0.1, 0, 0], [0, 0.3, 0]]
+      [[zeeman]]
+      name = "turn"
+      B = [[0, 0, 0.2], [0.2, 0, 0]]
+      table_t = [0, 2e-9]
+      table_matrix = [[1, 0, 0, 0, 1, 0, 0, 0, 1], [0, -1, 0, 1, 0, 0, 0, 0, 1]]
+      [[zeeman]]
+      name = "static"
+      B = [0, 0, 0.05]
+      """
+    let sim = try Simulation(config: SimulationConfig(toml: text))
+    let z = sim.equation.fieldTerms.compactMap { $0 as? Zeeman }
+    #expect(z.map(\.name) == ["zeeman_vec", "zeeman_turn", "zeeman_static"])
+    // At t = 0.5 ns: the vector table halfway, (0.05, 0.15, 0); the matrix
+    // [[0.75, −0.25, 0], [0.25, 0.75, 0], [0, 0, 1]] on region 1's (0.2, 0, 0).
+    let t = 0.5e-9
+    #expect(norm(z[0].field(at: t, cell: 1) - SIMD3(0.05, 0.15, 0)) < 1e-15)
+    #expect(norm(z[1].field(at: t, cell: 1) - SIMD3(0.15, 0.05, 0)) < 1e-15)
+    #expect(norm(z[1].field(at: t, cell: 0) - SIMD3(0, 0, 0.2)) < 1e-15)
+    // The fused pass sums the three at that time, cell by cell.
+    var b = VectorField(count: 2)
+    for term in z { term.addField(to: &b, m: VectorField(count: 2, uniform: SIMD3(0, 0, 1)), time: t) }
+    #expect(norm(b[1] - SIMD3(0.2, 0.2, 0.05)) < 1e-15)
+    // The table has the time-varying fields' columns, not the static one's.
+    let columns = sim.tableColumns.map(\.name)
+    #expect(columns.contains("Bx_zeeman_vec") && columns.contains("Bz_zeeman_turn") && !columns.contains("Bx_zeeman_static"))
+    #expect(columns.contains("E_zeeman_static"))
+  }
+
+  @Test func errorsNameTheKey() {
+    let key = { (text: String) in configError(text)?.key }
+    #expect(key(base + "\n[[zeeman]]\nB = [0, 0, 1]\n[[zeeman]]\nB = [1, 0, 0]\nname = \"1\"") == "zeeman[1].name")
+    #expect(key(base + "\n[zeeman]\nB = [0, 0, 1]\ntable_t = [0, 1e-9]\ntable_B = [[0, 0, 1], [1, 0, 0]]") == "zeeman.B")
+    #expect(key(base + "\n[zeeman]\ntable_t = [0, 1e-9]\ntable_B = [[0, 0, 1]]") == "zeeman.table_B")
+    #expect(key(base + "\n[zeeman]\nB = [0, 0, 1]\ntable_t = [1e-9, 0]\ntable_matrix = [[1, 0, 0, 0, 1, 0, 0, 0, 1], [1, 0, 0, 0, 1, 0, 0, 0, 1]]") == "zeeman.table_t[1]")
+    #expect(key(base + "\n[zeeman]\nB = [0, 0, 1]\ntable_t = [0, 1e-9]\ntable_matrix = [[1, 0, 0], [1, 0, 0]]") == "zeeman.table_matrix[0]")
+  }
+}

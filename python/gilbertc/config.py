@@ -10,7 +10,7 @@ from gilbert import _toml
 from gilbert.constants import BOHR_MAGNETON, ELEMENTARY_CHARGE, G_FACTOR, MU0
 from ._values import GilbertcError, _is_number, _scalar, _vector
 from .mesh import _Cells, _is_dataframe_field, _u_per_cell
-from .terms import DYNAMICS, ENERGY, _terms, _time_table, translate
+from .terms import DYNAMICS, ENERGY, _tcl_profile, _terms, _time_table, translate
 
 
 def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
@@ -47,16 +47,18 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     }
     files = {}
     t = types.SimpleNamespace(cells=cells, regions=regions, config=config, files=files, anisotropies=[],
-                              interfaces=[], duration=duration, precession=False, current=None, delta_beta=None,
-                              relaxation=None)
+                              anisotropies_k2=[], cubic=[], interfaces=[], dmi_interfaces=[], dmi_class=None,
+                              duration=duration, precession=False, current=None, delta_beta=None,
+                              relaxation=None, slonczewski=None, zeemans=[])
     translate(system.energy, ENERGY, "energy", t)
     anisotropies, interfaces = t.anisotropies, t.interfaces
     if applied is not None:
-        if "H" in cells.arrays:
-            cells.arrays["H"] = cells.arrays["H"] + np.asarray(applied, dtype=float)
+        static = [z for z in t.zeemans if z[0] is not None and not z[1]]
+        if static:  # a hysteresis step adds to the (first) static field
+            cells.arrays[static[0][0]] = cells.arrays[static[0][0]] + np.asarray(applied, dtype=float)
         else:
-            cells.add("H", applied, "HysteresisDriver field", vector=True, unit=False)
-            config["zeeman"] = {}
+            t.zeemans.append((cells.add("H_applied", applied, "HysteresisDriver field", vector=True, unit=False),
+                              {}, "hysteresis"))
     translate(system.dynamics, DYNAMICS, "dynamics", t)
     current, relaxation, delta_beta, precession = t.current, t.relaxation, t.delta_beta, t.precession
     temperature = vars(system).get("T", 0) or 0
@@ -67,34 +69,30 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
                 "alpha": cells.of("alpha") if "alpha" in cells.arrays else 0.0}
     config["material"] = material
     if interfaces:
-        sub = cells.arrays["subregion"].reshape(cells.size)[cells.representative]
-        config["interface"] = [{"regions": [c1, c2], "A": value} for s1, s2, value in interfaces
-                               for c1 in range(cells.count) if sub[c1] == s1
-                               for c2 in range(cells.count) if sub[c2] == s2]
+        config["interface"] = _region_pairs(cells, interfaces, "A")
     if cells.count > 1:
         files["regions.h5"] = ("regions", np.transpose(cells.map, (2, 1, 0)).astype(np.int32), "")  # [Nz, Ny, Nx]
         config["region_map"] = {"path": "regions.h5", "dataset": "/regions"}
-    if "H" in cells.arrays:
-        h = cells.of("H")
-        # One vector everywhere, or one per region.
-        config["zeeman"]["B"] = [[MU0 * x for x in v] for v in h] if isinstance(h[0], list) else [MU0 * x for x in h]
+    if t.zeemans:
+        config["zeeman"] = _zeeman_entries(cells, t.zeemans)
     if "D" in cells.arrays:
-        # Ubermag's Cnv_z energy is D(m·∇m_z − m_z ∇·m); Gilbert's (as mumax3's Dind)
-        # is D(m_z ∇·m − (m·∇)m_z): the same physics with D of the other sign.
-        d = cells.of("D")
-        config["dmi"] = {"D": [-x for x in d] if isinstance(d, list) else -d}
-    entries = []
-    for k_key, axis_key in anisotropies:
-        k, axes = cells.of(k_key), cells.of(axis_key)
-        if not isinstance(axes[0], list):  # one axis everywhere
-            entries.append({"K1": k, "axis": axes})
-            continue
-        ks = k if isinstance(k, list) else [k] * cells.count
-        # An axis that varies: one entry per distinct axis, with K1 in the regions of that axis.
-        for axis in sorted({tuple(a) for a, kk in zip(axes, ks) if kk != 0}):
-            entries.append({"K1": [kk if tuple(a) == axis else 0.0 for a, kk in zip(axes, ks)], "axis": list(axis)})
+        # Ubermag's classes with Ubermag's signs (Gilbert's own "interfacial"
+        # is Cnv_z with the other sign of D).
+        config["dmi"] = {"D": cells.of("D"), "class": t.dmi_class}
+        if t.dmi_interfaces:
+            config["dmi_interface"] = _region_pairs(cells, t.dmi_interfaces, "D")
+    entries = [e for k_key, axis_key in anisotropies for e in _axis_entries(cells, k_key, [axis_key], "K1", ["axis"])]
     if entries:
         config["anisotropy"] = entries
+    entries = [e for k_key, axis_key in t.anisotropies_k2
+               for e in _axis_entries(cells, k_key, [axis_key], "K2", ["axis"])]
+    if entries:
+        config["anisotropy_k2"] = entries
+    entries = [e for k_key, a1, a2 in t.cubic for e in _axis_entries(cells, k_key, [a1, a2], "K1", ["axis1", "axis2"])]
+    if entries:
+        config["anisotropy_cubic"] = entries
+    if t.slonczewski is not None:
+        config["slonczewski"] = _slonczewski_section(cells, t.slonczewski, duration)
     if _terms(system.dynamics) and not precession:
         config["solver"] = {"precession": False}  # damping (and torques) only, as OOMMF's do_precess 0
     if temperature:
@@ -104,8 +102,6 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
         raise GilbertcError("gilbertc.DeltaBeta and SpinRelaxation act on the current: add mm.ZhangLi(u=..., beta=...)")
     if current is not None:
         attrs = set(vars(current))
-        if "tcl_strings" in attrs:
-            raise GilbertcError("ZhangLi.tcl_strings: OOMMF's Tcl scripts do not run in Gilbert; give func and dt")
         material["beta"] = cells.of("beta")
         u = current.u
         section = {}
@@ -128,7 +124,9 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
             j = -2 * ELEMENTARY_CHARGE * ms_cells[..., None] * uc / (G_FACTOR * BOHR_MAGNETON * p)
             files["current_j.h5"] = ("j", np.transpose(j, (2, 1, 0, 3)), "A/m^2")  # [Nz, Ny, Nx, 3], x fastest
             section.update({"j": [0.0, 0.0, 0.0], "profile": "file", "path": "current_j.h5", "dataset": "/j"})
-        if vars(current).get("func") is not None:
+        if "tcl_strings" in vars(current):
+            section.update(_tcl_profile(vars(current)["tcl_strings"], duration, "ZhangLi"))
+        elif vars(current).get("func") is not None:
             if duration is None:
                 raise GilbertcError("ZhangLi.func: a current that varies in time needs a TimeDriver")
             section.update(_time_table(vars(current)["func"], vars(current).get("dt"), duration, "ZhangLi"))
@@ -148,6 +146,59 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
         else:
             config[key] = value
     return config, ms_cells, files
+
+
+def _zeeman_entries(cells, zeemans):
+    """[zeeman] for one field, [[zeeman]] (each with its name) for several."""
+    entries = []
+    for h_key, keys, name in zeemans:
+        entry = dict(keys)
+        if h_key is not None:
+            h = cells.of(h_key)  # one vector everywhere, or one per region
+            entry["B"] = [[MU0 * x for x in v] for v in h] if isinstance(h[0], list) else [MU0 * x for x in h]
+        if len(zeemans) > 1:
+            entry["name"] = name
+        entries.append(entry)
+    return entries[0] if len(entries) == 1 else entries
+
+
+def _region_pairs(cells, pairs, key):
+    """[[interface]] or [[dmi_interface]] tables: every pair of Gilbert
+    regions whose cells lie in the two subregions of each (s1, s2, value)."""
+    sub = cells.arrays["subregion"].reshape(cells.size)[cells.representative]
+    return [{"regions": [c1, c2], key: value} for s1, s2, value in pairs
+            for c1 in range(cells.count) if sub[c1] == s1
+            for c2 in range(cells.count) if sub[c2] == s2]
+
+
+def _axis_entries(cells, k_key, axis_keys, k_name, axis_names):
+    """Anisotropy entries: one with the axes when they are the same
+    everywhere, else one per distinct set of axes with the constant in the
+    regions of that set (0 elsewhere)."""
+    k = cells.of(k_key)
+    axes = [cells.of(a) for a in axis_keys]
+    if not any(isinstance(a[0], list) for a in axes):  # the same axes everywhere
+        return [{k_name: k, **dict(zip(axis_names, axes))}]
+    ks = k if isinstance(k, list) else [k] * cells.count
+    per = list(zip(*[a if isinstance(a[0], list) else [a] * cells.count for a in axes]))  # axes of each region
+    key = [tuple(tuple(v) for v in region) for region in per]
+    out = []
+    for axis_set in sorted({key[r] for r in range(cells.count) if ks[r] != 0}):
+        out.append({k_name: [ks[r] if key[r] == axis_set else 0.0 for r in range(cells.count)],
+                    **{n: list(v) for n, v in zip(axis_names, axis_set)}})
+    return out
+
+
+def _slonczewski_section(cells, term, duration):
+    """[slonczewski] from the Slonczewski term's parameters per region."""
+    section = {name: cells.of(f"slonczewski.{name}") for name in ("J", "p", "P", "Lambda", "eps_prime")}
+    if "tcl_strings" in vars(term):
+        section.update(_tcl_profile(vars(term)["tcl_strings"], duration, "Slonczewski"))
+    elif vars(term).get("func") is not None:
+        if duration is None:
+            raise GilbertcError("Slonczewski.func: a current that varies in time needs a TimeDriver")
+        section.update(_time_table(vars(term)["func"], vars(term).get("dt"), duration, "Slonczewski"))
+    return section
 
 
 def _write_config(path, config):

@@ -4,6 +4,7 @@ its result back into the System."""
 
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 
@@ -150,7 +151,13 @@ class _Driver(mm.ExternalDriver):
         import ubermagtable as ut
 
         t = t.rename(columns={"E_total": "E"})  # Ubermag's name for the total energy
-        units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "mT" if "hysteresis" in c else "")
+        # Several applied fields: Gilbert's E_zeeman_<name>, Bx_zeeman_<name> (T)
+        # are Ubermag's E_<name>, Bx_<name> (mT, as OOMMF's tables).
+        t = t.rename(columns=lambda c: re.sub(r"^(E|B[xyz])_zeeman_(.+)$", r"\1_\2", c))
+        for c in t.columns:
+            if re.match(r"^B[xyz]_", c) and "hysteresis" not in c:
+                t[c] = 1e3 * t[c]
+        units = {c: ("s" if c == "t" else "J" if c.startswith("E") else "mT" if re.match(r"^B[xyz]_", c) else "")
                  for c in t.columns}
         system.table = ut.Table(t, units=units, x=self._x)
         out = pathlib.Path(f"{system.name}.out")

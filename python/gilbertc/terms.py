@@ -6,7 +6,7 @@ import numpy as np
 
 import micromagneticmodel as mm
 
-from gilbert.constants import GAMMA0
+from gilbert.constants import GAMMA0, MU0
 from ._values import GilbertcError, _is_number, _scalar
 
 
@@ -65,11 +65,74 @@ def _time_table(func, dt, t_end, name):
     return {"time_profile": "table", "table_t": ts, "table_value": [float(func(t)) for t in ts]}
 
 
+def _tcl_samples(tcl, duration, name, samples=1000):
+    """OOMMF's Tcl time function (Ubermag's tcl_strings: script, script_name,
+    script_args) evaluated by Python's own Tcl interpreter (tkinter) at
+    `samples` + 1 equal steps over the drive: (times, rows of numbers).
+    Gilbert interpolates linearly between them (the derivatives the script
+    also returns are not used)."""
+    try:
+        import tkinter
+        interp = tkinter.Tcl()
+    except Exception as e:  # pragma: no cover - tkinter is in Debian's python3-tk
+        raise GilbertcError(f"{name}.tcl_strings: evaluating OOMMF's Tcl scripts needs Python's tkinter (apt install python3-tk): {e}")
+    if duration is None:
+        raise GilbertcError(f"{name}.tcl_strings: a function of time needs a TimeDriver")
+    interp.eval(tcl["script"])
+    args = str(tcl.get("script_args", "stage stage_time total_time")).split()
+    unknown = [a for a in args if a not in ("stage", "stage_time", "total_time")]
+    if unknown:
+        raise GilbertcError(f"{name}.tcl_strings script_args {unknown}: expected stage, stage_time and total_time")
+    times = [duration * k / samples for k in range(samples + 1)]
+    rows = []
+    for t in times:
+        values = {"stage": "0", "stage_time": repr(t), "total_time": repr(t)}
+        out = interp.eval(" ".join([tcl["script_name"]] + [values[a] for a in args]))
+        rows.append([float(x) for x in interp.splitlist(out)])
+    return times, rows
+
+
+def _tcl_profile(tcl, duration, name):
+    """A scalar Tcl time function (a current's) as a [current]-style table profile."""
+    times, rows = _tcl_samples(tcl, duration, name)
+    return {"time_profile": "table", "table_t": times, "table_value": [r[0] for r in rows]}
+
+
+#: OOMMF's Oxs_TransformZeeman types: how many values the script returns
+#: (before their derivatives) and where each goes in the 3 × 3 matrix.
+_TRANSFORM = {"identity": [], "diagonal": [0, 4, 8], "symmetric": [0, 1, 2, 4, 5, 8], "general": list(range(9))}
+
+
+def _zeeman_tcl(term, tcl, duration):
+    """[zeeman] keys for a field given by OOMMF Tcl strings: Oxs_ScriptUZeeman
+    (the script returns H in A/m: a table of vectors) or Oxs_TransformZeeman
+    (a matrix applied to H: a table of matrices)."""
+    energy = tcl.get("energy", "Oxs_ScriptUZeeman")
+    times, rows = _tcl_samples(tcl, duration, "Zeeman")
+    if energy == "Oxs_ScriptUZeeman":
+        return {"table_t": times, "table_B": [[MU0 * x for x in r[:3]] for r in rows]}, False
+    if energy != "Oxs_TransformZeeman":
+        raise GilbertcError(f"Zeeman.tcl_strings energy is {energy!r}: expected Oxs_ScriptUZeeman or Oxs_TransformZeeman")
+    kind = str(tcl.get("type", "general"))
+    if kind not in _TRANSFORM:
+        raise GilbertcError(f"Zeeman.tcl_strings type is {kind!r}: expected one of {sorted(_TRANSFORM)}")
+    matrices = []
+    for r in rows:
+        m = [1.0, 0, 0, 0, 1.0, 0, 0, 0, 1.0] if kind == "identity" else [0.0] * 9
+        for k, slot in enumerate(_TRANSFORM[kind]):
+            m[slot] = r[k]
+        if kind == "symmetric":
+            m[3], m[6], m[7] = m[1], m[2], m[5]
+        matrices.append(m)
+    return {"table_t": times, "table_matrix": matrices}, True
+
+
 def _zeeman_profile(attrs, duration):
-    """[zeeman]'s time_profile keys for Ubermag's func: "sin" (sin 2πf(t − t0),
+    """[zeeman]'s time keys for Ubermag's func: "sin" (sin 2πf(t − t0),
     Gilbert's sine with phase −2πf t0), "sinc" (sin x / x, x = 2πf(t − t0),
-    sampled 50 times per period) or a callable returning a number (sampled
-    every dt)."""
+    sampled 50 times per period), a callable returning a number (sampled
+    every dt: a table profile) or a 3 × 3 matrix (a field that turns:
+    table_matrix)."""
     func = attrs.get("func")
     if func is None:
         return {}
@@ -84,9 +147,13 @@ def _zeeman_profile(attrs, duration):
         return _time_table(lambda t: float(np.sinc(2 * f * (t - t0))), 1 / (50 * f), duration, "Zeeman")
     if not callable(func):
         raise GilbertcError(f"Zeeman.func is {func!r}: expected 'sin', 'sinc' or a callable")
-    if np.ndim(func(0.0)) != 0:
-        raise GilbertcError("Zeeman.func returns a matrix (a rotating field): Gilbert's field is B · s(t) with one factor s")
-    return _time_table(func, attrs.get("dt"), duration, "Zeeman")
+    if np.ndim(func(0.0)) == 0:
+        return _time_table(func, attrs.get("dt"), duration, "Zeeman")
+    if np.size(func(0.0)) != 9:
+        raise GilbertcError(f"Zeeman.func returns shape {np.shape(func(0.0))}: expected a number or a 3 × 3 matrix (9 numbers)")
+    table = _time_table(lambda t: 0.0, attrs.get("dt"), duration, "Zeeman")
+    ts = table["table_t"]
+    return {"table_t": ts, "table_matrix": [[float(x) for x in np.asarray(func(t), dtype=float).reshape(9)] for t in ts]}
 
 
 # The translators. Each takes the term and the translation in progress
@@ -94,52 +161,90 @@ def _zeeman_profile(attrs, duration):
 # and the dynamics it finds: precession, current, delta_beta, relaxation).
 
 
+def _pairs(values, t, name):
+    """The "r1:r2" entries of a parameter dict as (subregion index, subregion index, value)."""
+    out = []
+    for k, v in values.items():
+        if ":" in k:
+            pair = k.split(":")
+            unknown = [x for x in pair if x not in t.regions.names]
+            if len(pair) != 2 or unknown:
+                raise GilbertcError(f"{name} names {k!r}: expected 'r1:r2' with two of mesh.subregions ({t.regions.names})")
+            out.append((t.regions.names.index(pair[0]) + 1, t.regions.names.index(pair[1]) + 1, _scalar(v, f"{name}[{k}]")))
+    return out
+
+
 def _exchange(term, t):
     a = term.A
     if isinstance(a, dict) and any(":" in k for k in a):
         # "r1:r2": A between the two subregions (Gilbert's [[interface]]).
-        for k in a:
-            if ":" in k:
-                pair = k.split(":")
-                unknown = [x for x in pair if x not in t.regions.names]
-                if len(pair) != 2 or unknown:
-                    raise GilbertcError(f"Exchange.A names {k!r}: expected 'r1:r2' with two of mesh.subregions ({t.regions.names})")
-                t.interfaces.append((t.regions.names.index(pair[0]) + 1, t.regions.names.index(pair[1]) + 1,
-                                     _scalar(a[k], f"Exchange.A[{k}]")))
+        t.interfaces.extend(_pairs(a, t, "Exchange.A"))
         a = {k: v for k, v in a.items() if ":" not in k}
         t.cells.arrays["subregion"] = t.regions.map.astype(float)  # keep the subregions apart
     t.cells.add("A", a, "Exchange.A")
 
 
 def _uniaxial_anisotropy(term, t):
-    if vars(term).get("K2") not in (None, 0) or "K1" in vars(term):
-        raise GilbertcError("UniaxialAnisotropy.K2: Gilbert has only K1")
+    attrs = vars(term)
+    k1 = attrs["K1"] if "K1" in attrs else attrs.get("K")
     i = len(t.anisotropies)
-    t.anisotropies.append((t.cells.add(f"K{i}", term.K, "UniaxialAnisotropy.K"),
-                           t.cells.add(f"axis{i}", term.u, "UniaxialAnisotropy.u", vector=True)))
+    k_key = t.cells.add(f"K{i}", k1, "UniaxialAnisotropy.K1" if "K1" in attrs else "UniaxialAnisotropy.K")
+    axis_key = t.cells.add(f"axis{i}", term.u, "UniaxialAnisotropy.u", vector=True)
+    t.anisotropies.append((k_key, axis_key))
+    if attrs.get("K2") not in (None, 0):
+        # Ubermag's −K1 (m·u)² − K2 (m·u)⁴ is, up to a constant, Gilbert's
+        # K1′ sin²θ + K2′ sin⁴θ with K1′ = K1 + 2 K2 and K2′ = −K2.
+        k2_key = t.cells.add(f"K2_{i}", attrs["K2"], "UniaxialAnisotropy.K2")
+        t.cells.arrays[k_key] = t.cells.arrays[k_key] + 2 * t.cells.arrays[k2_key]
+        t.cells.arrays[k2_key] = -t.cells.arrays[k2_key]
+        t.anisotropies_k2.append((k2_key, axis_key))
+
+
+def _cubic_anisotropy(term, t):
+    i = len(t.cubic)
+    t.cubic.append((t.cells.add(f"Kc{i}", term.K, "CubicAnisotropy.K"),
+                    t.cells.add(f"c1axis{i}", term.u1, "CubicAnisotropy.u1", vector=True),
+                    t.cells.add(f"c2axis{i}", term.u2, "CubicAnisotropy.u2", vector=True)))
 
 
 def _zeeman(term, t):
-    if "zeeman" in t.config:
-        raise GilbertcError("two Zeeman terms: Gilbert has one applied field")
+    """One applied field: its H per cell (key H<i>) and its time keys; the
+    config's [zeeman] (one) or [[zeeman]] (several, named as the terms)."""
     attrs = vars(term)
+    i = len(t.zeemans)
+    keys, uses_h = {}, True
     if "tcl_strings" in attrs:
-        raise GilbertcError("Zeeman.tcl_strings: OOMMF's Tcl scripts do not run in Gilbert; give func (and dt)")
-    t.cells.add("H", term.H, "Zeeman.H", vector=True, unit=False)
-    t.config["zeeman"] = _zeeman_profile(attrs, t.duration)
+        keys, uses_h = _zeeman_tcl(term, attrs["tcl_strings"], t.duration)
+    else:
+        keys = _zeeman_profile(attrs, t.duration)
+    h_key = t.cells.add(f"H{i}", term.H, "Zeeman.H", vector=True, unit=False) if uses_h else None
+    t.zeemans.append((h_key, keys, str(getattr(term, "name", "zeeman"))))
 
 
 def _demag(term, t):
     t.config["demag"] = {"method": "fft"}
 
 
+#: Ubermag's crystal classes and Gilbert's names for them (Ubermag's energy
+#: forms and signs; the legacy "Cnv" and "D2d" are the z ones).
+DMI_CLASSES = {"Cnv": "Cnv_z", "D2d": "D2d_z", "T": "T", "O": "O", **{c: c for c in (
+    "Cnv_x", "Cnv_y", "Cnv_z", "D2d_x", "D2d_y", "D2d_z")}}
+
+
 def _dmi(term, t):
     cc = str(term.crystalclass)
-    if cc not in ("Cnv_z", "Cnv"):
-        raise GilbertcError(f"DMI.crystalclass is {cc!r}: Gilbert has interfacial DMI with the normal along z (Cnv_z)")
-    if isinstance(term.D, dict) and any(":" in k for k in term.D):
-        raise GilbertcError("DMI.D between subregions ('r1:r2'): Gilbert's DMI has D per region, not per interface")
-    t.cells.add("D", term.D, "DMI.D")
+    if cc not in DMI_CLASSES:
+        raise GilbertcError(f"DMI.crystalclass is {cc!r}: expected one of {sorted(DMI_CLASSES)}")
+    if t.dmi_class is not None:
+        raise GilbertcError("two DMI terms: Gilbert has one [dmi] (one class)")
+    t.dmi_class = DMI_CLASSES[cc]
+    d = term.D
+    if isinstance(d, dict) and any(":" in k for k in d):
+        # "r1:r2": D on the bonds between the two subregions (Gilbert's [[dmi_interface]]).
+        t.dmi_interfaces.extend(_pairs(d, t, "DMI.D"))
+        d = {k: v for k, v in d.items() if ":" not in k}
+        t.cells.arrays["subregion"] = t.regions.map.astype(float)  # keep the subregions apart
+    t.cells.add("D", d, "DMI.D")
 
 
 def _precession(term, t):
@@ -160,6 +265,16 @@ def _zhang_li(term, t):
     t.cells.add("beta", term.beta, "ZhangLi.beta")
 
 
+def _slonczewski(term, t):
+    attrs = vars(term)
+    t.slonczewski = term
+    t.cells.add("slonczewski.J", term.J, "Slonczewski.J")
+    t.cells.add("slonczewski.p", term.mp, "Slonczewski.mp", vector=True)
+    t.cells.add("slonczewski.P", term.P, "Slonczewski.P")
+    t.cells.add("slonczewski.Lambda", term.Lambda, "Slonczewski.Lambda")
+    t.cells.add("slonczewski.eps_prime", attrs.get("eps_prime", 0.0), "Slonczewski.eps_prime")
+
+
 def _delta_beta(term, t):
     t.delta_beta = term
     db = vars(term).get("delta_beta", 0.0)
@@ -175,11 +290,11 @@ def _spin_relaxation(term, t):
 
 
 #: Ubermag energy terms, by class name, and their translators.
-ENERGY = {"Exchange": _exchange, "UniaxialAnisotropy": _uniaxial_anisotropy, "Zeeman": _zeeman, "Demag": _demag,
-          "DMI": _dmi}
+ENERGY = {"Exchange": _exchange, "UniaxialAnisotropy": _uniaxial_anisotropy, "CubicAnisotropy": _cubic_anisotropy,
+          "Zeeman": _zeeman, "Demag": _demag, "DMI": _dmi}
 #: Dynamics terms, by class name (Gilbert's own included), and their translators.
-DYNAMICS = {"Precession": _precession, "Damping": _damping, "ZhangLi": _zhang_li, "DeltaBeta": _delta_beta,
-            "SpinRelaxation": _spin_relaxation}
+DYNAMICS = {"Precession": _precession, "Damping": _damping, "ZhangLi": _zhang_li, "Slonczewski": _slonczewski,
+            "DeltaBeta": _delta_beta, "SpinRelaxation": _spin_relaxation}
 
 
 def translate(container, table, what, t):

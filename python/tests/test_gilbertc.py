@@ -103,19 +103,23 @@ def test_spin_relaxation_becomes_longitudinal_section():
 
 def test_errors_name_what_is_refused():
     system = _wire("refused")
-    system.energy += mm.DMI(D=1e-3, crystalclass="T")
-    with pytest.raises(gilbertc.GilbertcError, match="DMI.crystalclass is 'T'"):
-        gilbertc.MinDriver().drive(system)
+    tcl = {"script": "proc f { t } { return 1 }", "script_args": "total_time", "script_name": "f",
+           "energy": "Oxs_StageZeeman"}
+    system.energy += mm.Zeeman(H=(0, 0, 1e5), tcl_strings=tcl)
+    system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.1)
+    with pytest.raises(gilbertc.GilbertcError, match="Zeeman.tcl_strings energy is 'Oxs_StageZeeman'"):
+        gilbertc.TimeDriver().drive(system, t=1e-12, n=1)
     system = _wire("refused_u")
     system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.1) + mm.ZhangLi(u={"nowhere": 1}, beta=0)
     with pytest.raises(gilbertc.GilbertcError, match="ZhangLi.u names \\['nowhere'\\]"):
         gilbertc.TimeDriver().drive(system, t=1e-12, n=1)
     # A config the CLI refuses arrives as GilbertError (a RuntimeError) with its key.
-    system = _wire("no_exchange")
-    system.energy = mm.UniaxialAnisotropy(K=4e5, u=(0, 0, 1)) + mm.DMI(D=1e-3, crystalclass="Cnv_z")
+    system = _wire("bad_polarisation")
+    system.dynamics = mm.Precession(gamma0=gilbertc.GAMMA0) + mm.Damping(alpha=0.1) + mm.Slonczewski(
+        J=1e11, mp=(0, 0, 1), P=1.5, Lambda=2, eps_prime=0)
     with pytest.raises(gilbert.GilbertError) as e:
-        gilbertc.MinDriver().drive(system)
-    assert e.value.key == "dmi.D"
+        gilbertc.TimeDriver().drive(system, t=1e-12, n=1)
+    assert e.value.key == "slonczewski.P"
 
 
 def test_schedule_writes_a_job_that_runs_the_drive(tmp_path):
@@ -179,8 +183,17 @@ def test_zeeman_time_functions_match_ubermags_definitions():
         # Linear interpolation at 50 points per period: error ≤ (Δx)²/8 · max|sinc''| = (2π/50)²/8 / 3 = 6.6e-4.
         assert abs(np.interp(t, sinc["table_t"], sinc["table_value"]) - exact) < 7e-4
         assert abs(np.interp(t, ramp["table_t"], ramp["table_value"]) - min(1.0, t / 2e-10)) < 1e-12
+    # A function returning a 3 × 3 matrix (a field that turns) is a table of
+    # matrices sampled every dt; anything else is refused.
+    def turn(t):
+        c, s = np.cos(2 * np.pi * 1e9 * t), np.sin(2 * np.pi * 1e9 * t)
+        return [[c, -s, 0], [s, c, 0], [0, 0, 1]]
+    rotating = gilbertc._zeeman_profile({"func": turn, "dt": 1e-12}, 1e-10)
+    assert len(rotating["table_t"]) == 101 and len(rotating["table_matrix"]) == 101
+    for t, row in zip(rotating["table_t"], rotating["table_matrix"]):
+        assert np.allclose(row, np.ravel(turn(t)), rtol=0, atol=1e-15)
     with pytest.raises(gilbertc.GilbertcError, match="matrix"):
-        gilbertc._zeeman_profile({"func": lambda t: [1, 0, 0, 0, 1, 0, 0, 0, 1], "dt": 1e-12}, 1e-10)
+        gilbertc._zeeman_profile({"func": lambda t: [1, 0], "dt": 1e-12}, 1e-10)
 
 
 def test_hysteresis_switches_at_the_stoner_wohlfarth_field():
@@ -229,10 +242,10 @@ def test_the_python_constants_are_the_engines():
 def test_every_term_has_one_translator_and_others_are_named():
     # One table from an Ubermag term to its translator; a term it lacks is
     # refused naming the ones it has.
-    assert set(gilbertc.ENERGY) == {"Exchange", "UniaxialAnisotropy", "Zeeman", "Demag", "DMI"}
-    assert set(gilbertc.DYNAMICS) == {"Precession", "Damping", "ZhangLi", "DeltaBeta", "SpinRelaxation"}
+    assert set(gilbertc.ENERGY) == {"Exchange", "UniaxialAnisotropy", "CubicAnisotropy", "Zeeman", "Demag", "DMI"}
+    assert set(gilbertc.DYNAMICS) == {"Precession", "Damping", "ZhangLi", "Slonczewski", "DeltaBeta", "SpinRelaxation"}
     system = _wire("gc_untranslated")
-    system.energy += mm.CubicAnisotropy(K=1e4, u1=(1, 0, 0), u2=(0, 1, 0))
+    system.energy += mm.MagnetoElastic(B1=1e6, B2=1e6, e_diag=(1e-3, 0, 0), e_offdiag=(0, 0, 0))
     system.dynamics = mm.Precession(gamma0=mm.consts.gamma0) + mm.Damping(alpha=0.1)
-    with pytest.raises(gilbertc.GilbertcError, match="CubicAnisotropy: not translated by gilbertc \\(Exchange"):
+    with pytest.raises(gilbertc.GilbertcError, match="MagnetoElastic: not translated by gilbertc \\(Exchange"):
         gilbertc.config_of(system)

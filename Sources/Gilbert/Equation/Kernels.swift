@@ -21,7 +21,7 @@ public enum FusedField: Sendable {
   /// Whether the formula's values change with time (an applied field's f(t) s(t)).
   var dependsOnTime: Bool {
     switch self {
-    case .zeeman(let k): return k.frequency != 0 || !k.profile.isConstant
+    case .zeeman(let k): return k.frequency != 0 || !k.profile.isConstant || k.transform != nil
     case .spinOrbit(let k): return !k.profile.isConstant
     case .slonczewski(let k): return !k.profile.isConstant
     default: return false

@@ -1,13 +1,16 @@
 import RealModule
 
-/// An applied field B_ext(t) = B0 · f(t) · s(t), in tesla, with energy
+/// An applied field B_ext(t) = f(t) s(t) M(t) B0, in tesla, with energy
 /// density −Ms m·B_ext.
 ///
 /// f(t) = 1 (static) or cos(2π f t + φ) (an AC field of frequency f, Hz);
-/// s(t) a ``TimeProfile`` (1 unless given). B0 is one vector, or one per cell
-/// (`perCell`, from a field given per region).
+/// s(t) a ``TimeProfile`` (1 unless given); M(t) the identity, or a 3 × 3
+/// matrix of time profiles (`transform`, row by row): a field that turns in
+/// time (Ubermag's matrix functions, OOMMF's `Oxs_TransformZeeman`), or with
+/// B0 = (1, 1, 1) and a diagonal M a field given as a table of vectors. B0 is
+/// one vector, or one per cell (`perCell`, from a field given per region).
 public struct Zeeman: LinearFieldTerm {
-  public let name = "zeeman"
+  public let name: String
   public let energyFactor = 1.0
   public let saturationMagnetization: [Double]
   public let cellVolume: Double
@@ -27,8 +30,10 @@ public struct Zeeman: LinearFieldTerm {
 
   /// A field on the magnetic cells of `magnet`.
   public init(
-    magnet: Magnet, amplitude: SIMD3<Double>, frequency: Double = 0, phase: Double = 0, profile: TimeProfile = .constant
+    magnet: Magnet, amplitude: SIMD3<Double>, frequency: Double = 0, phase: Double = 0, profile: TimeProfile = .constant,
+    transform: [TimeProfile]? = nil, name: String = "zeeman"
   ) {
+    self.name = name
     saturationMagnetization = magnet.saturationMagnetization
     cellVolume = magnet.grid.cellVolume
     self.amplitude = amplitude
@@ -36,12 +41,17 @@ public struct Zeeman: LinearFieldTerm {
     self.phase = phase
     self.perCell = nil
     self.profile = profile
-    kernel = Kernel(amplitude: amplitude, frequency: frequency, phase: phase, profile: profile, perCell: nil)
+    kernel = Kernel(
+      amplitude: amplitude, frequency: frequency, phase: phase, profile: profile, transform: transform, perCell: nil)
     pass = LocalPass(magnet: magnet, fields: [.kernel(.zeeman(kernel))], torques: [])
   }
 
   /// A field with B0 given per region (`amplitudes[r]` in region r).
-  public init(magnet: Magnet, amplitudes: [SIMD3<Double>], profile: TimeProfile = .constant) {
+  public init(
+    magnet: Magnet, amplitudes: [SIMD3<Double>], profile: TimeProfile = .constant, transform: [TimeProfile]? = nil,
+    name: String = "zeeman"
+  ) {
+    self.name = name
     saturationMagnetization = magnet.saturationMagnetization
     cellVolume = magnet.grid.cellVolume
     amplitude = amplitudes.first ?? .zero
@@ -51,7 +61,7 @@ public struct Zeeman: LinearFieldTerm {
     perCell = cells
     self.profile = profile
     kernel = Kernel(
-      amplitude: amplitude, frequency: 0, phase: 0, profile: profile,
+      amplitude: amplitude, frequency: 0, phase: 0, profile: profile, transform: transform,
       perCell: PinnedDoubles(cells.map(\.x) + cells.map(\.y) + cells.map(\.z)))
     pass = LocalPass(magnet: magnet, fields: [.kernel(.zeeman(kernel))], torques: [])
   }
@@ -59,8 +69,12 @@ public struct Zeeman: LinearFieldTerm {
   /// The factor f(t) s(t) on B0 at time t.
   public func factor(at time: Double) -> Double { kernel.factor(at: time) }
 
-  /// The (uniform) field B_ext at time t, T.
-  public func field(at time: Double) -> SIMD3<Double> { amplitude * factor(at: time) }
+  /// The field B_ext at time t in cell `i` (T).
+  public func field(at time: Double, cell i: Int = 0) -> SIMD3<Double> {
+    let b0 = perCell?[i] ?? amplitude
+    guard let rows = kernel.matrix(at: time) else { return kernel.factor(at: time) * b0 }
+    return Kernel.apply(rows, to: b0)
+  }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {
     pass.addField(to: &b, m: m, time: time)
@@ -68,16 +82,18 @@ public struct Zeeman: LinearFieldTerm {
 
   public var fused: FusedField? { .zeeman(kernel) }
 
-  public var timeProfiles: [TimeProfile] { [profile] }
+  public var timeProfiles: [TimeProfile] { [profile] + (kernel.transform ?? []) }
 
   /// B_ext of cell(s) i, added to `b` (T).
   @inline(__always)
   static func add<L: Lane>(_ k: Cell, _ i: Int, to b: inout Vec3<L>) {
-    if let p = k.perCell {
-      let s = L.splat(k.scale), n = k.count
-      b += Vec3(s * .load(p, i), s * .load(p, n + i), s * .load(p, 2 * n + i))
+    guard let p = k.perCell else { return b += Vec3(splat: k.field) }
+    let n = k.count
+    let b0 = Vec3<L>(.load(p, i), .load(p, n + i), .load(p, 2 * n + i))
+    if let (r0, r1, r2) = k.rows {
+      b += Vec3(dot(Vec3(splat: r0), b0), dot(Vec3(splat: r1), b0), dot(Vec3(splat: r2), b0))
     } else {
-      b += Vec3(splat: k.field)
+      b += L.splat(k.scale) * b0
     }
   }
 
@@ -86,6 +102,8 @@ public struct Zeeman: LinearFieldTerm {
     let amplitude: SIMD3<Double>
     let frequency: Double, phase: Double
     let profile: TimeProfile
+    /// M(t), nine profiles row by row, or nil (the identity).
+    let transform: [TimeProfile]?
     /// B0 of every cell, the x, y and z planes one after another (per region).
     let perCell: PinnedDoubles?
 
@@ -95,19 +113,35 @@ public struct Zeeman: LinearFieldTerm {
       return ac * profile.value(at: time)
     }
 
+    /// The rows of f(t) s(t) M(t), or nil when M is the identity.
+    func matrix(at time: Double) -> (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)? {
+      guard let t = transform else { return nil }
+      let s = factor(at: time)
+      let v = t.map { s * $0.value(at: time) }
+      return (SIMD3(v[0], v[1], v[2]), SIMD3(v[3], v[4], v[5]), SIMD3(v[6], v[7], v[8]))
+    }
+
+    /// The matrix of rows `rows` times b.
+    static func apply(_ rows: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>), to b: SIMD3<Double>) -> SIMD3<Double> {
+      SIMD3((rows.0 * b).sum(), (rows.1 * b).sum(), (rows.2 * b).sum())
+    }
+
     func cell(at time: Double) -> Cell {
       let s = factor(at: time)
+      let rows = matrix(at: time)
       return Cell(
-        field: amplitude * s, scale: s, perCell: perCell.map { UnsafePointer($0.pointer) },
-        count: (perCell?.count ?? 0) / 3)
+        field: rows.map { Self.apply($0, to: amplitude) } ?? amplitude * s, scale: s, rows: rows,
+        perCell: perCell.map { UnsafePointer($0.pointer) }, count: (perCell?.count ?? 0) / 3)
     }
   }
 
   public struct Cell: @unchecked Sendable {
-    /// B0 f(t) s(t), T.
+    /// f(t) s(t) M(t) B0, T (uniform B0).
     let field: SIMD3<Double>
     /// f(t) s(t).
     let scale: Double
+    /// The rows of f(t) s(t) M(t), or nil (the identity).
+    let rows: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)?
     let perCell: UnsafePointer<Double>?
     let count: Int
   }

@@ -84,7 +84,7 @@ public struct SimulationConfig: Sendable, SectionLookup {
   /// Uniaxial anisotropies.
   public var anisotropies: [AnisotropySettings] { section(AnisotropySection.self)?.entries ?? [] }
   /// The applied field, if any.
-  public var zeeman: ZeemanSettings? { section(ZeemanSection.self)?.settings }
+  public var zeeman: ZeemanSettings? { section(ZeemanSection.self)?.entries.first }
   /// The stray field, if any.
   public var demag: DemagSettings? { section(DemagSection.self)?.settings }
   /// Transport and spin-relaxation parameters per region (`[longitudinal]`), if any.

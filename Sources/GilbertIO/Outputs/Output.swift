@@ -48,8 +48,8 @@ extension OutputProducer {
 public enum OutputRegistry {
   public static var producers: [any OutputProducer.Type] {
     [
-      StateOutputs.self, TermOutputs.self, WallOutputs.self, LongitudinalOutputs.self, CurrentOutputs.self,
-      ThermalOutputs.self,
+      StateOutputs.self, TermOutputs.self, AppliedFieldOutputs.self, WallOutputs.self, LongitudinalOutputs.self,
+      CurrentOutputs.self, ThermalOutputs.self,
     ]
   }
 }
@@ -120,6 +120,24 @@ enum TermOutputs: OutputProducer {
         return [energies.reduce(0, +)] + energies
       }
     ]
+  }
+}
+
+/// Each applied field that changes in time: the table's `Bx_<name>`,
+/// `By_<name>`, `Bz_<name>` (T), the field in the first magnetic cell at
+/// the sample (`<name>` the term's: `zeeman`, `zeeman_<name>`).
+enum AppliedFieldOutputs: OutputProducer {
+  static func columns(of sim: Simulation) -> [TableOutput] {
+    guard let section = sim.config.section(ZeemanSection.self),
+      let i = (0..<sim.m.count).first(where: { sim.magnet.isMagnetic($0) })
+    else { return [] }
+    let varying = Set(section.entries.filter(\.varies).map(\.name))
+    return sim.equation.fieldTerms.compactMap { $0 as? Zeeman }.filter { varying.contains($0.name) }.map { z in
+      TableOutput(columns: ["x", "y", "z"].map { ("B\($0)_\(z.name)", "T") }) { sim, _ in
+        let b = z.field(at: sim.time, cell: i)
+        return [b.x, b.y, b.z]
+      }
+    }
   }
 }
 
