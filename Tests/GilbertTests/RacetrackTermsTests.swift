@@ -499,3 +499,99 @@ private func norm(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
     #expect(key(base + "\n[zeeman]\nB = [0, 0, 1]\ntable_t = [0, 1e-9]\ntable_matrix = [[1, 0, 0], [1, 0, 0]]") == "zeeman.table_matrix[0]")
   }
 }
+
+/// Interlayer exchange between two layers of a 3D grid.
+@Suite struct RKKYTests {
+  /// A 4 × 3 × 5 grid: layers 0–1 region 0, layer 2 the spacer (region 1, magnetic, no coupling), 3–4 region 2.
+  func magnet() -> Magnet {
+    let grid = Grid(nx: 4, ny: 3, nz: 5, dx: 2e-9, dy: 3e-9, dz: 1e-9)
+    let regions = (0..<grid.cellCount).map { i -> Int in
+      let z = grid.cell(i).iz
+      return z < 2 ? 0 : z == 2 ? 1 : 2
+    }
+    let material = Material(saturationMagnetization: 8e5, exchangeStiffness: 1e-11, damping: 0.5)
+    return Magnet(grid: grid, regions: regions, materials: [material, material, material])
+  }
+
+  @Test func energyOfAnAngleIsMinusSigmaCosinePerArea() {
+    // Layers at angle ψ: the facing surfaces (iz = 1 and 3) carry
+    // −σ cos ψ − σ₂ cos²ψ per area, 12 cells of 6e-18 m² each.
+    let mag = magnet()
+    let (sigma, sigma2) = (-1.3e-3, 0.4e-3)
+    let term = RKKYExchange(magnet: mag, first: [0], second: [2], axis: 2, sigma: sigma, sigma2: sigma2)
+    #expect(term.pairs.count == 12)
+    let area = 4 * 2e-9 * 3 * 3e-9
+    for psi in [0.0, 0.7, 2.0, Double.pi] {
+      var m = VectorField(count: mag.grid.cellCount)
+      for i in 0..<m.count { m[i] = mag.regions[i] == 2 ? SIMD3(sin(psi), 0, cos(psi)) : SIMD3(0, 0, 1) }
+      let e = term.energy(m: m, time: 0)
+      let expected = (-sigma * cos(psi) - sigma2 * cos(psi) * cos(psi)) * area
+      #expect(abs(e - expected) <= 1e-12 * abs(sigma) * area, "ψ = \(psi): \(e) J against \(expected) J")
+      // The densities sum to the energy.
+      let sum = term.energyDensity(m: m, time: 0).reduce(0, +) * mag.grid.cellVolume
+      #expect(abs(sum - e) <= 1e-12 * abs(sigma) * area)
+    }
+  }
+
+  @Test func fieldIsMinusTheEnergyGradient() {
+    let mag = magnet()
+    let term = RKKYExchange(magnet: mag, first: [0], second: [2], axis: 2, sigma: 1e-3, sigma2: -0.3e-3)
+    var m = VectorField(count: mag.grid.cellCount)
+    for i in 0..<m.count { m[i] = unit(SIMD3(sin(Double(i)), cos(1.7 * Double(i)), 0.4)) }
+    var b = VectorField(count: m.count)
+    term.addField(to: &b, m: m, time: 0)
+    let (i, _) = term.pairs[5]
+    for c in 0..<3 {
+      var plus = m, minus = m
+      plus.storage[c * m.count + i] += 1e-6
+      minus.storage[c * m.count + i] -= 1e-6
+      let gradient = (term.energy(m: plus, time: 0) - term.energy(m: minus, time: 0)) / 2e-6
+      // Quadratic in m_i: the central difference is exact to round-off (field scale 1.25 T).
+      #expect(abs(b[i][c] + gradient / (8e5 * mag.grid.cellVolume)) < 1e-8)
+    }
+  }
+
+  @Test func negativeCouplingRelaxesAntiparallel() throws {
+    let text = """
+      [mesh]
+      n = [4, 3, 5]
+      cellsize = [2e-9, 3e-9, 1e-9]
+      [[region]]
+      index = 1
+      z = [2e-9, 3e-9]
+      [[region]]
+      index = 2
+      z = [3e-9, 5e-9]
+      [material]
+      Ms = 8e5
+      A = 1e-11
+      alpha = 0.5
+      [[rkky]]
+      regions = [0, 2]
+      sigma = -1e-3
+      [initial]
+      type = "uniform"
+      direction = [0.3, 0.2, 1]
+      [relax]
+      torque_tolerance = 1e-9
+      """
+    // The spacer region 1 (with its exchange to both layers cut) keeps
+    // nothing else coupled: give the interfaces A = 0.
+    let cut = text + "\n[[interface]]\nregions = [0, 1]\nA = 0\n[[interface]]\nregions = [1, 2]\nA = 0\n"
+    let sim = try Simulation(config: SimulationConfig(toml: cut))
+    var llg = sim.equation
+    var m = VectorField(count: sim.magnet.grid.cellCount)
+    for i in 0..<m.count { m[i] = sim.magnet.regions[i] == 2 ? unit(SIMD3(0.3, 0.2, -1)) : unit(SIMD3(0.3, 0.2, 1)) }
+    // Start near parallel in the plane's direction so the coupling has to turn one layer over.
+    for i in 0..<m.count where sim.magnet.regions[i] == 2 { m[i] = unit(SIMD3(0.2, 1, 0.3)) }
+    let result = Relaxer(torqueTolerance: 1e-9).relax(&llg, m: &m)
+    #expect(result.converged)
+    let bottom = m[sim.magnet.grid.index(1, 1, 0)], top = m[sim.magnet.grid.index(1, 1, 4)]
+    #expect(dot(bottom, top) < -0.999999, "m₁·m₂ = \(dot(bottom, top))")
+    // Errors name the key.
+    let key = { (text: String) in configError(text)?.key }
+    #expect(key(cut.replacingOccurrences(of: "regions = [0, 2]", with: "regions = [0, 0]")) == "rkky[0].regions")
+    #expect(key(cut.replacingOccurrences(of: "sigma = -1e-3", with: "sigma = -1e-3\naxis = \"x\"")) == "rkky[0].regions")
+    #expect(key(cut.replacingOccurrences(of: "regions = [0, 2]", with: "regions = [0, 7]")) == "rkky[0].regions[1]")
+  }
+}

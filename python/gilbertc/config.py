@@ -49,7 +49,7 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     t = types.SimpleNamespace(cells=cells, regions=regions, config=config, files=files, anisotropies=[],
                               anisotropies_k2=[], cubic=[], interfaces=[], dmi_interfaces=[], dmi_class=None,
                               duration=duration, precession=False, current=None, delta_beta=None,
-                              relaxation=None, slonczewski=None, zeemans=[])
+                              relaxation=None, slonczewski=None, zeemans=[], rkky=[], mesh=mesh)
     translate(system.energy, ENERGY, "energy", t)
     anisotropies, interfaces = t.anisotropies, t.interfaces
     if applied is not None:
@@ -91,6 +91,10 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     entries = [e for k_key, a1, a2 in t.cubic for e in _axis_entries(cells, k_key, [a1, a2], "K1", ["axis1", "axis2"])]
     if entries:
         config["anisotropy_cubic"] = entries
+    if t.rkky:
+        sub = cells.arrays["subregion"].reshape(cells.size)[cells.representative]
+        config["rkky"] = [{"regions": [[r for r in range(cells.count) if sub[r] == s] for s in pair], "axis": axis,
+                           "sigma": sigma, "sigma2": sigma2} for pair, axis, sigma, sigma2 in t.rkky]
     if t.slonczewski is not None:
         config["slonczewski"] = _slonczewski_section(cells, t.slonczewski, duration)
     if _terms(system.dynamics) and not precession:

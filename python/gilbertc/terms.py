@@ -247,6 +247,23 @@ def _dmi(term, t):
     t.cells.add("D", d, "DMI.D")
 
 
+def _rkky(term, t):
+    """RKKY between two subregions: [[rkky]] between the Gilbert regions of
+    each, along the axis on which the two do not overlap."""
+    names = list(getattr(term, "subregions", []) or [])
+    unknown = [n for n in names if n not in t.regions.names]
+    if len(names) != 2 or unknown:
+        raise GilbertcError(f"RKKY.subregions is {names!r}: expected two of mesh.subregions ({t.regions.names})")
+    boxes = [t.mesh.subregions[n] for n in names]
+    axes = [a for a in range(3) if boxes[0].pmax[a] <= boxes[1].pmin[a] or boxes[1].pmax[a] <= boxes[0].pmin[a]]
+    if len(axes) != 1:
+        raise GilbertcError(f"RKKY.subregions {names}: expected two subregions apart along one axis (x, y or z)")
+    attrs = vars(term)
+    t.rkky.append(([t.regions.names.index(n) + 1 for n in names], "xyz"[axes[0]],
+                   _scalar(term.sigma, "RKKY.sigma"), _scalar(attrs.get("sigma2", 0.0), "RKKY.sigma2")))
+    t.cells.arrays["subregion"] = t.regions.map.astype(float)  # keep the subregions apart
+
+
 def _precession(term, t):
     gamma0 = _scalar(term.gamma0, "Precession.gamma0")
     if gamma0 == 0:
@@ -291,7 +308,7 @@ def _spin_relaxation(term, t):
 
 #: Ubermag energy terms, by class name, and their translators.
 ENERGY = {"Exchange": _exchange, "UniaxialAnisotropy": _uniaxial_anisotropy, "CubicAnisotropy": _cubic_anisotropy,
-          "Zeeman": _zeeman, "Demag": _demag, "DMI": _dmi}
+          "Zeeman": _zeeman, "Demag": _demag, "DMI": _dmi, "RKKY": _rkky}
 #: Dynamics terms, by class name (Gilbert's own included), and their translators.
 DYNAMICS = {"Precession": _precession, "Damping": _damping, "ZhangLi": _zhang_li, "Slonczewski": _slonczewski,
             "DeltaBeta": _delta_beta, "SpinRelaxation": _spin_relaxation}

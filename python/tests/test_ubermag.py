@@ -24,7 +24,6 @@ def calculator():
 _OOMMF = "an OOMMF-specific option (evolvers or stopping criteria of OOMMF's drivers)"
 SKIPPED = {
     # Terms Gilbert lacks.
-    "TestRKKY::test_scalar": "RKKY: Gilbert has no interlayer exchange",
     "TestSlonczewski::test_single_values_finite_temperature": (
         "OOMMF's evolver Xf_ThermSpinXferEvolver (and Tcl scripts); gilbertc has no evolver classes"),
     "test_skyrmion": (

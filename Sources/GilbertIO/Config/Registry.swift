@@ -7,7 +7,7 @@ public enum ConfigRegistry {
       MeshSection.self, RegionSection.self, MaterialSection.self, AnisotropySection.self, AnisotropyK2Section.self,
       CubicAnisotropySection.self,
       DemagSection.self,
-      ZeemanSection.self, DMISection.self, LongitudinalSection.self, CurrentSection.self, SpinOrbitSection.self,
+      ZeemanSection.self, DMISection.self, RKKYSection.self, LongitudinalSection.self, CurrentSection.self, SpinOrbitSection.self,
       SlonczewskiSection.self, InitialSection.self,
       RunSettings.self, WallSettings.self, SolverSettings.self, TemperatureSection.self, RelaxSettings.self,
       OutputSettings.self,
