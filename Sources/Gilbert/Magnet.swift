@@ -12,6 +12,12 @@ public struct Material: Sendable, Equatable {
   public var anisotropicNonAdiabaticity: Double
   /// Spin polarization P of the current, dimensionless.
   public var polarization: Double
+  /// The gyromagnetic ratio γ of the precession −γ m × B, rad/(s·T)
+  /// (γ0 = μ0 γ in m/(A·s)); γ_e by default.
+  public var gyromagneticRatio: Double = PhysicalConstants.gammaLL
+  /// Whether m is held fixed in this region (dm/dt = 0; it still acts on
+  /// its neighbours through exchange, DMI and demag).
+  public var frozen = false
 
   /// A material; spin-transfer parameters default to zero.
   public init(
@@ -48,6 +54,10 @@ public struct Magnet: Sendable {
   public let localGeometry: LocalGeometry
   /// α of every cell: one value when every magnetic region has the same α.
   public let dampingCoefficient: CellCoefficient
+  /// γ/γ_e of every cell, or nil when every magnetic region has γ_e.
+  public let gyroCoefficient: CellCoefficient?
+  /// 0 in frozen cells and 1 elsewhere, or nil when no region is frozen.
+  public let mobilityCoefficient: CellCoefficient?
 
   /// A magnet with one material everywhere.
   public init(grid: Grid, material: Material) {
@@ -67,6 +77,28 @@ public struct Magnet: Sendable {
     localGeometry = LocalGeometry(grid: grid, saturationMagnetization: saturationMagnetization)
     dampingCoefficient = Self.coefficient(
       perRegion: materials.map(\.damping), materials: materials, regions: regions) { v, _ in v }
+    let magnetic = materials.filter { $0.saturationMagnetization > 0 }
+    gyroCoefficient =
+      magnetic.allSatisfy { $0.gyromagneticRatio == PhysicalConstants.gammaLL }
+      ? nil
+      : Self.coefficient(
+        perRegion: materials.map { $0.gyromagneticRatio / PhysicalConstants.gammaLL }, materials: materials,
+        regions: regions) { v, _ in v }
+    mobilityCoefficient =
+      magnetic.contains(where: \.frozen)
+      ? Self.coefficient(perRegion: materials.map { $0.frozen ? 0 : 1 }, materials: materials, regions: regions) { v, _ in v }
+      : nil
+  }
+
+  /// True when cell `i`'s m is held fixed.
+  @inlinable public func isFrozen(_ i: Int) -> Bool { materials[regions[i]].frozen }
+
+  /// γ of cell `i`, rad/(s·T).
+  public func gyromagneticRatio(_ i: Int) -> Double { materials[regions[i]].gyromagneticRatio }
+
+  /// The largest γ of the magnetic regions, rad/(s·T).
+  public var largestGyromagneticRatio: Double {
+    materials.filter { $0.saturationMagnetization > 0 }.map(\.gyromagneticRatio).max() ?? PhysicalConstants.gammaLL
   }
 
   /// True when every cell holds magnetic material: the kernels' unmasked paths.

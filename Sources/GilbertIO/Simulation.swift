@@ -215,7 +215,7 @@ extension Simulation {
     }
     // (The Zhang–Li advection u/Δx is left out: at any physical u it is a
     // few per cent of this, and an absurd u would make the cap absurd.)
-    let rate = PhysicalConstants.gammaLL * field / (1 + alpha * alpha).squareRoot()
+    let rate = magnet.largestGyromagneticRatio * field / (1 + alpha * alpha).squareRoot()
     let radius = tableau.stabilityRadius(damping: alpha)
     guard rate > 0, radius > 0.1 else { return nil }
     // No margin below the radius: B_max already bounds the largest

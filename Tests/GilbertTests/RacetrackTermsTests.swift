@@ -595,3 +595,74 @@ private func norm(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
     #expect(key(cut.replacingOccurrences(of: "regions = [0, 2]", with: "regions = [0, 7]")) == "rkky[0].regions[1]")
   }
 }
+
+/// γ0 per region and frozen regions.
+@Suite struct GyroAndFrozenTests {
+  let text = """
+    [mesh]
+    n = [4, 1, 1]
+    cellsize = [2e-9, 2e-9, 2e-9]
+    [[region]]
+    index = 1
+    x = [4e-9, 8e-9]
+    [material]
+    Ms = 8e5
+    A = 0
+    alpha = 0.1
+    gamma0 = [2.21105e5, 1.5e5]
+    [zeeman]
+    B = [0, 0, 0.1]
+    [initial]
+    type = "uniform"
+    direction = [1, 0, 0.2]
+    [solver]
+    method = "rk45"
+    tolerance = 1e-10
+    [run]
+    duration = 2e-10
+    """
+
+  @Test func eachRegionPrecessesAtItsOwnGamma() throws {
+    // Without exchange each cell is a macrospin in B ẑ: the azimuth turns at
+    // γ B/(1 + α²) with its region's γ = γ0/μ0.
+    let sim = try Simulation(config: SimulationConfig(toml: text))
+    var llg = sim.equation
+    var m = VectorField(count: 4, uniform: unit(SIMD3(1, 0, 0.2)))
+    var stepper = RungeKutta(for: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-11)
+    var t = 0.0
+    let end = 2e-11  // less than a turn at either γ
+    try stepper.advance(&llg, m: &m, time: &t, to: end)
+    for (cell, gamma0) in [(0, 2.21105e5), (3, 1.5e5)] {
+      let phi = atan2(m[cell].y, m[cell].x)
+      let expected = gamma0 / PhysicalConstants.mu0 * 0.1 * end / (1 + 0.01)
+      // The integrator's tolerance: 1e-11 per step over ~100 steps.
+      #expect(abs(phi - expected) < 1e-7, "cell \(cell): φ = \(phi), expected \(expected)")
+    }
+    #expect(sim.config.parameters.contains(RegionParameter("gamma0", [2.21105e5, 1.5e5], unit: "m/(A*s)")))
+  }
+
+  @Test func frozenCellsHoldTheirMagnetisationAndStillActOnTheirNeighbours() throws {
+    let frozen = text.replacingOccurrences(of: "A = 0", with: "A = 1e-11")
+      .replacingOccurrences(of: "gamma0 = [2.21105e5, 1.5e5]", with: "frozen = [false, true]")
+    let sim = try Simulation(config: SimulationConfig(toml: frozen))
+    var llg = sim.equation
+    var m = VectorField(count: 4)
+    for i in 0..<4 { m[i] = i < 2 ? SIMD3(0, 0, 1) : unit(SIMD3(1, 0.3, 0)) }
+    let start = m
+    var stepper = RungeKutta(for: llg, tableau: .dormandPrince, timeStep: 1e-14, tolerance: 1e-8)
+    var t = 0.0
+    try stepper.advance(&llg, m: &m, time: &t, to: 5e-11)
+    // dm/dt is exactly 0 there: only the steps' renormalisation touches the last bit.
+    #expect(norm(m[2] - start[2]) < 1e-15 && norm(m[3] - start[3]) < 1e-15)
+    // The free cells moved, pulled by the frozen ones through exchange.
+    #expect(abs(m[1].z - 1) > 1e-3)
+    var relaxed = start
+    _ = Relaxer(torqueTolerance: 1e-8).relax(&llg, m: &relaxed)
+    #expect(norm(relaxed[2] - start[2]) < 1e-15 && norm(relaxed[3] - start[3]) < 1e-15)
+    #expect(sim.config.parameters.contains(RegionParameter("frozen", [0, 1], unit: "")))
+    let key = { (text: String) in configError(text)?.key }
+    #expect(key(frozen.replacingOccurrences(of: "frozen = [false, true]", with: "frozen = [true, true]")) == "material.frozen")
+    #expect(key(frozen.replacingOccurrences(of: "frozen = [false, true]", with: "frozen = \"yes\"")) == "material.frozen")
+    #expect(key(text.replacingOccurrences(of: "gamma0 = [2.21105e5, 1.5e5]", with: "gamma0 = [2.21105e5, -1]")) == "material.gamma0[1]")
+  }
+}

@@ -13,14 +13,15 @@ from .mesh import _Cells, _is_dataframe_field, _u_per_cell
 from .terms import DYNAMICS, ENERGY, _tcl_profile, _terms, _time_table, translate
 
 
-def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
+def config_of(system, duration=None, thermal_dt=1e-14, applied=None, fixed_subregions=None, **run):
     """The Gilbert config (a dict) for a System, its Ms per cell (A/m,
     shape (nx, ny, nz)) and the extra files it needs ({name: array}); the config
     starts from `m0.omf`, which the driver writes beside it. `duration` (s)
     is the length of a time drive (for currents given as functions of time);
     `thermal_dt` (s) the fixed step of the stochastic Heun scheme when
     system.T > 0; `applied` (A/m, a 3-vector) a field added to the
-    system's Zeeman field (a hysteresis step)."""
+    system's Zeeman field (a hysteresis step); `fixed_subregions` the names
+    of mesh subregions whose m is held fixed (Gilbert's material.frozen)."""
     if not _terms(system.energy):
         raise RuntimeError("System's energy is not defined")
     m = system.m
@@ -61,6 +62,11 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
                               {}, "hysteresis"))
     translate(system.dynamics, DYNAMICS, "dynamics", t)
     current, relaxation, delta_beta, precession = t.current, t.relaxation, t.delta_beta, t.precession
+    if fixed_subregions:
+        unknown = [r for r in fixed_subregions if r not in regions.names]
+        if unknown:
+            raise GilbertcError(f"fixed_subregions names {unknown}, which are not mesh.subregions ({regions.names})")
+        cells.add("frozen", {r: 1.0 for r in fixed_subregions}, "fixed_subregions")
     temperature = vars(system).get("T", 0) or 0
     if temperature:
         cells.add("T", temperature, "System.T")
@@ -68,6 +74,11 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, **run):
     material = {"Ms": cells.of("Ms"), "A": cells.of("A") if "A" in cells.arrays else 0.0,
                 "alpha": cells.of("alpha") if "alpha" in cells.arrays else 0.0}
     config["material"] = material
+    if "gamma0" in cells.arrays:
+        material["gamma0"] = cells.of("gamma0")
+    if "frozen" in cells.arrays:
+        f = cells.of("frozen")
+        material["frozen"] = [bool(x) for x in f] if isinstance(f, list) else bool(f)
     if interfaces:
         config["interface"] = _region_pairs(cells, interfaces, "A")
     if cells.count > 1:

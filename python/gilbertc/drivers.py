@@ -53,9 +53,9 @@ class _Driver(mm.ExternalDriver):
 
     def _check_system(self, system):
         # Refuses what cannot be translated before any file is written.
-        config_of(system, **self._run_settings(**self._kwargs))
+        config_of(system, fixed_subregions=self._kwargs.get("fixed_subregions"), **self._run_settings(**self._kwargs))
 
-    _settings = ("t", "n", "dt", "torque_tolerance")
+    _settings = ("t", "n", "dt", "torque_tolerance", "fixed_subregions")
     _kwargs = {}
 
     def drive(self, system, /, ovf_format="bin8", **kwargs):
@@ -85,7 +85,8 @@ class _Driver(mm.ExternalDriver):
         return {}
 
     def _write_input_files(self, system, **kwargs):
-        config, self._ms, files = config_of(system, **self._run_settings(**self._kwargs))
+        config, self._ms, files = config_of(
+            system, fixed_subregions=self._kwargs.get("fixed_subregions"), **self._run_settings(**self._kwargs))
         self._write_start(system, files)
         _write_config("config.toml", config)
 
@@ -188,7 +189,7 @@ class TimeDriver(_Driver):
             raise RuntimeError("System's dynamics is not defined")
         super()._check_system(system)
 
-    def _run_settings(self, t=None, n=None, dt=1e-14, **kwargs):
+    def _run_settings(self, t=None, n=None, dt=1e-14, fixed_subregions=None, **kwargs):
         if t is None or n is None:
             return {}
         return {"duration": float(t), "thermal_dt": dt,
@@ -201,11 +202,13 @@ class MinDriver(_Driver):
     command = "relax"
 
     def drive_kwargs_setup(self, drive_kwargs):
-        unknown = set(drive_kwargs) - {"torque_tolerance"}
+        unknown = set(drive_kwargs) - {"torque_tolerance", "fixed_subregions"}
         if unknown:
-            raise GilbertcError(f"{type(self).__name__}.drive: {sorted(unknown)} not supported (Gilbert's minimiser takes torque_tolerance, T)")
+            raise GilbertcError(
+                f"{type(self).__name__}.drive: {sorted(unknown)} not supported (Gilbert's minimiser takes torque_tolerance, T, "
+                "and fixed_subregions)")
 
-    def _run_settings(self, torque_tolerance=1e-9, **kwargs):
+    def _run_settings(self, torque_tolerance=1e-9, fixed_subregions=None, **kwargs):
         # max |m × B_eff| at the end, T: 1e-9 T leaves m within ~1e-9 rad of a
         # field of 1 T (OOMMF's MinDriver default, |m × H| < 0.1 A/m, is 1.3e-7 T).
         return {"relax": {"torque_tolerance": float(torque_tolerance), "max_iterations": 1_000_000}}

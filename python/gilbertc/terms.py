@@ -265,12 +265,18 @@ def _rkky(term, t):
 
 
 def _precession(term, t):
-    gamma0 = _scalar(term.gamma0, "Precession.gamma0")
-    if gamma0 == 0:
-        return  # no precession, as with no Precession term
-    if abs(gamma0 / GAMMA0 - 1) > 1e-3:
-        raise GilbertcError(f"Precession.gamma0 is {term.gamma0}: Gilbert's is {GAMMA0:.6g} m/(A s) (or 0: no precession)")
+    g = term.gamma0
+    if _is_number(g):
+        gamma0 = float(g)
+        if gamma0 == 0:
+            return  # no precession, as with no Precession term
+        t.precession = True
+        if abs(gamma0 / GAMMA0 - 1) > 1e-3:  # another γ0 (Ubermag's 2.211e5 is taken as Gilbert's μ0 γ_e)
+            t.cells.add("gamma0", gamma0, "Precession.gamma0")
+        return
+    # γ0 per subregion or as a field: Gilbert's material.gamma0 per region (0: that region does not move).
     t.precession = True
+    t.cells.add("gamma0", g, "Precession.gamma0", default=GAMMA0)
 
 
 def _damping(term, t):

@@ -42,8 +42,6 @@ SKIPPED = {
         "is taken to be mumax3c); Gilbert runs it (A = 0: no boundary condition, OOMMF's free edge)"),
     "TestDMI::test_dict": "as TestDMI::test_scalar (expects mumax3c's refusal of DMI without exchange)",
     # Parameters Gilbert takes as one value (or one per region).
-    **{f"TestPrecession::{t}": "gamma0 per subregion or as a field: Gilbert's γ0 is one constant" for t in ("test_dict", "test_field")},
-    "TestDynamics::test_field_field": "gamma0 as a field: Gilbert's γ0 is one constant",
     "TestDemag::test_demag_2_pbc": "periodic along y: Gilbert is periodic along x only",
     "TestDemag::test_demag_3_pbc": "periodic along y and z: Gilbert is periodic along x only",
     "TestMesh::test_single_pbc": "periodic along x, y and z: Gilbert is periodic along x only",
@@ -52,7 +50,6 @@ SKIPPED = {
     **{f"TestCompute::{t}": "compute(): not written (and its system has CubicAnisotropy)" for t in (
         "test_energy", "test_energy_density", "test_effective_field", "test_invalid_func", "test_dmi",
         "test_slonczewski", "test_zhang_li")},
-    "TestFixedSubregions::test_fixed_subregions": "fixed_subregions: Gilbert has no frozen cells",
     "test_outputstep": "output_step (every minimiser step in the table): Gilbert's relax records the start and the minimum",
     "TestTimeDriver::test_noevolver_nodriver_finite_temperature": (
         "expects a calculator without a thermal evolver to refuse T > 0; gilbertc runs it with stochastic Heun"),

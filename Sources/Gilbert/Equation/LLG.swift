@@ -62,7 +62,7 @@ public struct LLG: ThermalEquation {
     self.drive = drive
     effectiveField = VectorField(count: magnet.grid.cellCount)
     damping = magnet.dampingCoefficient
-    pass = LocalPass(geometry: magnet.localGeometry, fields: [], torques: [], damping: damping)
+    pass = LocalPass(magnet: magnet, fields: [], torques: [])
     buildPass()
   }
 
@@ -89,7 +89,9 @@ public struct LLG: ThermalEquation {
     let n = cellCount
     precomputedFields = unfusedFields.map { _ in VectorField(count: n) }
     precomputedTorque = unfusedTorques.isEmpty ? nil : VectorField(count: n)
-    pass = LocalPass(geometry: pass.geometry, fields: slots, torques: torques, damping: damping)
+    pass = LocalPass(
+      geometry: pass.geometry, fields: slots, torques: torques, damping: damping, gyro: magnet.gyroCoefficient,
+      mobility: magnet.mobilityCoefficient)
   }
 
   public var cellCount: Int { magnet.grid.cellCount }
@@ -158,13 +160,13 @@ public struct LLG: ThermalEquation {
     updateEffectiveField(m: m, time: time)
     if let thermal = thermalField, !localOnly { effectiveField.add(thermal) }
     for i in 0..<cellCount {
-      let b = effectiveField[i], mi = m[i]
+      let b = effectiveField[i] * (magnet.gyroCoefficient?[i] ?? 1), mi = m[i]
       let t = LLGFormula.precession(m: Vec3(mi.x, mi.y, mi.z), field: Vec3(b.x, b.y, b.z))
       dmdt[i] = SIMD3(t.x, t.y, t.z)
     }
     for term in torqueTerms { term.addTorque(to: &dmdt, m: m, time: time, drive: drive) }
     for i in 0..<cellCount {
-      guard magnet.isMagnetic(i) else {
+      guard magnet.isMagnetic(i), !magnet.isFrozen(i) else {
         dmdt[i] = .zero
         continue
       }
@@ -193,7 +195,7 @@ public struct LLG: ThermalEquation {
   public mutating func maxTorque(m: VectorField, time: Double) -> Double {
     updateEffectiveField(m: m, time: time)
     var worst = 0.0
-    for i in 0..<cellCount where magnet.isMagnetic(i) {
+    for i in 0..<cellCount where magnet.isMagnetic(i) && !magnet.isFrozen(i) {
       let c = cross(m[i], effectiveField[i])
       worst = max(worst, (c * c).sum())
     }

@@ -46,6 +46,9 @@ public final class LocalPass: Sendable {
   public let torques: [FusedTorque]
   /// α of every cell.
   let damping: CellCoefficient
+  /// γ/γ_e of every cell (nil: γ_e everywhere) and 0 in frozen cells, 1
+  /// elsewhere (nil: none frozen).
+  let gyro: CellCoefficient?, mobility: CellCoefficient?
   /// The slots as the loops read them, prepared once where nothing in them
   /// depends on time (nil when a slot does: then prepared at every run).
   let staticFields: [PreparedSlot]?
@@ -54,11 +57,16 @@ public final class LocalPass: Sendable {
   let slotsReadGradient: Bool
 
   /// A pass over `geometry` with the given slots.
-  public init(geometry: LocalGeometry, fields: [FieldSlot], torques: [FusedTorque], damping: CellCoefficient) {
+  public init(
+    geometry: LocalGeometry, fields: [FieldSlot], torques: [FusedTorque], damping: CellCoefficient,
+    gyro: CellCoefficient? = nil, mobility: CellCoefficient? = nil
+  ) {
     self.geometry = geometry
     self.fields = fields
     self.torques = torques
     self.damping = damping
+    self.gyro = gyro
+    self.mobility = mobility
     let timeDependent = fields.contains { if case .kernel(let k) = $0 { k.dependsOnTime } else { false } }
     staticFields = timeDependent ? nil : Self.prepare(fields, time: 0)
     preparedTorques = torques.map(\.prepared)
@@ -77,7 +85,9 @@ public final class LocalPass: Sendable {
 
   /// A pass over `magnet` with the given slots and its damping.
   public convenience init(magnet: Magnet, fields: [FieldSlot], torques: [FusedTorque]) {
-    self.init(geometry: magnet.localGeometry, fields: fields, torques: torques, damping: magnet.dampingCoefficient)
+    self.init(
+      geometry: magnet.localGeometry, fields: fields, torques: torques, damping: magnet.dampingCoefficient,
+      gyro: magnet.gyroCoefficient, mobility: magnet.mobilityCoefficient)
   }
 
 
@@ -144,7 +154,7 @@ public final class LocalPass: Sendable {
                   let work = Work(
                     io: io, fields: fieldCells, torques: needsVelocity ? torqueCells : .init(start: nil, count: 0),
                     velocity: velocity, alpha: alpha, uniformScale: damping.uniform.map { LLGFormula.scale(alpha: $0) },
-                    settings: settings, geometry: g.view)
+                    gyro: gyro?.view, mobility: mobility?.view, settings: settings, geometry: g.view)
                   Parallel.forEachChunk(g.rowCount, minimumPerTask: max(1, Parallel.minimumPerTask / g.nx)) { rows in
                     for r in rows { work.row(r) }
                   }
@@ -270,6 +280,8 @@ struct Work {
   let alpha: Coefficient
   /// 1/(1 + α²) when α is one value.
   let uniformScale: Double?
+  /// γ/γ_e (nil: 1) and the frozen mask (nil: none frozen).
+  let gyro: Coefficient?, mobility: Coefficient?
   let settings: Settings
   let geometry: LocalGeometry.View
 
@@ -328,10 +340,12 @@ struct Work {
         for p in io.pre { clear(p, i, L.self) }
         return
       }
-      let b = field(c, i)
+      var b = field(c, i)
+      if let g = gyro { b = g.lane(i) * b }  // −γ m × B with γ = (γ/γ_e) γ_e
       let t = torque(c, i, start: LLGFormula.precession(m: m, field: b))
       let a: L = alpha.lane(i)
-      let scale: L = uniformScale.map { .splat($0) } ?? LLGFormula.scale(alpha: a)
+      var scale: L = uniformScale.map { .splat($0) } ?? LLGFormula.scale(alpha: a)
+      if let f = mobility { scale = scale * f.lane(i) }  // frozen cells: dm/dt = 0
       store(LLGFormula.damping(m: m, torque: t, alpha: a, scale: scale, precession: s.precession), to: io.out, i)
       if s.withGradient { store(perpendicular(dx, to: m), to: io.gradient, i) }
     }

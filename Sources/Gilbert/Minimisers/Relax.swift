@@ -48,7 +48,7 @@ public struct Relaxer {
     func gradient(_ m: VectorField, into g: inout VectorField) -> Double {
       equation.updateEffectiveField(m: m, time: time)
       var worst = 0.0
-      for i in 0..<n where magnet.isMagnetic(i) {
+      for i in 0..<n where magnet.isMagnetic(i) && !magnet.isFrozen(i) {
         let mi = m[i]
         let c = cross(mi, equation.effectiveField[i])
         worst = max(worst, dot(c, c))

@@ -28,8 +28,8 @@ public struct ThermalNoise: Sendable {
     let v = magnet.grid.cellVolume
     strength = (0..<temperature.count).map { i in
       let ms = magnet.saturationMagnetization[i]
-      guard ms > 0, temperature[i] > 0 else { return 0 }
-      return (2 * magnet.damping[i] * PhysicalConstants.boltzmann * temperature[i] / (PhysicalConstants.gammaLL * ms * v))
+      guard ms > 0, temperature[i] > 0, magnet.gyromagneticRatio(i) > 0 else { return 0 }
+      return (2 * magnet.damping[i] * PhysicalConstants.boltzmann * temperature[i] / (magnet.gyromagneticRatio(i) * ms * v))
         .squareRoot()
     }
     self.seed = seed

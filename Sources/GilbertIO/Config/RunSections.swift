@@ -73,7 +73,7 @@ func wallRelaxationTime(_ context: ConfigContext) -> Double? {
     var field = 2 * k / m.saturationMagnetization
     if context.section(DemagSection.self) != nil { field = max(field, PhysicalConstants.mu0 * m.saturationMagnetization) }
     guard field > 0 else { continue }
-    let t = (1 + m.damping * m.damping) / (m.damping * PhysicalConstants.gammaLL * field)
+    let t = (1 + m.damping * m.damping) / (m.damping * m.gyromagneticRatio * field)
     best = min(best ?? t, t)
   }
   return best
