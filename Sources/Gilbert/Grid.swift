@@ -14,9 +14,14 @@ public struct Grid: Sendable, Equatable {
   public let dx: Double, dy: Double, dz: Double
   /// Periodic boundary along x (exchange and spatial derivatives wrap around).
   public let periodicX: Bool
+  /// Periodic boundaries along y and z (as along x; demag sums images along them too).
+  public let periodicY: Bool, periodicZ: Bool
 
   /// Creates a grid; sizes must be positive.
-  public init(nx: Int, ny: Int = 1, nz: Int = 1, dx: Double, dy: Double, dz: Double, periodicX: Bool = false) {
+  public init(
+    nx: Int, ny: Int = 1, nz: Int = 1, dx: Double, dy: Double, dz: Double, periodicX: Bool = false,
+    periodicY: Bool = false, periodicZ: Bool = false
+  ) {
     precondition(nx > 0 && ny > 0 && nz > 0, "grid must be Nx × Ny × Nz with Nx, Ny, Nz > 0")
     precondition(dx > 0 && dy > 0 && dz > 0, "cell sizes must be positive")
     self.nx = nx
@@ -26,6 +31,22 @@ public struct Grid: Sendable, Equatable {
     self.dy = dy
     self.dz = dz
     self.periodicX = periodicX
+    self.periodicY = periodicY
+    self.periodicZ = periodicZ
+  }
+
+  /// Whether the grid is periodic along axis 0, 1, 2 (x, y, z).
+  public func isPeriodic(_ axis: Int) -> Bool { axis == 0 ? periodicX : axis == 1 ? periodicY : periodicZ }
+
+  /// The cell `step` (±1) cells from cell i along `axis` (0, 1, 2): wrapped
+  /// where the grid is periodic along it (and has more than one cell), nil
+  /// past an open edge.
+  @inlinable public func neighbour(_ i: Int, axis: Int, step: Int) -> Int? {
+    let (count, stride) = axis == 0 ? (nx, 1) : axis == 1 ? (ny, nx) : (nz, nx * ny)
+    let k = (i / stride) % count + step
+    if k >= 0 && k < count { return i + step * stride }
+    guard count > 1, axis == 0 ? periodicX : axis == 1 ? periodicY : periodicZ else { return nil }
+    return i + step * stride - step * count * stride
   }
 
   /// Total number of cells.
@@ -50,7 +71,7 @@ public struct Grid: Sendable, Equatable {
   /// Centre of layer iz along z, m, from the grid's bottom face.
   public func centerZ(_ iz: Int) -> Double { (Double(iz) + 0.5) * dz }
   /// The one-layer grid with this grid's Nx, Ny and cell size.
-  public var layer: Grid { Grid(nx: nx, ny: ny, nz: 1, dx: dx, dy: dy, dz: dz, periodicX: periodicX) }
+  public var layer: Grid { Grid(nx: nx, ny: ny, nz: 1, dx: dx, dy: dy, dz: dz, periodicX: periodicX, periodicY: periodicY) }
   /// Centre of cell (ix, iy) along x and y, m, with the origin at the grid's corner.
   public func center(_ ix: Int, _ iy: Int) -> (x: Double, y: Double) {
     ((Double(ix) + 0.5) * dx, (Double(iy) + 0.5) * dy)

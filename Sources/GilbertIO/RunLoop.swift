@@ -109,7 +109,7 @@ struct RunLoop {
     self.writer = writer
     stepper = Self.makeStepper(for: sim)
     afterSteps = Self.makeAfterSteps(for: sim)
-    frameFields = sim.config.output.fields
+    frameFields = sim.frameFields
     let names = sim.tableColumns.map(\.name)
     if let q = names.firstIndex(of: "wall_position"), let phi = names.firstIndex(of: "wall_tilt") {
       wallColumns = (q, phi)

@@ -84,7 +84,10 @@ public enum Runner {
     do {
       // A relax writes its start first, so a kill mid-relax leaves a frame.
       if mode == .relax { try loop.sample(frame: true) }
-      if mode == .relax || config.run.relaxFirst {
+      if mode == .relax && config.relax.sampleEvery > 0 {
+        relax = try Self.sampledRelax(&loop, shouldStop: shouldStop, progress: relaxProgress)
+        if relax!.interrupted { loop.outcome = .interrupted }
+      } else if mode == .relax || config.run.relaxFirst {
         relax = Self.relax(&loop.sim, warn: mode == .relax, shouldStop: shouldStop, progress: relaxProgress)
         if relax!.interrupted { loop.outcome = .interrupted }
       }
@@ -247,7 +250,7 @@ public enum Runner {
 
   /// The fields each frame holds (`output.fields`), with their units and components.
   static func frameFields(_ sim: Simulation) -> [(name: String, unit: String, components: Int)] {
-    sim.config.output.fields.map { name in
+    sim.frameFields.map { name in
       let f = sim.fieldOutputs.first { $0.name == name }!
       return (f.name, f.unit, f.components)
     }
@@ -292,20 +295,52 @@ public enum Runner {
     return solver.solve(&sim.equation, m: &sim.m, time: sim.time, shouldStop: shouldStop)
   }
 
-  /// Minimises the energy in place (stoppable), then updates the transport state.
+  /// `relax` in pieces of `relax.sample_every` iterations, a sample after
+  /// each but the last (the run writes the minimum after it), each piece
+  /// continuing with the step length the last one reached; the result
+  /// counts every iteration.
+  static func sampledRelax(
+    _ loop: inout RunLoop, shouldStop: () -> Bool, progress: ((Int, Double) -> Void)?
+  ) throws -> RelaxResult {
+    let settings = loop.sim.config.relax
+    var done = 0
+    var step: Double? = nil
+    while true {
+      let chunk = min(settings.sampleEvery, settings.maximumIterations - done)
+      let piece = relax(
+        &loop.sim, warn: false, iterations: chunk, initialStep: step, shouldStop: shouldStop, progress: progress)
+      done += piece.iterations
+      step = piece.stepLength
+      let r = RelaxResult(
+        iterations: done, maxTorque: piece.maxTorque, converged: piece.converged, interrupted: piece.interrupted)
+      if r.converged || r.interrupted || done >= settings.maximumIterations || piece.iterations == 0 {
+        if !r.converged && !r.interrupted { warnUnconverged(r, settings) }
+        return r
+      }
+      try loop.sample(frame: true)
+    }
+  }
+
+  static func warnUnconverged(_ result: RelaxResult, _ settings: RelaxSettings) {
+    FileHandle.standardError.write(
+      Data(
+        "warning: relax stopped after \(result.iterations) iterations with max |m × B| = \(result.maxTorque) T (relax.torque_tolerance = \(settings.torqueTolerance) T)\n"
+          .utf8))
+  }
+
+  /// Minimises the energy in place (stoppable) for at most `iterations`
+  /// (relax.max_iterations by default), then updates the transport state.
   static func relax(
-    _ sim: inout Simulation, warn: Bool, shouldStop: () -> Bool, progress: ((Int, Double) -> Void)?
+    _ sim: inout Simulation, warn: Bool, iterations: Int? = nil, initialStep: Double? = nil, shouldStop: () -> Bool,
+    progress: ((Int, Double) -> Void)?
   ) -> RelaxResult {
     let settings = sim.config.relax
-    let relaxer = Relaxer(torqueTolerance: settings.torqueTolerance, maximumIterations: settings.maximumIterations)
-    let result = relaxer.relax(&sim.equation, m: &sim.m, time: sim.time, shouldStop: shouldStop, progress: progress)
+    let relaxer = Relaxer(
+      torqueTolerance: settings.torqueTolerance, maximumIterations: iterations ?? settings.maximumIterations)
+    let result = relaxer.relax(
+      &sim.equation, m: &sim.m, time: sim.time, shouldStop: shouldStop, progress: progress, initialStep: initialStep)
     sim.updateTransport()
-    if !result.converged && !result.interrupted && warn {
-      FileHandle.standardError.write(
-        Data(
-          "warning: relax stopped after \(result.iterations) iterations with max |m × B| = \(result.maxTorque) T (relax.torque_tolerance = \(settings.torqueTolerance) T)\n"
-            .utf8))
-    }
+    if !result.converged && !result.interrupted && warn { warnUnconverged(result, settings) }
     return result
   }
 }

@@ -27,6 +27,8 @@ public struct Simulation {
   public private(set) var longitudinalFields: LongitudinalFields?
   /// The total current between the electrodes at the last update, A.
   public private(set) var totalCurrent: Double?
+  /// The fields each frame holds: `output.fields` with its wildcards expanded.
+  public private(set) var frameFields: [String] = []
   /// The fields a frame can hold, each declared by its producer (``OutputRegistry``).
   public private(set) var fieldOutputs: [FieldOutput] = []
   /// The table's column groups, each declared by its producer.
@@ -72,12 +74,19 @@ public struct Simulation {
     fieldOutputs = OutputRegistry.producers.flatMap { $0.fields(of: self) }
     tableOutputs = OutputRegistry.producers.flatMap { $0.columns(of: self) }
     let available = fieldOutputs.map(\.name)
-    for name in config.output.fields where !available.contains(name) {
-      throw ConfigError(
-        key: "output.fields",
-        message: "names \"\(name)\", which this run does not compute; valid: "
-          + available.map { "\"\($0)\"" }.joined(separator: ", "))
+    var frames: [String] = []
+    for name in config.output.fields {
+      // "Edens_*" (a prefix and *) is every field of that prefix this run computes.
+      let matches = name.hasSuffix("*") ? available.filter { $0.hasPrefix(name.dropLast()) } : [name]
+      guard !matches.isEmpty, matches.allSatisfy({ available.contains($0) }) else {
+        throw ConfigError(
+          key: "output.fields",
+          message: "names \"\(name)\", which this run does not compute; valid: "
+            + available.map { "\"\($0)\"" }.joined(separator: ", ") + " (or a prefix and *, as \"Edens_*\")")
+      }
+      frames += matches.filter { !frames.contains($0) }
     }
+    frameFields = frames
   }
 
   /// What the transport model carries from one update to the next, by name:

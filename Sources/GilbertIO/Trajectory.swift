@@ -88,7 +88,7 @@ public final class TrajectoryWriter {
       try file.setAttribute("n", on: "/mesh", ints: [grid.nx, grid.ny, grid.nz])
       try file.setAttribute("cellsize", on: "/mesh", doubles: [grid.dx, grid.dy, grid.dz])
       try file.setAttribute("origin", on: "/mesh", doubles: [0, 0, 0])
-      try file.setAttribute("pbc", on: "/mesh", ints: [grid.periodicX ? 1 : 0, 0, 0])
+      try file.setAttribute("pbc", on: "/mesh", ints: [grid.periodicX ? 1 : 0, grid.periodicY ? 1 : 0, grid.periodicZ ? 1 : 0])
       try file.setAttribute("unit", on: "/mesh", string: "m")
       try file.setAttribute("storage_order", on: "/mesh", string: "t z y x c")
 

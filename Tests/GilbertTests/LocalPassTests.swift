@@ -30,6 +30,14 @@ import Testing
       UniaxialAnisotropy(magnet: magnet, constants: [-2e5], axis: SIMD3(0.3, 0, 1), name: "hard"),
       InterfacialDMI(magnet: magnet, strength: RegionParameter("D", [1.5e-3], unit: "J/m^2")),
       UniaxialK2Anisotropy(magnet: magnet, constants: [2e4], axis: SIMD3(1, 0, 0)),
+      CubicAnisotropy(magnet: magnet, constants: [-3e3], axis1: SIMD3(1, 1, 0), axis2: SIMD3(0, 0, 1)),
+      DMI(magnet: magnet, strength: RegionParameter("D", [-0.7e-3], unit: "J/m^2"), crystalClass: .bulk, name: "bulk"),
+      SpinOrbitTorque(
+        magnet: magnet, currentDensity: 1e11, thickness: 1e-9, dampingLike: [0.1], fieldLike: [-0.03],
+        polarization: [SIMD3(0, 1, 0)], profile: .sine(frequency: 2e9, phase: 0.3)),
+      SlonczewskiTorque(
+        magnet: magnet, currentDensity: [2e11], thickness: 2e-9, polarization: [0.4], lambda: [2],
+        epsilonPrime: [0.1], fixedLayer: [SIMD3(0, 0.6, 0.8)]),
     ]
     if demag { terms.insert(Demag(magnet: magnet), at: 2) }
     return LLG(
@@ -125,6 +133,31 @@ import Testing
     var copy = llg
     copy.derivative(m: m, time: 0, into: &dmdt)
     for i in 0..<m.count where !magnet.isMagnetic(i) { #expect(dmdt[i] == .zero) }
+  }
+
+  /// Periodic along y (and z), with a region of another γ, a frozen region and empty cells.
+  @Test(arguments: [false, true])
+  func periodicBlockWithGyroAndFrozenRegions(periodicZ: Bool) {
+    let grid = Grid(
+      nx: 13, ny: 6, nz: 4, dx: 2e-9, dy: 2e-9, dz: 1.5e-9, periodicX: true, periodicY: true, periodicZ: periodicZ)
+    var fast = Self.permalloy
+    fast.gyromagneticRatio = 1.3 * PhysicalConstants.gammaLL
+    var held = Self.permalloy
+    held.frozen = true
+    let empty = Material(saturationMagnetization: 0, exchangeStiffness: 0, damping: 0)
+    let regions = (0..<grid.cellCount).map { i -> Int in
+      let (ix, iy, iz) = grid.cell(i)
+      if ix == 6 && iy == 2 && iz == 1 { return 3 }
+      return ix < 4 ? 0 : ix < 9 ? 1 : 2
+    }
+    let magnet = Magnet(grid: grid, regions: regions, materials: [Self.permalloy, fast, held, empty])
+    var m = Self.state(grid.cellCount, nx: 13, seed: 11)
+    magnet.clean(&m)
+    expectSame(Self.everyTerm(magnet), m: m, frame: false, "periodic block")
+    var llg = Self.everyTerm(magnet)
+    var dmdt = VectorField(count: m.count)
+    llg.derivative(m: m, time: 0, into: &dmdt)
+    for i in 0..<m.count where magnet.isFrozen(i) || !magnet.isMagnetic(i) { #expect(dmdt[i] == .zero) }
   }
 
   @Test func threeDimensionalBlock() {

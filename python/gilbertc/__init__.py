@@ -27,5 +27,5 @@ from gilbert.constants import GAMMA0, MU0  # noqa: E402,F401
 
 from ._values import GilbertcError  # noqa: E402,F401
 from .config import config_of  # noqa: E402,F401
-from .drivers import HysteresisDriver, MinDriver, RelaxDriver, TimeDriver, delete  # noqa: E402,F401
+from .drivers import HysteresisDriver, MinDriver, RelaxDriver, TimeDriver, compute, delete  # noqa: E402,F401
 from .terms import DYNAMICS, ENERGY, DeltaBeta, SpinRelaxation, _zeeman_profile  # noqa: E402,F401

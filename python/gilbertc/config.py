@@ -30,8 +30,8 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, fixed_subre
     if len(n) != 3:
         raise GilbertcError(f"mesh.n is {n}: Gilbert's grids are three-dimensional (nx, ny, nz)")
     bc = str(getattr(mesh, "bc", "") or "")
-    if "y" in bc or "z" in bc or "neumann" in bc or "dirichlet" in bc:
-        raise GilbertcError(f"mesh.bc is {bc!r}: Gilbert has free edges, periodic along x only")
+    if "neumann" in bc or "dirichlet" in bc:
+        raise GilbertcError(f"mesh.bc is {bc!r}: Gilbert has free edges or periodic ones (x, y, z)")
     cells = _Cells(mesh)
     regions = cells.subregions
     values = np.asarray(m.array, dtype=float)  # (nx, ny, nz, 3)
@@ -43,7 +43,8 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, fixed_subre
     cells.arrays["Ms"] = np.round(norms / top, 9) * top
     ms_cells = cells.arrays["Ms"]
     config = {
-        "mesh": {"n": list(n), "cellsize": [float(c) for c in mesh.cell], "periodic_x": "x" in bc},
+        "mesh": {"n": list(n), "cellsize": [float(c) for c in mesh.cell], "periodic_x": "x" in bc,
+                 "periodic_y": "y" in bc, "periodic_z": "z" in bc},
         "initial": {"type": "file", "path": "m0.omf"},
     }
     files = {}

@@ -55,7 +55,7 @@ class _Driver(mm.ExternalDriver):
         # Refuses what cannot be translated before any file is written.
         config_of(system, fixed_subregions=self._kwargs.get("fixed_subregions"), **self._run_settings(**self._kwargs))
 
-    _settings = ("t", "n", "dt", "torque_tolerance", "fixed_subregions")
+    _settings = ("t", "n", "dt", "torque_tolerance", "fixed_subregions", "output_step")
     _kwargs = {}
 
     def drive(self, system, /, ovf_format="bin8", **kwargs):
@@ -137,11 +137,15 @@ class _Driver(mm.ExternalDriver):
         t = r.table
         if self.command == "run" and len(t) > 1 and t["t"].iloc[0] == 0:
             t = t.iloc[1:].reset_index(drop=True)
-        if self.command == "relax":
+        if self.command == "relax" and not self._kwargs.get("output_step"):
             # One row, the minimum, with its iteration count (as OOMMF's MinDriver tables).
             t = t.iloc[-1:].reset_index(drop=True)
             t.insert(0, "iteration", [int(r.summary.get("relax_iterations", 0))])
             frames = frames[-1:]
+        elif self.command == "relax":
+            # output_step: the start, a row after every iteration, the minimum.
+            t = t.reset_index(drop=True)
+            t.insert(0, "iteration", list(range(len(t) - 1)) + [int(r.summary.get("relax_iterations", 0))])
         self._publish(system, t, [system.m if k == frames[-1] else as_field(k) for k in frames])
         r.close()
 
@@ -202,16 +206,20 @@ class MinDriver(_Driver):
     command = "relax"
 
     def drive_kwargs_setup(self, drive_kwargs):
-        unknown = set(drive_kwargs) - {"torque_tolerance", "fixed_subregions"}
+        unknown = set(drive_kwargs) - {"torque_tolerance", "fixed_subregions", "output_step"}
         if unknown:
             raise GilbertcError(
                 f"{type(self).__name__}.drive: {sorted(unknown)} not supported (Gilbert's minimiser takes torque_tolerance, T, "
-                "and fixed_subregions)")
+                "fixed_subregions and output_step)")
 
-    def _run_settings(self, torque_tolerance=1e-9, fixed_subregions=None, **kwargs):
+    def _run_settings(self, torque_tolerance=1e-9, fixed_subregions=None, output_step=False, **kwargs):
         # max |m × B_eff| at the end, T: 1e-9 T leaves m within ~1e-9 rad of a
         # field of 1 T (OOMMF's MinDriver default, |m × H| < 0.1 A/m, is 1.3e-7 T).
-        return {"relax": {"torque_tolerance": float(torque_tolerance), "max_iterations": 1_000_000}}
+        # output_step: a sample (table row and m) after every iteration.
+        relax = {"torque_tolerance": float(torque_tolerance), "max_iterations": 1_000_000}
+        if output_step:
+            relax["sample_every"] = 1
+        return {"relax": relax}
 
     @property
     def _x(self):
@@ -313,3 +321,64 @@ def delete(system, silent=False):
         shutil.rmtree(path)
     elif not silent:
         raise FileNotFoundError(f"no directory {path} for system {system.name}")
+
+
+#: What compute() evaluates: Ubermag's method names.
+_COMPUTED = ("energy", "density", "effective_field")
+
+
+def compute(func, system):
+    """The energy (J, a float), energy density (J/m³, a scalar Field) or
+    effective field (A/m, a vector Field) of the system's state, as
+    oommfc.compute and mumax3c.compute: `func` is `term.energy`,
+    `term.density` or `term.effective_field` of one of system.energy's terms,
+    or of system.energy itself (all terms). Gilbert evaluates it with the
+    term(s) alone (`gilbert relax` stopped before its first iteration) in
+    <system.name>/compute-<k>."""
+    name = getattr(func, "__name__", None)
+    owner = getattr(func, "__self__", None)
+    if name not in _COMPUTED or not isinstance(owner, (mm.EnergyTerm, mm.Energy)):
+        raise ValueError(f"compute: {func!r} is not the energy, density or effective_field of an energy term or of system.energy")
+    terms = list(owner) if isinstance(owner, mm.Energy) else [owner]
+    part = mm.System(name=system.name)
+    part.energy = terms[0]
+    for term in terms[1:]:
+        part.energy += term
+    part.m = system.m
+    config, ms, files = config_of(part)
+    config["relax"] = {"torque_tolerance": 1e300, "max_iterations": 1}
+    config["output"] = {"fields": ["m", "B_eff", "Edens_*"]}
+    base = pathlib.Path(system.name)
+    base.mkdir(exist_ok=True)
+    k = len(list(base.glob("compute-*")))
+    work = base / f"compute-{k}"
+    work.mkdir()
+    here = pathlib.Path.cwd()
+    try:
+        import os
+
+        os.chdir(work)
+        _Driver()._write_start(part, files)
+        _write_config("config.toml", config)
+        _Driver._run([gilbert.binary(), "relax", "config.toml", "--output", "out.h5", "--force"])
+        r = gilbert.open("out.h5")
+        try:
+            return _computed(name, r, system.m.mesh)
+        finally:
+            r.close()
+    finally:
+        os.chdir(here)
+
+
+def _computed(name, r, mesh):
+    """The start frame's energy, density or effective field from Gilbert's output."""
+    import discretisedfield as df
+
+    if name == "energy":
+        return float(r.table["E_total"].iloc[0])
+    if name == "effective_field":
+        b = np.transpose(r.fields["B_eff"][0], (2, 1, 0, 3)) / MU0  # T → A/m, (nx, ny, nz, 3)
+        return df.Field(mesh, nvdim=3, value=b)
+    densities = [r.fields[f][0] for f in r.fields if f.startswith("Edens_")]
+    total = np.sum(densities, axis=0).reshape(mesh.n[::-1])
+    return df.Field(mesh, nvdim=1, value=np.transpose(total, (2, 1, 0))[..., None])

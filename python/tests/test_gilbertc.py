@@ -242,10 +242,48 @@ def test_the_python_constants_are_the_engines():
 def test_every_term_has_one_translator_and_others_are_named():
     # One table from an Ubermag term to its translator; a term it lacks is
     # refused naming the ones it has.
-    assert set(gilbertc.ENERGY) == {"Exchange", "UniaxialAnisotropy", "CubicAnisotropy", "Zeeman", "Demag", "DMI"}
+    assert set(gilbertc.ENERGY) == {"Exchange", "UniaxialAnisotropy", "CubicAnisotropy", "Zeeman", "Demag", "DMI", "RKKY"}
     assert set(gilbertc.DYNAMICS) == {"Precession", "Damping", "ZhangLi", "Slonczewski", "DeltaBeta", "SpinRelaxation"}
     system = _wire("gc_untranslated")
     system.energy += mm.MagnetoElastic(B1=1e6, B2=1e6, e_diag=(1e-3, 0, 0), e_offdiag=(0, 0, 0))
     system.dynamics = mm.Precession(gamma0=mm.consts.gamma0) + mm.Damping(alpha=0.1)
     with pytest.raises(gilbertc.GilbertcError, match="MagnetoElastic: not translated by gilbertc \\(Exchange"):
         gilbertc.config_of(system)
+
+
+def test_compute_gives_energy_density_and_field_of_the_state():
+    # A uniform state in a field: the Zeeman energy is −μ0 Ms H·m V, its
+    # density −μ0 Ms H·m in every cell, its effective field H; uniform m has
+    # no exchange energy. compute() evaluates one term alone or all of them.
+    mesh = df.Mesh(p1=(0, 0, 0), p2=(8e-9, 4e-9, 2e-9), cell=(2e-9, 2e-9, 2e-9))
+    system = mm.System(name="gc_compute")
+    h = np.array([1e5, -2e5, 3e5])
+    system.energy = mm.Exchange(A=1e-11) + mm.Zeeman(H=tuple(h))
+    ms = 8e5
+    m = np.array([0.6, 0.0, 0.8])
+    system.m = df.Field(mesh, nvdim=3, value=tuple(m), norm=ms)
+    volume = 8e-9 * 4e-9 * 2e-9
+    expected = -gilbertc.MU0 * ms * float(h @ m)
+    assert gilbertc.compute(system.energy.zeeman.energy, system) == pytest.approx(expected * volume, rel=1e-12)
+    assert np.allclose(gilbertc.compute(system.energy.zeeman.density, system).array, expected, rtol=1e-12, atol=0)
+    assert np.allclose(gilbertc.compute(system.energy.zeeman.effective_field, system).array, h, rtol=1e-12, atol=0)
+    assert abs(gilbertc.compute(system.energy.exchange.energy, system)) < 1e-30
+    assert gilbertc.compute(system.energy.energy, system) == pytest.approx(expected * volume, rel=1e-12)
+    with pytest.raises(ValueError):
+        gilbertc.compute(system.energy.__len__, system)
+    gilbertc.delete(system)
+
+
+def test_output_step_records_every_minimiser_iteration():
+    mesh = df.Mesh(p1=(0, 0, 0), p2=(6e-9, 2e-9, 2e-9), cell=(2e-9, 2e-9, 2e-9))
+    system = mm.System(name="gc_output_step")
+    system.energy = mm.Exchange(A=1e-11) + mm.Zeeman(H=(0, 0, 1e5))
+    system.m = df.Field(mesh, nvdim=3, value=(1, 0.1, 0.2), norm=8e5)
+    gilbertc.MinDriver().drive(system, output_step=True, torque_tolerance=1e-6)
+    t = system.table.data
+    # The start, one row per iteration, the minimum: the energy falls to the minimum's.
+    assert len(t) > 3
+    assert list(t["iteration"])[:3] == [0, 1, 2]
+    assert t["E"].iloc[-1] < t["E"].iloc[0]
+    assert t["E"].iloc[-1] == pytest.approx(t["E"].min(), rel=1e-9)
+    gilbertc.delete(system)

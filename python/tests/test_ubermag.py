@@ -42,15 +42,7 @@ SKIPPED = {
         "is taken to be mumax3c); Gilbert runs it (A = 0: no boundary condition, OOMMF's free edge)"),
     "TestDMI::test_dict": "as TestDMI::test_scalar (expects mumax3c's refusal of DMI without exchange)",
     # Parameters Gilbert takes as one value (or one per region).
-    "TestDemag::test_demag_2_pbc": "periodic along y: Gilbert is periodic along x only",
-    "TestDemag::test_demag_3_pbc": "periodic along y and z: Gilbert is periodic along x only",
-    "TestMesh::test_single_pbc": "periodic along x, y and z: Gilbert is periodic along x only",
-    "TestMesh::test_multi_pbc": "periodic along x, y and z: Gilbert is periodic along x only",
-    # Calculator features not written.
-    **{f"TestCompute::{t}": "compute(): not written (and its system has CubicAnisotropy)" for t in (
-        "test_energy", "test_energy_density", "test_effective_field", "test_invalid_func", "test_dmi",
-        "test_slonczewski", "test_zhang_li")},
-    "test_outputstep": "output_step (every minimiser step in the table): Gilbert's relax records the start and the minimum",
+    # Calculator behaviour of another calculator.
     "TestTimeDriver::test_noevolver_nodriver_finite_temperature": (
         "expects a calculator without a thermal evolver to refuse T > 0; gilbertc runs it with stochastic Heun"),
     # OOMMF- and mumax3-specific.

@@ -291,10 +291,14 @@ struct Work {
     let nx = g.nx
     let start = r * nx
     let iy = r % g.ny, iz = r / g.ny
-    let down = iy > 0 ? -nx : 0, up = iy < g.ny - 1 ? nx : 0
-    let below = iz > 0 ? -g.layer : 0, above = iz < g.nz - 1 ? g.layer : 0
-    // Blocks of four in this row have both x neighbours; their y neighbours too unless the row is at an edge.
-    let innerRow = g.ny == 1 || (iy > 0 && iy < g.ny - 1)
+    // The row's y and z neighbours (wrapped where periodic; 0 offset: none).
+    let wrapY = g.periodicY && g.ny > 1, wrapZ = g.periodicZ && g.nz > 1
+    let down = iy > 0 ? -nx : (wrapY ? (g.ny - 1) * nx : 0)
+    let up = iy < g.ny - 1 ? nx : (wrapY ? -(g.ny - 1) * nx : 0)
+    let below = iz > 0 ? -g.layer : (wrapZ ? (g.nz - 1) * g.layer : 0)
+    let above = iz < g.nz - 1 ? g.layer : (wrapZ ? -(g.nz - 1) * g.layer : 0)
+    // Blocks of four in this row have both x neighbours; their y neighbours too unless the row is at an open edge.
+    let innerRow = g.ny == 1 || wrapY || (iy > 0 && iy < g.ny - 1)
     var ix = 0
     while ix < nx {
       let i = start + ix
@@ -403,7 +407,7 @@ struct Work {
 /// regular (all four and their neighbours magnetic) and the neighbours of a
 /// single cell by ``NeighborStencil``'s rules.
 public final class LocalGeometry: @unchecked Sendable {
-  let nx: Int, ny: Int, nz: Int, periodicX: Bool
+  let nx: Int, ny: Int, nz: Int, periodicX: Bool, periodicY: Bool, periodicZ: Bool
   let dx: Double, dy: Double
   var rowCount: Int { ny * nz }
   /// 1 where the cell is magnetic, nil when every cell is.
@@ -415,6 +419,7 @@ public final class LocalGeometry: @unchecked Sendable {
   /// Built once per magnet (``Magnet/localGeometry``) and shared by every pass.
   init(grid g: Grid, saturationMagnetization ms: [Double]) {
     (nx, ny, nz, periodicX, dx, dy) = (g.nx, g.ny, g.nz, g.periodicX, g.dx, g.dy)
+    (periodicY, periodicZ) = (g.periodicY, g.periodicZ)
     guard ms.contains(where: { $0 <= 0 }) else {
       magnetic = nil
       surrounded = nil
@@ -425,12 +430,10 @@ public final class LocalGeometry: @unchecked Sendable {
     let layer = g.layerCount
     surrounded = PinnedDoubles(
       (0..<g.cellCount).map { i in
-        let (ix, iy, iz) = g.cell(i)
-        // A neighbour that exists must be magnetic; a missing one (an edge) does not count.
-        func ok(_ exists: Bool, _ j: Int) -> Bool { !exists || isMagnetic[j] == 1 }
-        let all =
-          isMagnetic[i] == 1 && ok(ix > 0, i - 1) && ok(ix < g.nx - 1, i + 1) && ok(iy > 0, i - g.nx)
-          && ok(iy < g.ny - 1, i + g.nx) && ok(iz > 0, i - layer) && ok(iz < g.nz - 1, i + layer)
+        // A neighbour that exists (wrapped where periodic) must be magnetic; a missing one (an edge) does not count.
+        func ok(_ axis: Int, _ step: Int) -> Bool { g.neighbour(i, axis: axis, step: step).map { isMagnetic[$0] == 1 } ?? true }
+        let all = isMagnetic[i] == 1 && ok(0, -1) && ok(0, 1) && ok(1, -1) && ok(1, 1) && ok(2, -1) && ok(2, 1)
+        _ = layer
         return all ? 1 : 0
       })
   }
@@ -438,12 +441,12 @@ public final class LocalGeometry: @unchecked Sendable {
   /// The pointers the pass reads (no reference counting in its loops).
   var view: View {
     View(
-      nx: nx, ny: ny, nz: nz, layer: nx * ny, periodicX: periodicX, magnetic: magnetic.map { UnsafePointer($0.pointer) },
-      surrounded: surrounded.map { UnsafePointer($0.pointer) })
+      nx: nx, ny: ny, nz: nz, layer: nx * ny, periodicX: periodicX, periodicY: periodicY, periodicZ: periodicZ,
+      magnetic: magnetic.map { UnsafePointer($0.pointer) }, surrounded: surrounded.map { UnsafePointer($0.pointer) })
   }
 
   struct View {
-    let nx: Int, ny: Int, nz: Int, layer: Int, periodicX: Bool
+    let nx: Int, ny: Int, nz: Int, layer: Int, periodicX: Bool, periodicY: Bool, periodicZ: Bool
     let magnetic: UnsafePointer<Double>?, surrounded: UnsafePointer<Double>?
 
     @inline(__always) func isMagnetic(_ i: Int) -> Bool { magnetic.map { $0[i] != 0 } ?? true }
@@ -462,11 +465,15 @@ public final class LocalGeometry: @unchecked Sendable {
         return isMagnetic(j) ? j : i
       }
       let row = i - ix
+      // Across a periodic axis of more than one cell the neighbour wraps.
+      let wrapY = periodicY && ny > 1, wrapZ = periodicZ && nz > 1
       return (
         pick(ix > 0 ? i - 1 : (periodicX ? row + nx - 1 : nil)),
         pick(ix < nx - 1 ? i + 1 : (periodicX ? row : nil)),
-        pick(iy > 0 ? i - nx : nil), pick(iy < ny - 1 ? i + nx : nil),
-        pick(iz > 0 ? i - layer : nil), pick(iz < nz - 1 ? i + layer : nil)
+        pick(iy > 0 ? i - nx : (wrapY ? i + (ny - 1) * nx : nil)),
+        pick(iy < ny - 1 ? i + nx : (wrapY ? i - (ny - 1) * nx : nil)),
+        pick(iz > 0 ? i - layer : (wrapZ ? i + (nz - 1) * layer : nil)),
+        pick(iz < nz - 1 ? i + layer : (wrapZ ? i - (nz - 1) * layer : nil))
       )
     }
   }

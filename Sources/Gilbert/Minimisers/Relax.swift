@@ -8,6 +8,13 @@ public struct RelaxResult: Sendable {
   public let converged: Bool
   /// Whether `shouldStop` ended it early (m is the state reached).
   public var interrupted = false
+  /// The step length τ the next iteration would take (to continue a relaxation).
+  public var stepLength = 0.0
+
+  public init(iterations: Int, maxTorque: Double, converged: Bool, interrupted: Bool = false, stepLength: Double = 0) {
+    (self.iterations, self.maxTorque, self.converged, self.interrupted) = (iterations, maxTorque, converged, interrupted)
+    self.stepLength = stepLength
+  }
 }
 
 /// Energy minimisation by steepest descent with Barzilai–Borwein steps
@@ -40,7 +47,7 @@ public struct Relaxer {
   /// max torque in T) every 500 iterations.
   public func relax(
     _ equation: inout LLG, m: inout VectorField, time: Double = 0, shouldStop: () -> Bool = { false },
-    progress: ((Int, Double) -> Void)? = nil
+    progress: ((Int, Double) -> Void)? = nil, initialStep: Double? = nil
   ) -> RelaxResult {
     let n = m.count
     let magnet = equation.magnet
@@ -57,12 +64,13 @@ public struct Relaxer {
       return worst.squareRoot()
     }
     var torque = gradient(m, into: &g)
-    // First step: at most 0.01 rad per iteration in the cell of largest torque.
-    var tau = torque > 0 ? 0.01 / torque : 0
+    // First step: at most 0.01 rad per iteration in the cell of largest torque
+    // (or the step a relaxation being continued would have taken).
+    var tau = initialStep ?? (torque > 0 ? 0.01 / torque : 0)
     var iteration = 0
     while torque >= torqueTolerance && iteration < maximumIterations {
       if shouldStop() {
-        return RelaxResult(iterations: iteration, maxTorque: torque, converged: false, interrupted: true)
+        return RelaxResult(iterations: iteration, maxTorque: torque, converged: false, interrupted: true, stepLength: tau)
       }
       if iteration % 500 == 0 { progress?(iteration, torque) }
       mOld.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: m.storage) }
@@ -86,6 +94,6 @@ public struct Relaxer {
       let next = iteration % 2 == 1 ? ss / sy : sy / yy
       tau = next.isFinite && next > 0 ? next : 0.01 / max(torque, 1e-300)
     }
-    return RelaxResult(iterations: iteration, maxTorque: torque, converged: torque < torqueTolerance)
+    return RelaxResult(iterations: iteration, maxTorque: torque, converged: torque < torqueTolerance, stepLength: tau)
   }
 }

@@ -169,16 +169,10 @@ public struct DMI: LinearFieldTerm {
       var bond = [[Double]](repeating: [Double](repeating: 0, count: n), count: 6)
       let regions = magnet.regions
       for i in 0..<n where ms[i] > 0 && (d[i] != 0 || !interfaces.isEmpty) {
-        let c = g.cell(i)
-        let index = [c.0, c.1, c.2]
         for axis in 0..<3 where v[axis] != .zero && counts[axis] > 1 {
-          // The −a and +a neighbours, nil where missing or empty.
-          let stride = axis == 0 ? 1 : axis == 1 ? g.nx : g.layerCount
+          // The −a and +a neighbours (wrapped where periodic), nil where missing or empty.
           func neighbour(_ s: Int) -> Int? {
-            let k = index[axis] + s
-            var j: Int? = k >= 0 && k < counts[axis] ? i + s * stride : nil
-            if j == nil, axis == 0, g.periodicX { j = i + s * stride - s * g.nx }
-            return j.flatMap { magnet.isMagnetic($0) ? $0 : nil }
+            g.neighbour(i, axis: axis, step: s).flatMap { magnet.isMagnetic($0) ? $0 : nil }
           }
           let minus = neighbour(-1), plus = neighbour(1)
           let ratio = a[i] > 0 ? d[i] / (4 * a[i]) : 0

@@ -101,7 +101,7 @@ public struct Demag: LinearFieldTerm {
     saturationMagnetization = magnet.saturationMagnetization
     cellVolume = g.cellVolume
     let px = g.periodicX ? g.nx : 2 * g.nx
-    let py = g.ny == 1 ? 1 : 2 * g.ny
+    let py = g.periodicY ? g.ny : (g.ny == 1 ? 1 : 2 * g.ny)
     self.px = px
     self.py = py
     let half = px / 2 + 1, kernelRows = py / 2 + 1
@@ -137,7 +137,7 @@ public struct Demag: LinearFieldTerm {
     }
     let full = RealFFT2D(rows: py, columns: px, threads: threads, measure: false)
     let scale = -PhysicalConstants.mu0 / Double(px * py)
-    let spectra = Self.kernelSpectra(grid: g, px: px, py: py, images: g.periodicX ? images : 0, fft: full, work: work)
+    let spectra = Self.kernelSpectra(grid: g, px: px, py: py, images: images, fft: full, work: work)
       .map { $0.map { $0 * scale } }
     if let blocked {
       let bw = blocked.blockWidth
@@ -178,24 +178,38 @@ public struct Demag: LinearFieldTerm {
   }
 
   /// The real-space kernel (N_xx, N_yy, N_zz, N_xy, N_xz, N_yz) for an
-  /// offset of (i, j, k) cells, summed over `images` periodic images along x
-  /// on each side (the film term uses k = 0 and the first four). On an even
-  /// periodic grid the offsets ±Nx/2 are the same point of the ring: there
-  /// the two truncated sums are averaged, which keeps the kernel's parity
-  /// (and makes N_xy and N_xz vanish, as the infinite sum does).
+  /// offset of (i, j, k) cells, summed over `images` periodic images on each
+  /// side along every periodic axis (the film term uses k = 0 and the first
+  /// four). On an even periodic axis the offsets ±n/2 are the same point of
+  /// the ring: there the truncated sums of both are averaged, which keeps the
+  /// kernel's parity (and makes the off-diagonal terms odd in that offset
+  /// vanish, as the infinite sum does).
   public static func realSpaceKernel(_ i: Int, _ j: Int, _ k: Int = 0, grid g: Grid, images: Int) -> [Double] {
-    func sum(_ i: Int) -> [Double] {
-      var n = [Double](repeating: 0, count: 6)
-      for c in -images...images {
-        let t = DemagKernel.tensor(cells: i + c * g.nx, j, k, dx: g.dx, dy: g.dy, dz: g.dz)
-        for a in 0..<6 { n[a] += t[a] }
+    let counts = [g.nx, g.ny, g.nz]
+    func copies(_ axis: Int) -> ClosedRange<Int> { g.isPeriodic(axis) ? -images...images : 0...0 }
+    /// The offsets standing for `o` along `axis`: o, or ±o on the ring's far point.
+    func variants(_ o: Int, _ axis: Int) -> [Int] {
+      g.isPeriodic(axis) && counts[axis] % 2 == 0 && abs(o) == counts[axis] / 2 && o != 0 ? [o, -o] : [o]
+    }
+    let xs = variants(i, 0), ys = variants(j, 1), zs = variants(k, 2)
+    var n = [Double](repeating: 0, count: 6)
+    for x in xs {
+      for y in ys {
+        for z in zs {
+          for cx in copies(0) {
+            for cy in copies(1) {
+              for cz in copies(2) {
+                let t = DemagKernel.tensor(
+                  cells: x + cx * g.nx, y + cy * g.ny, z + cz * g.nz, dx: g.dx, dy: g.dy, dz: g.dz)
+                for a in 0..<6 { n[a] += t[a] }
+              }
+            }
+          }
+        }
       }
-      return n
     }
-    if g.periodicX && g.nx % 2 == 0 && abs(i) == g.nx / 2 {
-      return zip(sum(i), sum(-i)).map { ($0 + $1) / 2 }
-    }
-    return sum(i)
+    let variantsCount = Double(xs.count * ys.count * zs.count)
+    return variantsCount == 1 ? n : n.map { $0 / variantsCount }
   }
 
   /// The real-space kernel (N_xx, N_yy, N_zz, N_xy; 4 values per offset) on
@@ -211,7 +225,7 @@ public struct Demag: LinearFieldTerm {
     quadrant.withUnsafeMutableBufferPointer { quadrant in
       let out = UncheckedSendable(value: quadrant.baseAddress!)
       Parallel.forEachChunk(g.ny, minimumPerTask: rowsPerTask ?? max(1, 16_384 / half)) { range in
-        for j in range {
+        for j in range where !g.periodicY || j <= g.ny / 2 {
           for i in 0..<half where offset(i, padded: px, cells: g.nx, periodic: g.periodicX) != nil {
             let q = realSpaceKernel(i, j, grid: g, images: images)
             for c in 0..<4 { out.value[4 * (j * half + i) + c] = q[c] }
@@ -238,7 +252,7 @@ public struct Demag: LinearFieldTerm {
       let pad = work.padded
       pad.update(repeating: 0, count: px * py)
       for yi in 0..<py {
-        guard let j = offset(yi, padded: py, cells: g.ny, periodic: false) else { continue }
+        guard let j = offset(yi, padded: py, cells: g.ny, periodic: g.periodicY) else { continue }
         for xi in 0..<px {
           guard let i = offset(xi, padded: px, cells: g.nx, periodic: g.periodicX) else { continue }
           let q = quadrant[4 * (abs(j) * half + abs(i)) + c]

@@ -29,21 +29,21 @@ public struct Demag3D: LinearFieldTerm {
     saturationMagnetization = magnet.saturationMagnetization
     cellVolume = g.cellVolume
     let px = g.periodicX ? g.nx : (g.nx == 1 ? 1 : 2 * g.nx)
-    let py = g.ny == 1 ? 1 : 2 * g.ny
-    let pz = g.nz == 1 ? 1 : 2 * g.nz
+    let py = g.periodicY ? g.ny : (g.ny == 1 ? 1 : 2 * g.ny)
+    let pz = g.periodicZ ? g.nz : (g.nz == 1 ? 1 : 2 * g.nz)
     let cells = px * py * pz
     let transform = RealFFT3D(depth: pz, rows: py, columns: px, threads: cells >= 262_144 ? Parallel.workers : 1)
     let buffers = Demag.Workspace(realCount: cells, spectrumDoubles: 2 * transform.spectrumCount)
     fft = transform
     work = buffers
-    let copies = g.periodicX ? images : 0
+    let copies = images
     // The real-space kernel on the padded grid, from the octant of non-negative offsets by parity.
     var real = [[Double]](repeating: [Double](repeating: 0, count: cells), count: 6)
     var octant: [Int: [Double]] = [:]
     for zi in 0..<pz {
-      guard let k = Demag.offset(zi, padded: pz, cells: g.nz, periodic: false) else { continue }
+      guard let k = Demag.offset(zi, padded: pz, cells: g.nz, periodic: g.periodicZ) else { continue }
       for yi in 0..<py {
-        guard let j = Demag.offset(yi, padded: py, cells: g.ny, periodic: false) else { continue }
+        guard let j = Demag.offset(yi, padded: py, cells: g.ny, periodic: g.periodicY) else { continue }
         for xi in 0..<px {
           guard let i = Demag.offset(xi, padded: px, cells: g.nx, periodic: g.periodicX) else { continue }
           let key = (abs(i) * (py + 1) + abs(j)) * (pz + 1) + abs(k)

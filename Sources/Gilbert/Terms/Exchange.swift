@@ -12,7 +12,7 @@ public struct RegionPair: Hashable, Sendable {
 /// mumax3) between regions, or the value given for that pair of regions
 /// (`[[interface]]`, as mumax3's ext_InterExchange). Free edges and empty neighbours are Neumann
 /// boundaries (∂m/∂n = 0): the ghost cell equals the cell itself, so the
-/// neighbour drops out. With periodic x the left and right edges are joined.
+/// neighbour drops out. Along a periodic axis the two edges are joined.
 ///
 /// The energy −(1/2) Σ Ms m·B V equals Σ over bonds A_ij |m_i − m_j|²/d² · V
 /// exactly, so a spiral of angle δ per cell has A(2 − 2cos δ)/dx² per volume.
@@ -59,31 +59,16 @@ public struct Exchange: LinearFieldTerm {
       pass = LocalPass(magnet: magnet, fields: [.kernel(.exchange(kernel))], torques: [])
       return
     }
-    var l = [Double](repeating: 0, count: g.cellCount)
-    var r = l, dn = l, u = l
-    var lo = g.nz > 1 ? l : [], hi = lo
-    let layer = g.layerCount
-    for iz in 0..<g.nz {
-      for iy in 0..<g.ny {
-        for ix in 0..<g.nx {
-          let i = g.index(ix, iy, iz)
-          if ix > 0 {
-            l[i] = coupling(i, i - 1, g.dx)
-          } else if g.periodicX {
-            l[i] = coupling(i, g.index(g.nx - 1, iy, iz), g.dx)
-          }
-          if ix < g.nx - 1 {
-            r[i] = coupling(i, i + 1, g.dx)
-          } else if g.periodicX {
-            r[i] = coupling(i, g.index(0, iy, iz), g.dx)
-          }
-          if iy > 0 { dn[i] = coupling(i, i - g.nx, g.dy) }
-          if iy < g.ny - 1 { u[i] = coupling(i, i + g.nx, g.dy) }
-          if iz > 0 { lo[i] = coupling(i, i - layer, g.dz) }
-          if iz < g.nz - 1 { hi[i] = coupling(i, i + layer, g.dz) }
-        }
+    var w = [[Double]](repeating: [Double](repeating: 0, count: g.cellCount), count: 6)
+    let sizes = [g.dx, g.dy, g.dz]
+    for i in 0..<g.cellCount {
+      for k in 0..<6 where k < 4 || g.nz > 1 {
+        // Neighbours −x, +x, −y, +y, −z, +z, wrapped where the grid is periodic.
+        if let j = g.neighbour(i, axis: k / 2, step: k % 2 == 0 ? -1 : 1) { w[k][i] = coupling(i, j, sizes[k / 2]) }
       }
     }
+    let (l, r, dn, u) = (w[0], w[1], w[2], w[3])
+    let (lo, hi) = g.nz > 1 ? (w[4], w[5]) : ([], [])
     kernel = Kernel(uniform: nil, weights: [l, r, dn, u, lo, hi])
     pass = LocalPass(magnet: magnet, fields: [.kernel(.exchange(kernel))], torques: [])
   }

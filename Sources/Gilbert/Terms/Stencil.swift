@@ -4,8 +4,8 @@
 ///     ∂x m_i = (m_right − m_left) / (2 dx)
 ///
 /// where a missing neighbour is replaced by cell i itself, which makes the
-/// derivative half a one-sided difference there (as mumax3). With periodic x
-/// the x neighbours wrap around. On a grid of several layers the derivatives
+/// derivative half a one-sided difference there (as mumax3). Along a
+/// periodic axis the neighbours wrap around. On a grid of several layers the derivatives
 /// are in-plane (x and y) within each layer: the current-driven torques take
 /// u in the plane, and the interfacial DMI has no z derivative.
 public struct NeighborStencil: Sendable {
@@ -28,10 +28,10 @@ public struct NeighborStencil: Sendable {
         for ix in 0..<g.nx {
           let i = g.index(ix, iy, iz)
           func pick(_ j: Int?) -> Int32 { Int32(j.map { isActive($0) ? $0 : i } ?? i) }
-          l[i] = pick(ix > 0 ? i - 1 : (g.periodicX ? g.index(g.nx - 1, iy, iz) : nil))
-          r[i] = pick(ix < g.nx - 1 ? i + 1 : (g.periodicX ? g.index(0, iy, iz) : nil))
-          d[i] = pick(iy > 0 ? i - g.nx : nil)
-          u[i] = pick(iy < g.ny - 1 ? i + g.nx : nil)
+          l[i] = pick(g.neighbour(i, axis: 0, step: -1))
+          r[i] = pick(g.neighbour(i, axis: 0, step: 1))
+          d[i] = pick(g.neighbour(i, axis: 1, step: -1))
+          u[i] = pick(g.neighbour(i, axis: 1, step: 1))
         }
       }
     }

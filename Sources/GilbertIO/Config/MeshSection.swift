@@ -1,7 +1,9 @@
 import Gilbert
 
 /// `[mesh]`: the grid, Nx × Ny × Nz cells of dx × dy × dz (m), optionally
-/// periodic along x. Wires and strips (the wall physics) are one cell thick;
+/// periodic along x, y and z (`periodic_x`, `periodic_y`, `periodic_z`:
+/// exchange, DMI, the current's derivatives and the pass's neighbours wrap;
+/// demag sums `demag.images` copies each side). Wires and strips (the wall physics) are one cell thick;
 /// Nz > 1 serves the terms with a third dimension (exchange, anisotropy,
 /// Zeeman, demag, interfacial DMI in every layer, in-plane currents).
 public struct MeshSection: ConfigSection {
@@ -30,10 +32,13 @@ public struct MeshSection: ConfigSection {
     }
     let cell = try mesh.numbers("cellsize", count: 3, unit: "m", valid: { $0 > 0 }, expected: "positive numbers")
     let periodic = try mesh.bool("periodic_x", default: false)
+    let periodicY = try mesh.bool("periodic_y", default: false)
+    let periodicZ = try mesh.bool("periodic_z", default: false)
     try mesh.finish()
     return MeshSection(
       grid: Grid(
-        nx: Int(n[0]), ny: Int(n[1]), nz: Int(n[2]), dx: cell[0], dy: cell[1], dz: cell[2], periodicX: periodic))
+        nx: Int(n[0]), ny: Int(n[1]), nz: Int(n[2]), dx: cell[0], dy: cell[1], dz: cell[2], periodicX: periodic,
+        periodicY: periodicY, periodicZ: periodicZ))
   }
 
   public var parameters: [RegionParameter] {

@@ -185,13 +185,20 @@ public struct RelaxSettings: ConfigSection, Equatable {
   public var torqueTolerance: Double
   /// Iteration limit.
   public var maximumIterations: Int
+  /// `gilbert relax` writes a sample (table row and frame) every this many
+  /// iterations (0: only the start and the minimum). Each sample restarts
+  /// the minimiser's step length (Barzilai–Borwein), so a small value costs
+  /// iterations.
+  public var sampleEvery: Int = 0
 
   public static func read(from root: ConfigTable, context: ConfigContext) throws(ConfigError) -> RelaxSettings? {
     let rx = try root.table("relax") ?? ConfigTable([:], path: "relax")
-    let settings = RelaxSettings(
+    var settings = RelaxSettings(
       torqueTolerance: try rx.double(
         "torque_tolerance", default: 1e-5, unit: "T", valid: { $0 > 0 }, expected: "a positive number"),
       maximumIterations: try rx.int("max_iterations", default: 200_000, valid: { $0 >= 1 }, expected: "an integer ≥ 1"))
+    settings.sampleEvery = try rx.int(
+      "sample_every", default: 0, valid: { $0 >= 0 }, expected: "an integer ≥ 0 (iterations between samples; 0: none)")
     try rx.finish()
     return settings
   }
