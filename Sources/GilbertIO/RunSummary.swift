@@ -97,12 +97,18 @@ struct RunSummary {
       return
     }
     let u = sim.modelDriftVelocity
-    let motion = model.motion(u: u, from: start)
+    let rest = model.restTilt(start)
+    let motion = model.motion(u: u, from: rest)
     modelMotion = motion
     numbers["model_velocity"] = motion.velocity
-    let walker = model.walkerVelocity(sign: u >= 0 ? 1 : -1, from: start)
-    modelWalker = walker
-    numbers["model_walker_velocity"] = walker
+    if model.hasSpinOrbit {
+      // The Walker breakdown of the whole drive, as a factor on the run's current.
+      numbers["model_walker_scale"] = model.walkerScale(u: u, from: rest)
+    } else {
+      let walker = model.walkerVelocity(sign: u >= 0 ? 1 : -1, from: rest)
+      modelWalker = walker
+      numbers["model_walker_velocity"] = walker
+    }
     if case .steady = motion { strings["model_regime"] = "steady" } else { strings["model_regime"] = "precessing" }
   }
 

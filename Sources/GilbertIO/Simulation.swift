@@ -167,6 +167,7 @@ public struct Simulation {
     }
     let w = kind.wall
     var inputs = WallModelInputs(wall: w)
+    inputs.saturationMagnetization = config.materials[0].saturationMagnetization
     for section in config.termSections {
       if let reason = section.contribute(to: &inputs) { return (nil, reason) }
     }
@@ -178,13 +179,15 @@ public struct Simulation {
       return (nil, "the (q, φ) model needs u along x")
     }
     let mat = config.materials[0]
-    return (
-      WallModel(
-        exchangeStiffness: mat.exchangeStiffness, easyAnisotropy: inputs.easyAnisotropy,
-        hardAnisotropy: inputs.hardAnisotropy, hardAxis: inputs.hardAxis,
-        saturationMagnetization: mat.saturationMagnetization, damping: mat.damping, beta: mat.nonAdiabaticity,
-        deltaBeta: mat.anisotropicNonAdiabaticity, wall: w, currentDirection: SIMD3(1, 0, 0)), nil
-    )
+    var model = WallModel(
+      exchangeStiffness: mat.exchangeStiffness, easyAnisotropy: inputs.easyAnisotropy,
+      hardAnisotropy: inputs.hardAnisotropy, hardAxis: inputs.hardAxis,
+      saturationMagnetization: mat.saturationMagnetization, damping: mat.damping, beta: mat.nonAdiabaticity,
+      deltaBeta: mat.anisotropicNonAdiabaticity, wall: w, currentDirection: SIMD3(1, 0, 0))
+    (model.dmiStrength, model.dmiVector) = (inputs.dmiStrength, inputs.dmiVector)
+    (model.dampingLikeField, model.fieldLikeField) = (inputs.dampingLikeField, inputs.fieldLikeField)
+    model.spinPolarization = inputs.spinPolarization
+    return (model, nil)
   }
 
   /// u_x of the first magnetic cell, m/s: the drift velocity the model is driven by.

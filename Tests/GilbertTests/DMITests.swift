@@ -177,7 +177,7 @@ import Testing
     }
   }
 
-  @Test func configSectionRunOutputsAndTheWallModelSayingItDoesNotCoverDMI() throws {
+  @Test func configSectionRunOutputsAndTheWallModelWithDMI() throws {
     let text = """
       [mesh]
       n = [64, 1, 1]
@@ -204,13 +204,15 @@ import Testing
     let sim = try Simulation(config: SimulationConfig(toml: text))
     #expect(sim.tableColumns.map(\.name).contains("E_dmi"))
     #expect(sim.config.parameters.contains(RegionParameter("D", [1e-3], unit: "J/m^2")))
-    // The (q, φ) model has no DMI: no model velocity, and the reason names it.
-    #expect(sim.wallModel == nil)
-    #expect(sim.wallModelOrReason.reason?.contains("DMI") == true)
+    // The (q, φ) model has the DMI (region 0's D, the class's vector along x).
+    let model = try #require(sim.wallModel)
+    #expect(model.dmiStrength == 1e-3 && model.dmiVector == SIMD3(0, 1, 0))
+    // D > 0 favours the tilt π (m ∥ −x at the centre) over 0.
+    #expect(model.restTilt(0) == Double.pi)
     let path = temporaryPath("dmi-\(UUID().uuidString).h5")
     let report = try Runner.run(config: sim.config, outputPath: path, overwrite: true)
     try? FileManager.default.removeItem(atPath: path)
-    #expect(report.modelMotion == nil && report.modelUnavailable?.contains("DMI") == true)
+    #expect(report.modelMotion != nil && report.modelUnavailable == nil)
     // Errors name the key.
     let key = { (text: String) in configError(text)?.key }
     #expect(key(text.replacingOccurrences(of: "D = 1e-3", with: "D = \"x\"")) == "dmi.D")

@@ -59,6 +59,12 @@ public struct WallModelInputs {
   public var hardAnisotropy = 0.0
   /// The hard axis.
   public var hardAxis = SIMD3<Double>(0, 0, 1)
+  /// The DMI: D (J/m², region 0's) and the class's vector for derivatives along x.
+  public var dmiStrength = 0.0, dmiVector = SIMD3<Double>.zero
+  /// Region 0's Ms, A/m (set before the sections contribute).
+  public var saturationMagnetization = 0.0
+  /// The spin–orbit fields at the run's current (T, region 0's) and σ̂.
+  public var dampingLikeField = 0.0, fieldLikeField = 0.0, spinPolarization = SIMD3<Double>(0, 1, 0)
 
   /// Inputs for `wall`, with no anisotropy yet.
   public init(wall: DomainWall) { self.wall = wall }

@@ -64,8 +64,9 @@ public struct CubicAnisotropySection: TermSection {
 }
 
 /// `[sot]`: the spin–orbit torques of a current in a heavy metal
-/// (``SpinOrbitTorque``). Keys: `j` (A/m², a vector in the plane: the heavy
-/// metal's current density; default the `[current]`'s j); `xi_DL`, `xi_FL`
+/// (``SpinOrbitTorque``). Keys: `j` (A/m², a vector in the plane, or a
+/// number: along x; the heavy metal's current density; default the
+/// `[current]`'s j); `xi_DL`, `xi_FL`
 /// (per region), or `spin_hall_angle` (ξ_DL = θ_SH; `xi_FL` may be added);
 /// `thickness` (m, the ferromagnet's; default the grid's nz·dz); `sigma`
 /// (one vector or one per region; default ẑ × ĵ, the heavy metal below);
@@ -86,8 +87,11 @@ public struct SpinOrbitSection: TermSection {
     let current = context.section(CurrentSection.self)
     var j: SIMD3<Double>
     var profile = TimeProfile.constant
-    if t.has("j") {
+    if case .array? = t.raw("j") {
       j = try t.vector("j", unit: "A/m²")
+    } else if t.has("j") {
+      // A number is a current along x (a wire's; a sweep can vary it).
+      j = SIMD3(try t.double("j", unit: "A/m²", expected: "a current density (A/m², along x) or a vector in the plane"), 0, 0)
     } else {
       guard let current, case .density(let given) = current.settings else {
         throw ConfigError(
@@ -129,6 +133,20 @@ public struct SpinOrbitSection: TermSection {
       RegionParameter("sot_xi_FL", fieldLike, unit: ""), RegionParameter("sot_sigma", sigma.flatMap { [$0.x, $0.y, $0.z] }, unit: ""),
       RegionParameter("sot_thickness", [thickness], unit: "m"),
     ]
+  }
+
+  /// The model takes region 0's fields b = −ħ ξ j/(2 e Ms t_F) at the run's
+  /// current and σ̂; a current that varies in time has no steady velocity.
+  public func contribute(to model: inout WallModelInputs) -> String? {
+    guard profile.isConstant else {
+      return "the spin-orbit current varies in time (sot.time_profile); the model's steady velocity needs a constant current"
+    }
+    let ms = model.saturationMagnetization
+    guard ms > 0 else { return "region 0 is empty" }
+    let c = -PhysicalConstants.reducedPlanck * (currentDensity * currentDensity).sum().squareRoot()
+      / (2 * PhysicalConstants.elementaryCharge * ms * thickness)
+    (model.dampingLikeField, model.fieldLikeField, model.spinPolarization) = (c * dampingLike[0], c * fieldLike[0], sigma[0])
+    return nil
   }
 
   /// ħ j (|ξ_DL| + |ξ_FL|)/(2 e Ms t_F), the torques' field at the largest current.

@@ -33,6 +33,13 @@ public struct DMISection: TermSection {
     return DMISection(strength: d, crystalClass: crystalClass, interfaces: interfaces)
   }
 
+  /// The model takes region 0's D with the class's vector along x (the wire); D between regions it does not.
+  public func contribute(to model: inout WallModelInputs) -> String? {
+    guard interfaces.isEmpty else { return "the (q, φ) model does not include D between regions ([[dmi_interface]])" }
+    (model.dmiStrength, model.dmiVector) = (strength.value(region: 0), crystalClass.vectors.0)
+    return nil
+  }
+
   public var parameters: [RegionParameter] {
     var p = [strength]
     if !interfaces.isEmpty {
