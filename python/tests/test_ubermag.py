@@ -26,10 +26,6 @@ SKIPPED = {
     # Terms Gilbert lacks.
     "TestSlonczewski::test_single_values_finite_temperature": (
         "OOMMF's evolver Xf_ThermSpinXferEvolver (and Tcl scripts); gilbertc has no evolver classes"),
-    "test_skyrmion": (
-        "asks m_z < -0.97 Ms at (0, 0, 0), the corner of the four centre cells of a 5 nm grid, 3.5 nm from the core: "
-        "Gilbert gives -0.963 there (DMI with its boundary condition, 3D demag), -0.990 with 2.5 nm cells in-plane and "
-        "-0.995 with 2.5 nm cubes, so the skyrmion is there and the threshold is the grid's, not the physics'"),
     "TestDMI::test_crystalclass_init": (
         "expects a calculator that has a RelaxDriver to be mumax3c and to refuse the classes mumax3 lacks "
         "(Cnv_x, Cnv_y, D2d); Gilbert has them all"),
