@@ -211,7 +211,7 @@ func writeConfig(_ name: String, _ text: String) throws -> String {
     #expect(r.status == 0, "\(r.stderr)")
     let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 8)
-    #expect(lines[0] == "u,beta,delta_beta,regime,tilt,width,model_velocity,walker_velocity,period")
+    #expect(lines[0] == "u,beta,delta_beta,regime,tilt,width,model_velocity,walker_velocity,period,current_scale")
     // u = 100 m/s is below Walker: v = β_eff u/α = (0.05 − 0.01/3)·100/0.1.
     let row = lines[2].split(separator: ",")
     #expect(row[3] == "steady" && abs(Double(row[6])! - (0.05 - 0.01 / 3) * 1000) < 1e-6)

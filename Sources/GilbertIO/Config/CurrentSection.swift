@@ -87,24 +87,7 @@ public struct CurrentSection: TermSection {
         )
       }
     }
-    if !profile.isConstant {
-      // The electrodes' current and the longitudinal fields are solved for a
-      // current that does not change between transport updates.
-      if case .electrodes = settings {
-        throw ConfigError(
-          key: "current.time_profile",
-          message:
-            "is not \"constant\" but the current comes from electrodes (current.voltage), which take a constant voltage; give current.j or current.u for a pulse"
-        )
-      }
-      if transport != nil {
-        throw ConfigError(
-          key: "current.time_profile",
-          message:
-            "is not \"constant\" but [longitudinal] solves its fields for a constant current; remove time_profile or [longitudinal]"
-        )
-      }
-    }
+    try checkProfile(profile, settings: settings, transport: transport != nil)
     if !settings.hasCurrentDensity, transport != nil {
       throw ConfigError(
         key: "current.\(given[0])",
@@ -116,6 +99,27 @@ public struct CurrentSection: TermSection {
       )
     }
     return CurrentSection(settings: settings, profile: profile, materials: materials)
+  }
+
+  /// The electrodes' current and the longitudinal fields are solved for a
+  /// current that does not change between transport updates: a time profile
+  /// is refused with either.
+  static func checkProfile(_ profile: TimeProfile, settings: CurrentSettings, transport: Bool) throws(ConfigError) {
+    guard !profile.isConstant else { return }
+    if case .electrodes = settings {
+      throw ConfigError(
+        key: "current.time_profile",
+        message:
+          "is not \"constant\" but the current comes from electrodes (current.voltage), which take a constant voltage; give current.j or current.u for a pulse"
+      )
+    }
+    if transport {
+      throw ConfigError(
+        key: "current.time_profile",
+        message:
+          "is not \"constant\" but [longitudinal] solves its fields for a constant current; remove time_profile or [longitudinal]"
+      )
+    }
   }
 
   /// j given as a uniform value, a step or a file.
