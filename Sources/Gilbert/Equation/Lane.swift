@@ -137,6 +137,22 @@ public struct CellCoefficient: Sendable {
 
 /// Doubles in an allocation of their own, freed with the last reference
 /// (immutable after init, so sharing them between threads is sound).
+/// One value at a fixed address, read through a pointer: a kernel's
+/// coefficients that the fused pass's slot reaches through 8 bytes (the pass
+/// copies a slot per term and block of cells, so a slot is kept small).
+/// Immutable after init, so sharing it between threads is sound.
+public final class PinnedValue<T>: @unchecked Sendable {
+  public let pointer: UnsafeMutablePointer<T>
+  public init(_ value: T) {
+    pointer = .allocate(capacity: 1)
+    pointer.initialize(to: value)
+  }
+  deinit {
+    pointer.deinitialize(count: 1)
+    pointer.deallocate()
+  }
+}
+
 public final class PinnedDoubles: @unchecked Sendable {
   public let pointer: UnsafeMutablePointer<Double>
   public let count: Int

@@ -97,11 +97,22 @@ public struct CubicAnisotropy: FieldTerm {
     let axes: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
     let coefficient: CellCoefficient
     let constant: CellCoefficient
-    var cell: Cell { Cell(axes: axes, coefficient: coefficient.view) }
+    let data: PinnedValue<Cell.Data>
+    init(axes: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>), coefficient: CellCoefficient, constant: CellCoefficient) {
+      (self.axes, self.coefficient, self.constant) = (axes, coefficient, constant)
+      data = PinnedValue(Cell.Data(axes: axes, coefficient: coefficient.view))
+    }
+    var cell: Cell { Cell(data: UnsafePointer(data.pointer)) }
   }
 
+  /// The kernel as the pass reads it: a pointer to the axes and −2K1/Ms.
   public struct Cell: @unchecked Sendable {
-    let axes: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
-    let coefficient: Coefficient
+    let data: UnsafePointer<Data>
+    struct Data {
+      let axes: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
+      let coefficient: Coefficient
+    }
+    var axes: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) { @inline(__always) get { data.pointee.axes } }
+    var coefficient: Coefficient { @inline(__always) get { data.pointee.coefficient } }
   }
 }

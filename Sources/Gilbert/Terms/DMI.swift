@@ -151,6 +151,8 @@ public struct DMI: LinearFieldTerm {
     let edgeGradient: [CellCoefficient], edgeExchange: [CellCoefficient]
     /// D_bond/(Ms h) to the −x, +x, −y, +y, −z, +z neighbours, with interfaces.
     let bonds: [CellCoefficient]?
+    /// What ``Cell`` points to (built once: every coefficient above is owned here).
+    let data: PinnedValue<Cell.Data>
 
     init(magnet: Magnet, strength: RegionParameter, crystalClass: DMIClass, interfaces: [RegionPair: Double]) {
       let g = magnet.grid
@@ -190,28 +192,43 @@ public struct DMI: LinearFieldTerm {
       edgeGradient = gradient.map { CellCoefficient(perCell: $0) }
       edgeExchange = exchange.map { CellCoefficient(perCell: $0) }
       bonds = interfaces.isEmpty ? nil : bond.map { CellCoefficient(perCell: $0) }
+      let (eg, ee) = (edgeGradient, edgeExchange)
+      data = PinnedValue(
+        Cell.Data(
+          twoDOverMs: twoDOverMs.view, vectors: vectors, active: active, halfInverseDz: halfInverseDz,
+          gradient: (eg[0].view, eg[1].view, eg[2].view), exchange: (ee[0].view, ee[1].view, ee[2].view),
+          bonds: bonds.map { b in Cell.Bonds(c: (b[0].view, b[1].view, b[2].view, b[3].view, b[4].view, b[5].view)) }))
     }
 
-    var cell: Cell {
-      Cell(
-        twoDOverMs: twoDOverMs.view, vectors: vectors, active: active, halfInverseDz: halfInverseDz,
-        gradient: (edgeGradient[0].view, edgeGradient[1].view, edgeGradient[2].view),
-        exchange: (edgeExchange[0].view, edgeExchange[1].view, edgeExchange[2].view),
-        bonds: bonds.map { b in Cell.Bonds(c: (b[0].view, b[1].view, b[2].view, b[3].view, b[4].view, b[5].view)) })
-    }
+    var cell: Cell { Cell(data: UnsafePointer(data.pointer)) }
   }
 
+  /// The kernel as the pass reads it: a pointer to its coefficients.
   public struct Cell: @unchecked Sendable {
-    let twoDOverMs: Coefficient
-    let vectors: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
-    let active: (x: Bool, y: Bool, z: Bool)
-    let halfInverseDz: Double
-    let gradient: (Coefficient, Coefficient, Coefficient)
-    let exchange: (Coefficient, Coefficient, Coefficient)
-    let bonds: Bonds?
+    let data: UnsafePointer<Data>
 
-    @inline(__always) func edgeGradient(_ a: Int) -> Coefficient { a == 0 ? gradient.0 : a == 1 ? gradient.1 : gradient.2 }
-    @inline(__always) func edgeExchange(_ a: Int) -> Coefficient { a == 0 ? exchange.0 : a == 1 ? exchange.1 : exchange.2 }
+    struct Data {
+      let twoDOverMs: Coefficient
+      let vectors: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
+      let active: (x: Bool, y: Bool, z: Bool)
+      let halfInverseDz: Double
+      let gradient: (Coefficient, Coefficient, Coefficient)
+      let exchange: (Coefficient, Coefficient, Coefficient)
+      let bonds: Bonds?
+    }
+
+    var twoDOverMs: Coefficient { @inline(__always) get { data.pointee.twoDOverMs } }
+    var vectors: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) { @inline(__always) get { data.pointee.vectors } }
+    var active: (x: Bool, y: Bool, z: Bool) { @inline(__always) get { data.pointee.active } }
+    var halfInverseDz: Double { @inline(__always) get { data.pointee.halfInverseDz } }
+    var bonds: Bonds? { @inline(__always) get { data.pointee.bonds } }
+
+    @inline(__always) func edgeGradient(_ a: Int) -> Coefficient {
+      a == 0 ? data.pointee.gradient.0 : a == 1 ? data.pointee.gradient.1 : data.pointee.gradient.2
+    }
+    @inline(__always) func edgeExchange(_ a: Int) -> Coefficient {
+      a == 0 ? data.pointee.exchange.0 : a == 1 ? data.pointee.exchange.1 : data.pointee.exchange.2
+    }
 
     /// D_bond/(Ms h) to each side of each axis.
     struct Bonds {

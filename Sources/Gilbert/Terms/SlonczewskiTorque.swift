@@ -71,17 +71,35 @@ public struct SlonczewskiTorque: FieldTerm {
     let epsilonPrime: CellCoefficient
     let p: CellVector
     let profile: TimeProfile
-    func cell(at time: Double) -> Cell {
-      Cell(
-        b: b.view, numerator: numerator.view, sum: sum.view, difference: difference.view,
-        epsilonPrime: epsilonPrime.view, p: p.view, scale: profile.value(at: time))
+    let data: PinnedValue<Cell.Data>
+    init(
+      b: CellCoefficient, numerator: CellCoefficient, sum: CellCoefficient, difference: CellCoefficient,
+      epsilonPrime: CellCoefficient, p: CellVector, profile: TimeProfile
+    ) {
+      (self.b, self.numerator, self.sum, self.difference) = (b, numerator, sum, difference)
+      (self.epsilonPrime, self.p, self.profile) = (epsilonPrime, p, profile)
+      data = PinnedValue(
+        Cell.Data(
+          b: b.view, numerator: numerator.view, sum: sum.view, difference: difference.view,
+          epsilonPrime: epsilonPrime.view, p: p.view))
     }
+    func cell(at time: Double) -> Cell { Cell(data: UnsafePointer(data.pointer), scale: profile.value(at: time)) }
   }
 
+  /// The kernel as the pass reads it: a pointer to its coefficients, and s(t).
   public struct Cell: @unchecked Sendable {
-    let b: Coefficient, numerator: Coefficient, sum: Coefficient, difference: Coefficient
-    let epsilonPrime: Coefficient
-    let p: CellVector.View
+    let data: UnsafePointer<Data>
     let scale: Double
+    struct Data {
+      let b: Coefficient, numerator: Coefficient, sum: Coefficient, difference: Coefficient
+      let epsilonPrime: Coefficient
+      let p: CellVector.View
+    }
+    var b: Coefficient { @inline(__always) get { data.pointee.b } }
+    var numerator: Coefficient { @inline(__always) get { data.pointee.numerator } }
+    var sum: Coefficient { @inline(__always) get { data.pointee.sum } }
+    var difference: Coefficient { @inline(__always) get { data.pointee.difference } }
+    var epsilonPrime: Coefficient { @inline(__always) get { data.pointee.epsilonPrime } }
+    var p: CellVector.View { @inline(__always) get { data.pointee.p } }
   }
 }

@@ -79,15 +79,24 @@ public struct SpinOrbitTorque: FieldTerm {
     let dampingLike: CellCoefficient, fieldLike: CellCoefficient
     let sigma: CellVector
     let profile: TimeProfile
-    func cell(at time: Double) -> Cell {
-      Cell(
-        dampingLike: dampingLike.view, fieldLike: fieldLike.view, sigma: sigma.view, scale: profile.value(at: time))
+    let data: PinnedValue<Cell.Data>
+    init(dampingLike: CellCoefficient, fieldLike: CellCoefficient, sigma: CellVector, profile: TimeProfile) {
+      (self.dampingLike, self.fieldLike, self.sigma, self.profile) = (dampingLike, fieldLike, sigma, profile)
+      data = PinnedValue(Cell.Data(dampingLike: dampingLike.view, fieldLike: fieldLike.view, sigma: sigma.view))
     }
+    func cell(at time: Double) -> Cell { Cell(data: UnsafePointer(data.pointer), scale: profile.value(at: time)) }
   }
 
+  /// The kernel as the pass reads it: a pointer to b_DL, b_FL and σ, and s(t).
   public struct Cell: @unchecked Sendable {
-    let dampingLike: Coefficient, fieldLike: Coefficient
-    let sigma: CellVector.View
+    let data: UnsafePointer<Data>
     let scale: Double
+    struct Data {
+      let dampingLike: Coefficient, fieldLike: Coefficient
+      let sigma: CellVector.View
+    }
+    var dampingLike: Coefficient { @inline(__always) get { data.pointee.dampingLike } }
+    var fieldLike: Coefficient { @inline(__always) get { data.pointee.fieldLike } }
+    var sigma: CellVector.View { @inline(__always) get { data.pointee.sigma } }
   }
 }

@@ -90,8 +90,12 @@ public struct Zeeman: LinearFieldTerm {
     guard let p = k.perCell else { return b += Vec3(splat: k.field) }
     let n = k.count
     let b0 = Vec3<L>(.load(p, i), .load(p, n + i), .load(p, 2 * n + i))
-    if let (r0, r1, r2) = k.rows {
-      b += Vec3(dot(Vec3(splat: r0), b0), dot(Vec3(splat: r1), b0), dot(Vec3(splat: r2), b0))
+    if let r = k.rows {
+      // M(t) row by row (9 values).
+      b += Vec3(
+        .splat(r[0]) * b0.x + .splat(r[1]) * b0.y + .splat(r[2]) * b0.z,
+        .splat(r[3]) * b0.x + .splat(r[4]) * b0.y + .splat(r[5]) * b0.z,
+        .splat(r[6]) * b0.x + .splat(r[7]) * b0.y + .splat(r[8]) * b0.z)
     } else {
       b += L.splat(k.scale) * b0
     }
@@ -106,6 +110,19 @@ public struct Zeeman: LinearFieldTerm {
     let transform: [TimeProfile]?
     /// B0 of every cell, the x, y and z planes one after another (per region).
     let perCell: PinnedDoubles?
+    /// f(t) s(t) M(t) of the last ``cell(at:)``, where B0 is per cell and M
+    /// is not the identity (so a term with both must not be evaluated from
+    /// two threads at once, as demag).
+    let rowsAtTime: PinnedDoubles?
+
+    init(
+      amplitude: SIMD3<Double>, frequency: Double, phase: Double, profile: TimeProfile, transform: [TimeProfile]?,
+      perCell: PinnedDoubles?
+    ) {
+      (self.amplitude, self.frequency, self.phase, self.profile) = (amplitude, frequency, phase, profile)
+      (self.transform, self.perCell) = (transform, perCell)
+      rowsAtTime = transform != nil && perCell != nil ? PinnedDoubles([Double](repeating: 0, count: 9)) : nil
+    }
 
     /// The factor f(t) s(t) on B0 at time t.
     func factor(at time: Double) -> Double {
@@ -129,9 +146,17 @@ public struct Zeeman: LinearFieldTerm {
     func cell(at time: Double) -> Cell {
       let s = factor(at: time)
       let rows = matrix(at: time)
+      if let rows, let buffer = rowsAtTime {
+        for k in 0..<3 {
+          buffer.pointer[k] = rows.0[k]
+          buffer.pointer[3 + k] = rows.1[k]
+          buffer.pointer[6 + k] = rows.2[k]
+        }
+      }
       return Cell(
-        field: rows.map { Self.apply($0, to: amplitude) } ?? amplitude * s, scale: s, rows: rows,
-        perCell: perCell.map { UnsafePointer($0.pointer) }, count: (perCell?.count ?? 0) / 3)
+        field: rows.map { Self.apply($0, to: amplitude) } ?? amplitude * s, scale: s,
+        rows: rowsAtTime.map { UnsafePointer($0.pointer) }, perCell: perCell.map { UnsafePointer($0.pointer) },
+        count: (perCell?.count ?? 0) / 3)
     }
   }
 
@@ -140,8 +165,8 @@ public struct Zeeman: LinearFieldTerm {
     let field: SIMD3<Double>
     /// f(t) s(t).
     let scale: Double
-    /// The rows of f(t) s(t) M(t), or nil (the identity).
-    let rows: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)?
+    /// f(t) s(t) M(t), 9 values row by row, where B0 is per cell and M is not the identity; else nil.
+    let rows: UnsafePointer<Double>?
     let perCell: UnsafePointer<Double>?
     let count: Int
   }
