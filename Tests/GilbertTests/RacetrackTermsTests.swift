@@ -869,3 +869,52 @@ private func norm(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
     #expect(abs(v / model - 1) < 0.01, "j = 1e12 A/m²: \(v) m/s against the model's \(model)")
   }
 }
+
+extension Validation {
+  /// The SOT-driven Néel wall in a narrow strip with demag at a large current.
+  @Suite struct SpinOrbitStripTests {
+    @Test func aNarrowStripAtALargeCurrentApproachesTheDMISaturationVelocity() throws {
+      // A 112 × 8.4 × 1 nm strip (0.7 nm cells), Ms = 1.1e6 A/m, A = 1.6e-11 J/m,
+      // K = 1.25e6 J/m³ perpendicular, full demag with the end charges
+      // cancelled, D = 1.5 mJ/m², α = 0.1, ξ_DL = 0.1 in a 1 nm film, j = 1e13 A/m²
+      // (b_DL = 0.30 T, x = Δ b Ms/(αD) ≈ 12). The wall turns towards Bloch and
+      // its velocity tends to v_D = π γ D/(2 Ms) = 376.9 m/s (Thiaville et al.,
+      // EPL 100, 57002 (2012)). The issue's 3 %; measured 0.03 % here (374.3 m/s,
+      // 0.7 %, at half the current). In a 16.8 nm strip the wall tilts and the
+      // velocity stays 3.5 % below at this current (Validation.md).
+      let text = """
+        [mesh]
+        n = [160, 12, 1]
+        cellsize = [0.7e-9, 0.7e-9, 1e-9]
+        [material]
+        Ms = 1.1e6
+        A = 1.6e-11
+        alpha = 0.1
+        [[anisotropy]]
+        K1 = 1.25e6
+        axis = [0, 0, 1]
+        [demag]
+        method = "fft"
+        remove_end_charges = [0, 0]
+        [dmi]
+        D = 1.5e-3
+        [sot]
+        j = 1e13
+        spin_hall_angle = 0.1
+        thickness = 1e-9
+        [initial]
+        type = "wall"
+        wall = "neel"
+        tilt = 3.141592653589793
+        [run]
+        duration = 3e-9
+        until = "velocity_converged"
+        """
+      let r = try runExample(text, name: "sot-strip.h5")
+      #expect(r.velocityConverged == true)
+      let v = try #require(r.wallVelocity).velocity
+      let vD = Double.pi * PhysicalConstants.gammaLL * 1.5e-3 / (2 * 1.1e6)
+      #expect(abs(v / vD - 1) < 0.03, "v = \(v) m/s against v_D = \(vD) m/s")
+    }
+  }
+}
