@@ -205,24 +205,21 @@ extension Simulation {
   /// eigenvalues over the largest of them, |λ| ≤ γ B_max / √(1 + α²), where
   /// B_max bounds the field of the shortest spin wave the grid holds:
   /// exchange (2A/Ms) Σ_d 4/Δ_d² over the axes with more than one cell, the
-  /// demag bound μ0 Ms, 2|K|/Ms of each anisotropy, the applied field,
-  /// each other section's ``TermSection/largestField(saturationMagnetization:grid:)``
-  /// (DMI, K2, cubic, the spin-orbit and Slonczewski torques); nothing for
+  /// demag bound μ0 Ms, and each section's
+  /// ``TermSection/largestField(saturationMagnetization:grid:)`` added in
+  /// registry order (2|K|/Ms of the anisotropies, the applied fields, DMI,
+  /// K2, cubic, RKKY, the spin-orbit and Slonczewski torques); nothing for
   /// the Zhang–Li current. Nil when nothing bounds it.
   public func explicitStabilityStep(_ tableau: ButcherTableau) -> Double? {
     let g = magnet.grid
     var exchangeCurvature = 0.0
     for (n, d) in [(g.nx, g.dx), (g.ny, g.dy), (g.nz, g.dz)] where n > 1 { exchangeCurvature += 4 / (d * d) }
-    let anisotropy = config.section(AnisotropySection.self)?.entries.flatMap(\.constants).map(abs).reduce(0, +) ?? 0
-    let applied = config.section(ZeemanSection.self)?.largestField ?? 0
     var field = 0.0, alpha = 1.0
     for material in magnet.materials where material.saturationMagnetization > 0 {
       let ms = material.saturationMagnetization
-      let others = config.termSections.map { $0.largestField(saturationMagnetization: ms, grid: g) }.reduce(0, +)
-      field = max(
-        field,
-        2 * material.exchangeStiffness / ms * exchangeCurvature + PhysicalConstants.mu0 * ms + 2 * anisotropy / ms + applied
-          + others)
+      var bound = 2 * material.exchangeStiffness / ms * exchangeCurvature + PhysicalConstants.mu0 * ms
+      for section in config.termSections { bound += section.largestField(saturationMagnetization: ms, grid: g) }
+      field = max(field, bound)
       alpha = min(alpha, material.damping)
     }
     // (The Zhang–Li advection u/Δx is left out: at any physical u it is a

@@ -10,7 +10,7 @@ from gilbert import _toml
 from gilbert.constants import BOHR_MAGNETON, ELEMENTARY_CHARGE, G_FACTOR, MU0
 from ._values import GilbertcError, _is_number, _scalar, _vector
 from .mesh import _Cells, _is_dataframe_field, _u_per_cell
-from .terms import DYNAMICS, ENERGY, _tcl_profile, _terms, _time_table, translate
+from .terms import DYNAMICS, ENERGY, _current_profile, _terms, translate
 
 
 def config_of(system, duration=None, thermal_dt=1e-14, applied=None, fixed_subregions=None, **run):
@@ -140,12 +140,7 @@ def config_of(system, duration=None, thermal_dt=1e-14, applied=None, fixed_subre
             j = -2 * ELEMENTARY_CHARGE * ms_cells[..., None] * uc / (G_FACTOR * BOHR_MAGNETON * p)
             files["current_j.h5"] = ("j", np.transpose(j, (2, 1, 0, 3)), "A/m^2")  # [Nz, Ny, Nx, 3], x fastest
             section.update({"j": [0.0, 0.0, 0.0], "profile": "file", "path": "current_j.h5", "dataset": "/j"})
-        if "tcl_strings" in vars(current):
-            section.update(_tcl_profile(vars(current)["tcl_strings"], duration, "ZhangLi"))
-        elif vars(current).get("func") is not None:
-            if duration is None:
-                raise GilbertcError("ZhangLi.func: a current that varies in time needs a TimeDriver")
-            section.update(_time_table(vars(current)["func"], vars(current).get("dt"), duration, "ZhangLi"))
+        section.update(_current_profile(current, duration, "ZhangLi"))
         config["current"] = section
         if delta_beta is not None:
             material["delta_beta"] = cells.of("delta_beta") if "delta_beta" in cells.arrays else "paper"
@@ -208,12 +203,7 @@ def _axis_entries(cells, k_key, axis_keys, k_name, axis_names):
 def _slonczewski_section(cells, term, duration):
     """[slonczewski] from the Slonczewski term's parameters per region."""
     section = {name: cells.of(f"slonczewski.{name}") for name in ("J", "p", "P", "Lambda", "eps_prime")}
-    if "tcl_strings" in vars(term):
-        section.update(_tcl_profile(vars(term)["tcl_strings"], duration, "Slonczewski"))
-    elif vars(term).get("func") is not None:
-        if duration is None:
-            raise GilbertcError("Slonczewski.func: a current that varies in time needs a TimeDriver")
-        section.update(_time_table(vars(term)["func"], vars(term).get("dt"), duration, "Slonczewski"))
+    section.update(_current_profile(term, duration, "Slonczewski"))
     return section
 
 

@@ -92,6 +92,19 @@ def _tcl_samples(tcl, duration, name, samples=1000):
     return times, rows
 
 
+def _current_profile(term, duration, name):
+    """The time profile keys of a current (ZhangLi's, Slonczewski's): its
+    Tcl script sampled, or its func sampled every dt; none when constant."""
+    attrs = vars(term)
+    if "tcl_strings" in attrs:
+        return _tcl_profile(attrs["tcl_strings"], duration, name)
+    if attrs.get("func") is None:
+        return {}
+    if duration is None:
+        raise GilbertcError(f"{name}.func: a current that varies in time needs a TimeDriver")
+    return _time_table(attrs["func"], attrs.get("dt"), duration, name)
+
+
 def _tcl_profile(tcl, duration, name):
     """A scalar Tcl time function (a current's) as a [current]-style table profile."""
     times, rows = _tcl_samples(tcl, duration, name)
@@ -174,14 +187,20 @@ def _pairs(values, t, name):
     return out
 
 
+def _split_pairs(value, t, name, into):
+    """A parameter given as a dict with "r1:r2" keys: those go to `into` as
+    (subregion, subregion, value) and the subregions are kept apart; the
+    rest (per subregion) is returned."""
+    if not (isinstance(value, dict) and any(":" in k for k in value)):
+        return value
+    into.extend(_pairs(value, t, name))
+    t.cells.arrays["subregion"] = t.regions.map.astype(float)  # keep the subregions apart
+    return {k: v for k, v in value.items() if ":" not in k}
+
+
 def _exchange(term, t):
-    a = term.A
-    if isinstance(a, dict) and any(":" in k for k in a):
-        # "r1:r2": A between the two subregions (Gilbert's [[interface]]).
-        t.interfaces.extend(_pairs(a, t, "Exchange.A"))
-        a = {k: v for k, v in a.items() if ":" not in k}
-        t.cells.arrays["subregion"] = t.regions.map.astype(float)  # keep the subregions apart
-    t.cells.add("A", a, "Exchange.A")
+    # "r1:r2": A between the two subregions (Gilbert's [[interface]]).
+    t.cells.add("A", _split_pairs(term.A, t, "Exchange.A", t.interfaces), "Exchange.A")
 
 
 def _uniaxial_anisotropy(term, t):
@@ -238,13 +257,8 @@ def _dmi(term, t):
     if t.dmi_class is not None:
         raise GilbertcError("two DMI terms: Gilbert has one [dmi] (one class)")
     t.dmi_class = DMI_CLASSES[cc]
-    d = term.D
-    if isinstance(d, dict) and any(":" in k for k in d):
-        # "r1:r2": D on the bonds between the two subregions (Gilbert's [[dmi_interface]]).
-        t.dmi_interfaces.extend(_pairs(d, t, "DMI.D"))
-        d = {k: v for k, v in d.items() if ":" not in k}
-        t.cells.arrays["subregion"] = t.regions.map.astype(float)  # keep the subregions apart
-    t.cells.add("D", d, "DMI.D")
+    # "r1:r2": D on the bonds between the two subregions (Gilbert's [[dmi_interface]]).
+    t.cells.add("D", _split_pairs(term.D, t, "DMI.D", t.dmi_interfaces), "DMI.D")
 
 
 def _rkky(term, t):

@@ -427,13 +427,11 @@ public final class LocalGeometry: @unchecked Sendable {
     }
     let isMagnetic = ms.map { $0 > 0 ? 1.0 : 0 }
     magnetic = PinnedDoubles(isMagnetic)
-    let layer = g.layerCount
     surrounded = PinnedDoubles(
       (0..<g.cellCount).map { i in
         // A neighbour that exists (wrapped where periodic) must be magnetic; a missing one (an edge) does not count.
         func ok(_ axis: Int, _ step: Int) -> Bool { g.neighbour(i, axis: axis, step: step).map { isMagnetic[$0] == 1 } ?? true }
         let all = isMagnetic[i] == 1 && ok(0, -1) && ok(0, 1) && ok(1, -1) && ok(1, 1) && ok(2, -1) && ok(2, 1)
-        _ = layer
         return all ? 1 : 0
       })
   }

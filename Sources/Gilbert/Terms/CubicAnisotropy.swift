@@ -40,12 +40,11 @@ public struct CubicAnisotropy: FieldTerm {
     let la = (a * a).sum().squareRoot()
     guard la > 0 else { return nil }
     let u1 = a / la
-    let p = b - (b * u1).sum() * u1
-    let lp = (p * p).sum().squareRoot()
-    guard lp > 1e-9 * max(1, (b * b).sum().squareRoot()) else { return nil }
+    let p = b - dot(b, u1) * u1
+    let lp = dot(p, p).squareRoot()
+    guard lp > 1e-9 * max(1, dot(b, b).squareRoot()) else { return nil }
     let u2 = p / lp
-    let u3 = SIMD3(u1.y * u2.z - u1.z * u2.y, u1.z * u2.x - u1.x * u2.z, u1.x * u2.y - u1.y * u2.x)
-    return (u1, u2, u3)
+    return (u1, u2, cross(u1, u2))
   }
 
   public func addField(to b: inout VectorField, m: VectorField, time: Double) {

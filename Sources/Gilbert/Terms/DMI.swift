@@ -25,14 +25,11 @@ public enum DMIClass: String, CaseIterable, Sendable {
   /// d̂_x, d̂_y, d̂_z.
   public var vectors: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) {
     let x = SIMD3<Double>(1, 0, 0), y = SIMD3<Double>(0, 1, 0), z = SIMD3<Double>(0, 0, 1), o = SIMD3<Double>.zero
-    func c(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
-      SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
-    }
     switch self {
     case .interfacial: return (y, -x, o)
-    case .cnvX: return (c(x, x), c(y, x), c(z, x))
-    case .cnvY: return (c(x, y), c(y, y), c(z, y))
-    case .cnvZ: return (c(x, z), c(y, z), c(z, z))
+    case .cnvX: return (cross(x, x), cross(y, x), cross(z, x))
+    case .cnvY: return (cross(x, y), cross(y, y), cross(z, y))
+    case .cnvZ: return (cross(x, z), cross(y, z), cross(z, z))
     case .bulk: return (-x, -y, -z)
     case .d2dX: return (o, y, -z)
     case .d2dY: return (-x, o, z)

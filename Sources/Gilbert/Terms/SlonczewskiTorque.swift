@@ -17,6 +17,13 @@ public struct SlonczewskiTorque: FieldTerm {
   public let kernel: Kernel
   let pass: LocalPass
 
+  /// b = ħ J/(e Ms t), T.
+  public static func fieldScale(currentDensity j: Double, thickness: Double, saturationMagnetization ms: Double)
+    -> Double
+  {
+    PhysicalConstants.reducedPlanck * j / (PhysicalConstants.elementaryCharge * ms * thickness)
+  }
+
   /// The torque in `magnet` with J, P, Λ, ε′ and p per region (one value
   /// applies to all), free-layer thickness `thickness` (m).
   public init(
@@ -27,15 +34,15 @@ public struct SlonczewskiTorque: FieldTerm {
     self.name = name
     let regions = magnet.materials.count
     func value(_ a: [Double], _ r: Int) -> Double { a.count == 1 ? a[0] : a[r] }
-    let b = (0..<regions).map {
-      PhysicalConstants.reducedPlanck * value(j, $0) / (PhysicalConstants.elementaryCharge * thickness)
-    }
+    let js = (0..<regions).map { value(j, $0) }
     func coefficient(_ f: @escaping (Int) -> Double) -> CellCoefficient {
       magnet.coefficient(perRegion: (0..<regions).map(f)) { v, ms in ms > 0 ? v : 0 }
     }
     let l2 = (0..<regions).map { value(lambda, $0) * value(lambda, $0) }
     kernel = Kernel(
-      b: magnet.coefficient(perRegion: b) { v, ms in ms > 0 ? v / ms : 0 },
+      b: magnet.coefficient(perRegion: js) { j, ms in
+        ms > 0 ? Self.fieldScale(currentDensity: j, thickness: thickness, saturationMagnetization: ms) : 0
+      },
       numerator: coefficient { value(p, $0) * l2[$0] }, sum: coefficient { l2[$0] + 1 },
       difference: coefficient { l2[$0] - 1 }, epsilonPrime: coefficient { value(epsilonPrime, $0) },
       p: CellVector(

@@ -42,6 +42,13 @@ public struct SpinOrbitTorque: FieldTerm {
   public let kernel: Kernel
   let pass: LocalPass
 
+  /// −ħ j/(2 e Ms t_F), T: the field b_DL = ξ_DL times it, b_FL = ξ_FL times it.
+  public static func fieldPerEfficiency(currentDensity j: Double, thickness: Double, saturationMagnetization ms: Double)
+    -> Double
+  {
+    -PhysicalConstants.reducedPlanck * j / (2 * PhysicalConstants.elementaryCharge * ms * thickness)
+  }
+
   /// The torques in `magnet` with the coefficients b_DL = −ħ ξ_DL j/(2 e Ms t_F)
   /// and b_FL (T) of each region (given as ξ per region) and σ per region.
   public init(
@@ -49,10 +56,12 @@ public struct SpinOrbitTorque: FieldTerm {
     polarization: [SIMD3<Double>], profile: TimeProfile = .constant, name: String = "sot"
   ) {
     self.name = name
-    let c = PhysicalConstants.reducedPlanck * j / (2 * PhysicalConstants.elementaryCharge * thickness)
+    func field(_ xi: Double, _ ms: Double) -> Double {
+      ms > 0 ? xi * Self.fieldPerEfficiency(currentDensity: j, thickness: thickness, saturationMagnetization: ms) : 0
+    }
     kernel = Kernel(
-      dampingLike: magnet.coefficient(perRegion: dampingLike) { x, ms in ms > 0 ? -c * x / ms : 0 },
-      fieldLike: magnet.coefficient(perRegion: fieldLike) { x, ms in ms > 0 ? -c * x / ms : 0 },
+      dampingLike: magnet.coefficient(perRegion: dampingLike, field),
+      fieldLike: magnet.coefficient(perRegion: fieldLike, field),
       sigma: CellVector(magnet: magnet, perRegion: polarization), profile: profile)
     pass = LocalPass(magnet: magnet, fields: [.kernel(.spinOrbit(kernel))], torques: [])
   }

@@ -72,7 +72,8 @@ public struct Zeeman: LinearFieldTerm {
   /// The field B_ext at time t in cell `i` (T).
   public func field(at time: Double, cell i: Int = 0) -> SIMD3<Double> {
     let b0 = perCell?[i] ?? amplitude
-    guard let rows = kernel.matrix(at: time) else { return kernel.factor(at: time) * b0 }
+    let s = kernel.factor(at: time)
+    guard let rows = kernel.matrix(at: time, factor: s) else { return s * b0 }
     return Kernel.apply(rows, to: b0)
   }
 
@@ -130,10 +131,9 @@ public struct Zeeman: LinearFieldTerm {
       return ac * profile.value(at: time)
     }
 
-    /// The rows of f(t) s(t) M(t), or nil when M is the identity.
-    func matrix(at time: Double) -> (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)? {
+    /// The rows of `s` M(t) (`s` = f(t) s(t)), or nil when M is the identity.
+    func matrix(at time: Double, factor s: Double) -> (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)? {
       guard let t = transform else { return nil }
-      let s = factor(at: time)
       let v = t.map { s * $0.value(at: time) }
       return (SIMD3(v[0], v[1], v[2]), SIMD3(v[3], v[4], v[5]), SIMD3(v[6], v[7], v[8]))
     }
@@ -145,7 +145,7 @@ public struct Zeeman: LinearFieldTerm {
 
     func cell(at time: Double) -> Cell {
       let s = factor(at: time)
-      let rows = matrix(at: time)
+      let rows = matrix(at: time, factor: s)
       if let rows, let buffer = rowsAtTime {
         for k in 0..<3 {
           buffer.pointer[k] = rows.0[k]

@@ -296,11 +296,7 @@ public struct WallModel: Sendable {
   /// The drift velocity at which tilt φ is a fixed point (φ̇ = 0) with
   /// Zhang–Li alone: u*(φ) = α F(φ) / (β_eff(φ) − α), m/s (the fixed-point
   /// scale of u = 1 m/s without SOT).
-  public func fixedPointVelocity(_ phi: Double) -> Double {
-    var zhangLi = self
-    (zhangLi.dampingLikeField, zhangLi.fieldLikeField) = (0, 0)
-    return zhangLi.fixedPointScale(phi, u: 1)
-  }
+  public func fixedPointVelocity(_ phi: Double) -> Double { scaled(by: 0).fixedPointScale(phi, u: 1) }
 
   /// The scale λ of the current (u and the SOT fields together) at which
   /// tilt φ is a fixed point: λ*(φ) = α F(φ) / [(β_eff(φ) − α) u + G(φ) − α F_FL(φ)].
@@ -321,9 +317,7 @@ public struct WallModel: Sendable {
   /// It is located by a scan and refined by golden-section search, so u_W is
   /// accurate to round-off (the maximum is flat).
   public func walkerVelocity(sign: Double = 1, from phi0: Double = 0) -> Double {
-    var zhangLi = self
-    (zhangLi.dampingLikeField, zhangLi.fieldLikeField) = (0, 0)
-    return zhangLi.walkerBranch(u: sign >= 0 ? 1 : -1, from: phi0).scale
+    scaled(by: 0).walkerBranch(u: sign >= 0 ? 1 : -1, from: phi0).scale
   }
 
   /// The Walker breakdown of the run's drive: the largest scale λ_W of its

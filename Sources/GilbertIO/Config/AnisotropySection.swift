@@ -55,6 +55,11 @@ public struct AnisotropySection: TermSection {
     }
   }
 
+  /// 2|K1|/Ms summed over the entries and regions.
+  public func largestField(saturationMagnetization ms: Double, grid: Grid) -> Double {
+    2 * entries.flatMap(\.constants).map(abs).reduce(0, +) / ms
+  }
+
   public func fieldTerms(magnet: Magnet) -> [any FieldTerm] {
     entries.indices.map { i in
       UniaxialAnisotropy(

@@ -395,6 +395,25 @@ public final class ConfigTable {
     return vectors
   }
 
+  /// Directions: one vector or one per region (as ``vectors(_:default:regions:unit:)``),
+  /// each nonzero and finite (the error names the key, and the region's entry),
+  /// as given.
+  public func directions(_ k: String, default def: SIMD3<Double>? = nil, regions n: Int) throws(ConfigError)
+    -> [SIMD3<Double>]
+  {
+    let given = try vectors(k, default: def, regions: n)
+    for (r, v) in given.enumerated() where directionScaled(v) == nil {
+      throw ConfigError(key: given.count > 1 ? "\(key(k))[\(r)]" : key(k), message: "is \(v.configText); give a nonzero direction")
+    }
+    return given
+  }
+
+  /// `thickness` (m, > 0), by default the grid's nz · dz (a film's whole thickness).
+  public func thickness(grid: Grid) throws(ConfigError) -> Double {
+    try double(
+      "thickness", default: Double(grid.nz) * grid.dz, unit: "m", valid: { $0 > 0 }, expected: "a positive thickness")
+  }
+
   /// An array of strings.
   public func strings(_ k: String, default def: [String]) throws(ConfigError) -> [String] {
     guard let v = raw(k) else { return def }

@@ -4,6 +4,21 @@ extension TimeProfile {
   /// The profile names `time_profile` accepts.
   public static let names = ["constant", "pulse", "sine", "table"]
 
+  /// `table_t`: at least 2 times (s), strictly increasing, one per entry of `values`.
+  static func tableTimes(_ t: ConfigTable, for values: String) throws(ConfigError) -> [Double] {
+    guard case .array(let items)? = t.raw("table_t"), items.count >= 2 else {
+      throw ConfigError(
+        key: t.key("table_t"), message: "needs an array of at least 2 times (s), increasing, one per \(values)")
+    }
+    let times = try t.numbers("table_t", count: items.count, unit: "s")
+    for k in 1..<times.count where times[k] <= times[k - 1] {
+      throw ConfigError(
+        key: "\(t.key("table_t"))[\(k)]",
+        message: "is \(times[k]) s, not after table_t[\(k - 1)] = \(times[k - 1]) s; times must increase strictly")
+    }
+    return times
+  }
+
   /// Reads `time_profile` and its keys from a table (`[current]`,
   /// `[temperature]`): `pulse_start`, `pulse_length`, `rise`, `fall` (s);
   /// `frequency` (Hz), `phase` (rad); `table_t` (s), `table_value`.
@@ -44,16 +59,7 @@ extension TimeProfile {
         frequency: try t.double("frequency", unit: "Hz", valid: { $0 > 0 }, expected: "a positive frequency"),
         phase: try t.double("phase", default: 0, unit: "rad"))
     case "table":
-      guard case .array(let items)? = t.raw("table_t"), items.count >= 2 else {
-        throw ConfigError(
-          key: t.key("table_t"), message: "needs an array of at least 2 times (s), increasing, one per table_value")
-      }
-      let times = try t.numbers("table_t", count: items.count, unit: "s")
-      for k in 1..<times.count where times[k] <= times[k - 1] {
-        throw ConfigError(
-          key: "\(t.key("table_t"))[\(k)]",
-          message: "is \(times[k]) s, not after table_t[\(k - 1)] = \(times[k - 1]) s; times must increase strictly")
-      }
+      let times = try tableTimes(t, for: "table_value")
       let values = try t.numbers(
         "table_value", count: times.count, expected: "finite numbers (the factor on the amplitude), one per table_t")
       return .table(times: times, values: values)

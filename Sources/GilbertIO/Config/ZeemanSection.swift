@@ -97,14 +97,7 @@ public struct ZeemanSection: TermSection {
   static func tableRows(_ z: ConfigTable, _ key: String, width: Int, unit: String) throws(ConfigError)
     -> (times: [Double], values: [[Double]])
   {
-    guard case .array(let items)? = z.raw("table_t"), items.count >= 2 else {
-      throw ConfigError(key: z.key("table_t"), message: "needs an array of at least 2 times (s), increasing, one per \(key) row")
-    }
-    let times = try z.numbers("table_t", count: items.count, unit: "s")
-    for k in 1..<times.count where times[k] <= times[k - 1] {
-      throw ConfigError(
-        key: "\(z.key("table_t"))[\(k)]", message: "is \(times[k]) s, not after table_t[\(k - 1)] = \(times[k - 1]) s; times must increase strictly")
-    }
+    let times = try TimeProfile.tableTimes(z, for: "\(key) row")
     guard case .array(let rows)? = z.raw(key), rows.count == times.count else {
       throw ConfigError(key: z.key(key), message: "needs \(times.count) rows of \(width) numbers, one per table_t")
     }
@@ -131,8 +124,8 @@ public struct ZeemanSection: TermSection {
     }
   }
 
-  /// The largest |B| of any field at any time (the tables' largest entries).
-  public var largestField: Double {
+  /// The largest |B| of any field at any time (the tables' largest entries), T.
+  public func largestField(saturationMagnetization ms: Double, grid: Grid) -> Double {
     entries.map { s -> Double in
       let b = (s.perRegion ?? [s.field]).map { ($0 * $0).sum().squareRoot() }.max() ?? 0
       guard let t = s.transform else { return b }
